@@ -1,0 +1,157 @@
+//! Terminal rendering. Decides nothing: it shows what the library decided.
+
+use std::fmt::Write;
+
+use lastrollup::host::{Host, Severity, Sourced};
+
+use crate::cli::ColorChoice;
+
+/// Maps the `--color` flag to anstream's choice (auto = colour on a terminal
+/// only, honouring NO_COLOR / CLICOLOR_FORCE).
+pub fn color_choice(c: ColorChoice) -> anstream::ColorChoice {
+    match c {
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+    }
+}
+
+/// Text styles.
+#[derive(Debug, Clone, Copy)]
+pub enum Style {
+    Heading,
+    Dim,
+    Error,
+    Warning,
+    Info,
+}
+
+/// Wraps text in ANSI codes; anstream strips them where colour is off.
+pub fn paint(style: Style, text: &str) -> String {
+    let code = match style {
+        Style::Heading => "1",
+        Style::Dim => "2",
+        Style::Error => "1;31",
+        Style::Warning => "1;33",
+        Style::Info => "1;36",
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
+}
+
+fn val<T: std::fmt::Display>(v: &Option<Sourced<T>>) -> String {
+    v.as_ref()
+        .map_or_else(|| "unknown".to_owned(), |s| s.value.to_string())
+}
+
+fn row(out: &mut String, label: &str, value: String) {
+    let _ = writeln!(out, "  {:<14}{value}", label);
+}
+
+/// The readable form of `identify`.
+pub fn identify_table(hosts: &[Host]) -> String {
+    let mut out = String::new();
+    for (i, h) in hosts.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let name = h
+            .name
+            .as_ref()
+            .map_or("(unnamed host)", |n| n.value.as_str());
+        let files: Vec<&str> = h.sources.iter().map(|s| s.file.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            paint(Style::Heading, name),
+            paint(Style::Dim, &files.join(", "))
+        );
+        let os = &h.os;
+        let product = os
+            .product_name
+            .as_ref()
+            .map_or_else(|| "unknown".to_owned(), |p| p.value.clone());
+        row(
+            &mut out,
+            "Windows",
+            format!(
+                "{product}  [{}, NT {}]",
+                val(&os.family),
+                val(&os.nt_version)
+            ),
+        );
+        let mut edition = val(&os.edition);
+        if let Some(inst) = &os.installation {
+            let _ = write!(edition, " ({})", inst.value);
+        }
+        row(&mut out, "Edition", edition);
+        row(&mut out, "Architecture", val(&os.arch));
+        let sp = os.service_pack.as_ref().map_or_else(
+            || "unknown".to_owned(),
+            |s| {
+                if s.value == 0 {
+                    "none".into()
+                } else {
+                    format!("SP{}", s.value)
+                }
+            },
+        );
+        let revision = os
+            .revision
+            .as_ref()
+            .map_or_else(|| "unknown".to_owned(), |r| r.value.to_string());
+        row(
+            &mut out,
+            "Build",
+            format!(
+                "{}  revision {revision}  branch {}  service pack {sp}",
+                val(&os.build),
+                val(&os.branch)
+            ),
+        );
+        if let Some(lab) = &os.build_lab {
+            let date = os
+                .build_lab_date
+                .as_ref()
+                .map_or(String::new(), |d| format!("  (compiled {})", d.value));
+            row(&mut out, "Build lab", format!("{}{date}", lab.value));
+        }
+        row(
+            &mut out,
+            "Role",
+            format!("{}  domain {}", val(&h.role), val(&h.domain)),
+        );
+        row(&mut out, "Locale", val(&h.locale));
+        let kbs: Vec<String> = h
+            .updates
+            .iter()
+            .take(12)
+            .map(|u| u.id.to_string())
+            .collect();
+        let more = if h.updates.len() > 12 {
+            format!(" … and {} more", h.updates.len() - 12)
+        } else {
+            String::new()
+        };
+        row(
+            &mut out,
+            "Updates",
+            if h.updates.is_empty() {
+                "none listed".into()
+            } else {
+                format!("{} listed: {}{more}", h.updates.len(), kbs.join(" "))
+            },
+        );
+        for f in &h.findings {
+            let (style, word) = match f.severity {
+                Severity::Error => (Style::Error, "error"),
+                Severity::Warning => (Style::Warning, "warning"),
+                Severity::Info => (Style::Info, "info"),
+            };
+            let _ = writeln!(out, "  {}[{}] {}", paint(style, word), f.id, f.message);
+            for s in &f.sources {
+                let _ = writeln!(out, "      {}", paint(Style::Dim, &format!("--> {s}")));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,90 @@
+//! `systeminfo /FO CSV`: an optional header row of quoted labels, then one
+//! row per host (`/S` several times, or a fleet script appending to one
+//! file). Multi-valued fields are one cell: `2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`.
+//! Without a header (`/NH`) columns are taken in systeminfo's fixed order.
+
+use super::fields::Field;
+use super::labels::labels;
+use super::{majority_language, split_inline_items, RawBlock, RawEntry};
+use crate::evidence::text::Line;
+
+/// The fewest columns a systeminfo CSV row has (NT 5.x printed 27+).
+const MIN_COLUMNS: usize = 20;
+
+pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
+    let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let labels = labels();
+    let mut header: Option<(Vec<Option<Field>>, Vec<String>, Option<String>)> = None;
+    let mut blocks = Vec::new();
+    for line in rows {
+        let mut reader = ::csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(line.text.as_bytes());
+        let Some(Ok(record)) = reader.records().next() else {
+            continue;
+        };
+        if record.len() < MIN_COLUMNS {
+            continue;
+        }
+        let looked_up: Vec<Option<(Field, &str)>> =
+            record.iter().map(|c| labels.lookup(c)).collect();
+        if looked_up.iter().filter(|x| x.is_some()).count() >= 3 {
+            let langs: Vec<&str> = looked_up.iter().flatten().map(|(_, l)| *l).collect();
+            header = Some((
+                looked_up.iter().map(|x| x.map(|(f, _)| f)).collect(),
+                record.iter().map(str::to_owned).collect(),
+                majority_language(&langs),
+            ));
+            continue;
+        }
+        let mut block = RawBlock {
+            last_line: line.number,
+            ..RawBlock::default()
+        };
+        for (i, cell) in record.iter().enumerate() {
+            let (field, label) = match &header {
+                Some((fields, names, _)) => (
+                    fields.get(i).copied().flatten(),
+                    names.get(i).cloned().unwrap_or_default(),
+                ),
+                None => (
+                    Field::ALL.get(i).copied(),
+                    Field::ALL
+                        .get(i)
+                        .map(|f| f.key().to_owned())
+                        .unwrap_or_default(),
+                ),
+            };
+            let (value, items) =
+                if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
+                    let (head, items) = split_inline_items(cell);
+                    (
+                        head,
+                        items.into_iter().map(|it| (it, line.number)).collect(),
+                    )
+                } else {
+                    (cell.trim().to_owned(), Vec::new())
+                };
+            block.entries.push(RawEntry {
+                field,
+                label,
+                value,
+                line: line.number,
+                items,
+            });
+        }
+        block.language = header.as_ref().and_then(|h| h.2.clone());
+        if block.is_plausible() {
+            blocks.push(block);
+        }
+    }
+    if blocks.is_empty() {
+        None
+    } else {
+        Some(blocks)
+    }
+}

@@ -1,0 +1,254 @@
+//! systeminfo's default list layout:
+//!
+//! ```text
+//! Host Name:                 WIN2008DC
+//! OS Name:                   Microsoft® Windows Server® 2008 Standard
+//! Hotfix(s):                 2 Hotfix(s) Installed.
+//!                            [01]: KB955430
+//! ```
+//!
+//! Labels are padded so that every value starts in the same console column.
+//! That column is what identifies the block's lines when a label is unknown
+//! (and what separates `Page File: Max Size:` from its value). The block may
+//! sit between prompts or other command output, and may have been copied
+//! from an 80-column console that wrapped its long lines.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+use unicode_width::UnicodeWidthStr;
+
+use super::fields::Field;
+use super::labels::labels;
+use super::{majority_language, RawBlock, RawEntry};
+use crate::evidence::text::Line;
+
+/// The console width whose wrapping is undone.
+const CONSOLE_WIDTH: usize = 80;
+
+/// A possible label/value split of a line: after the colon at `colon`.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    colon: usize,
+    value_start: usize,
+    /// Display column where the value starts.
+    value_col: usize,
+}
+
+fn splits(text: &str) -> Vec<Split> {
+    let mut out = Vec::new();
+    for (i, c) in text.char_indices() {
+        if c != ':' && c != '：' {
+            continue;
+        }
+        let after = i + c.len_utf8();
+        let rest = &text[after..];
+        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) || i == 0 {
+            continue;
+        }
+        let value_start = after + (rest.len() - rest.trim_start().len());
+        out.push(Split {
+            colon: i,
+            value_start,
+            value_col: UnicodeWidthStr::width(&text[..value_start]),
+        });
+    }
+    out
+}
+
+/// The known label at the start of `text`, if any.
+fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
+    let labels = labels();
+    splits(text).into_iter().find_map(|s| {
+        labels
+            .lookup(&text[..s.colon])
+            .map(|(f, lang)| (f, lang, s))
+    })
+}
+
+fn item_value(text: &str) -> Option<&str> {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = R.get_or_init(|| {
+        Regex::new(r"^\s+\[\d{1,4}\]\s?[:：]\s?(.*)$").unwrap_or_else(|e| panic!("{e}"))
+    });
+    r.captures(text)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str().trim())
+}
+
+/// Undoes 80-column console wrapping: a line exactly as wide as the console,
+/// followed by a line that is neither indented nor a labelled field, is one
+/// line.
+fn unwrap_console(lines: &[Line<'_>]) -> Vec<(u32, String)> {
+    let mut out: Vec<(u32, String)> = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let mut text = lines[i].text.to_owned();
+        let number = lines[i].number;
+        let mut last_width = UnicodeWidthStr::width(lines[i].text);
+        while last_width == CONSOLE_WIDTH && i + 1 < lines.len() {
+            let next = lines[i + 1].text;
+            let indented = next.starts_with("  ");
+            if next.is_empty() || indented || known_split(next).is_some() {
+                break;
+            }
+            text.push_str(next);
+            last_width = UnicodeWidthStr::width(next);
+            i += 1;
+        }
+        out.push((number, text));
+        i += 1;
+    }
+    out
+}
+
+fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
+    let mut counts: Vec<(usize, usize)> = Vec::new();
+    for v in values {
+        match counts.iter_mut().find(|(k, _)| *k == v) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((v, 1)),
+        }
+    }
+    counts
+        .into_iter()
+        .max_by_key(|&(v, n)| (n, std::cmp::Reverse(v)))
+        .map(|(v, _)| v)
+}
+
+/// Parses every list-layout systeminfo block in the text.
+pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+    let logical = unwrap_console(lines);
+    let known: Vec<Option<(Field, &'static str, Split)>> = logical
+        .iter()
+        .map(|(_, t)| {
+            if t.starts_with(char::is_whitespace) {
+                None
+            } else {
+                known_split(t)
+            }
+        })
+        .collect();
+    let any_known = known.iter().any(Option::is_some);
+    let column = if any_known {
+        mode(known.iter().flatten().map(|(_, _, s)| s.value_col))
+    } else {
+        mode(
+            logical
+                .iter()
+                .filter(|(_, t)| !t.starts_with(char::is_whitespace))
+                .filter_map(|(_, t)| splits(t).last().map(|s| s.value_col)),
+        )
+    }?;
+
+    let mut blocks: Vec<RawBlock> = Vec::new();
+    let mut current: Option<(RawBlock, Vec<&'static str>)> = None;
+    let close = |cur: &mut Option<(RawBlock, Vec<&'static str>)>, blocks: &mut Vec<RawBlock>| {
+        if let Some((mut b, langs)) = cur.take() {
+            b.language = majority_language(&langs);
+            blocks.push(b);
+        }
+    };
+
+    for (idx, (number, text)) in logical.iter().enumerate() {
+        let number = *number;
+        if text.is_empty() {
+            continue;
+        }
+        if text.starts_with(char::is_whitespace) {
+            if let Some((block, _)) = current.as_mut() {
+                block.last_line = number;
+                if let (Some(item), Some(entry)) = (item_value(text), block.entries.last_mut()) {
+                    let indent =
+                        UnicodeWidthStr::width(&text[..text.len() - text.trim_start().len()]);
+                    // Items sit in the value column; deeper lines belong to a
+                    // network card's details.
+                    if indent + 2 >= column && indent <= column + 2 {
+                        entry.items.push((item.to_owned(), number));
+                    }
+                }
+            }
+            continue;
+        }
+        let entry = if let Some((field, lang, split)) = known[idx] {
+            if field == Field::HostName
+                && current.as_ref().is_some_and(|(b, _)| {
+                    b.entries.iter().any(|e| e.field == Some(Field::HostName))
+                })
+            {
+                close(&mut current, &mut blocks);
+            }
+            let (_, langs) = current.get_or_insert_with(Default::default);
+            langs.push(lang);
+            Some(RawEntry {
+                field: Some(field),
+                label: text[..split.colon].trim().to_owned(),
+                value: text[split.value_start..].trim().to_owned(),
+                line: number,
+                items: Vec::new(),
+            })
+        } else {
+            splits(text)
+                .into_iter()
+                .find(|s| {
+                    s.value_col == column || (s.value_start == text.len() && s.value_col < column)
+                })
+                .map(|s| RawEntry {
+                    field: None,
+                    label: text[..s.colon].trim().to_owned(),
+                    value: text[s.value_start..].trim().to_owned(),
+                    line: number,
+                    items: Vec::new(),
+                })
+        };
+        match entry {
+            Some(e) => {
+                let (block, _) = current.get_or_insert_with(Default::default);
+                block.last_line = number;
+                block.entries.push(e);
+            }
+            // A line that is not a field ends the block (a prompt, other output).
+            None => close(&mut current, &mut blocks),
+        }
+    }
+    close(&mut current, &mut blocks);
+    blocks.retain(RawBlock::is_plausible);
+    if blocks.is_empty() {
+        None
+    } else {
+        Some(blocks)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evidence::text::lines;
+
+    #[test]
+    fn page_file_label_splits_at_the_value_column() {
+        let text = "Host Name:                 A\nOS Name:                   Microsoft Windows Server 2008 Standard\nPage File: Max Size:       8,363 MB\n";
+        let blocks = parse(&lines(text)).unwrap();
+        let e = &blocks[0].entries[2];
+        assert_eq!(e.field, Some(Field::PageFileMaxSize));
+        assert_eq!(e.value, "8,363 MB");
+    }
+
+    #[test]
+    fn wrapped_console_lines_are_joined() {
+        let long = format!(
+            "Time Zone:{}(GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+            " ".repeat(17)
+        );
+        assert!(long.len() > 80);
+        let (a, b) = long.split_at(80);
+        let text = format!("Host Name:                 A\n{a}\n{b}\nDomain:                    W\nOS Version:                6.0.6002 Service Pack 2 Build 6002\n");
+        let blocks = parse(&lines(&text)).unwrap();
+        let tz = blocks[0]
+            .entries
+            .iter()
+            .find(|e| e.field == Some(Field::TimeZone))
+            .unwrap();
+        assert!(tz.value.ends_with("Stockholm, Vienna"), "{}", tz.value);
+    }
+}

@@ -1,0 +1,343 @@
+//! `systeminfo` output in all three layouts (list, `/FO CSV`, `/FO TABLE`)
+//! and every UI language in `labels.toml`.
+//!
+//! Each layout parser produces [`RawBlock`]s: the fields of one host, each
+//! with its label, value, line and (for multi-valued fields) its items. One
+//! shared step, [`RawBlock::into_record`], turns a block into a [`Record`]:
+//! fields with known labels map directly; fields whose label is unknown (a
+//! language missing from the table, a label mangled by a wrong code page) are
+//! recognised by the shape of their value where that shape is unmistakable
+//! (the `6.0.6002 … 6002` version line, `x64-based PC`, `[01]: KB…` items),
+//! and the record lists the essential fields it could not read at all.
+
+mod csv;
+pub mod fields;
+pub mod labels;
+mod list;
+mod table;
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::text::Line;
+use super::{Format, Key, Note, Record, UpdateEntry, UpdateId};
+use fields::Field;
+
+/// One field of a systeminfo block.
+#[derive(Debug, Clone)]
+pub(crate) struct RawEntry {
+    /// The canonical field, when the label is known.
+    pub field: Option<Field>,
+    /// The label as printed.
+    pub label: String,
+    /// The value as printed (for multi-valued fields, the count line).
+    pub value: String,
+    /// 1-based line.
+    pub line: u32,
+    /// Items of a multi-valued field (`[01]: KB955430` → `KB955430`).
+    pub items: Vec<(String, u32)>,
+}
+
+/// The fields of one host as one layout printed them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawBlock {
+    pub entries: Vec<RawEntry>,
+    pub language: Option<String>,
+    /// The last line of the block, for truncation notes.
+    pub last_line: u32,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| {
+        Regex::new(pattern).unwrap_or_else(|e| panic!("static regex {pattern}: {e}"))
+    })
+}
+
+/// `6.0.6002 Service Pack 2 Build 6002` in any language: a dotted version first.
+pub(crate) fn is_version_line(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^\d{1,2}\.\d{1,2}\.\d{3,5}(\s|$)").is_match(v.trim())
+}
+
+/// `x64-based PC`, `X86-based PC`, `Itanium (TM) -based System`, `IA64-based PC`.
+pub(crate) fn is_system_type(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"(?i)^(x64|x86|ia64|itanium)[^,;]{0,16}based\b").is_match(v.trim())
+}
+
+fn is_locale(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"^[a-z]{2,3}(-[a-z0-9]{2,8})*;").is_match(v.trim())
+}
+
+fn is_date_time(v: &str) -> bool {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}\.?,?\s+\d{1,2}:\d{2}",
+    )
+    .is_match(v.trim())
+}
+
+fn is_update_item(v: &str) -> bool {
+    matches!(
+        UpdateId::parse(v),
+        Some(UpdateId::Kb(_) | UpdateId::Guid(_))
+    )
+}
+
+/// The first integer in a count line such as `175 Hotfix(s) Installed.`.
+fn leading_count(v: &str) -> Option<usize> {
+    let start = v.find(|c: char| c.is_ascii_digit())?;
+    let rest = &v[start..];
+    let end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    rest[..end].parse().ok()
+}
+
+impl RawBlock {
+    fn has(&self, field: Field) -> bool {
+        self.entries.iter().any(|e| e.field == Some(field))
+    }
+
+    /// Whether the block looks like systeminfo at all: enough known labels, or
+    /// (for an unknown language) the unmistakable version line among many
+    /// aligned fields.
+    pub(crate) fn is_plausible(&self) -> bool {
+        let known = self.entries.iter().filter(|e| e.field.is_some()).count();
+        let version = self.entries.iter().any(|e| is_version_line(&e.value));
+        known >= 3 || (self.entries.len() >= 10 && version)
+    }
+
+    /// Assigns fields to unknown-label entries by the shape of their value.
+    fn infer_by_shape(&mut self) {
+        let labels = labels::labels();
+        let unknown = |b: &RawBlock, f: Field| !b.has(f);
+        let assign = |b: &mut RawBlock, f: Field, pred: &dyn Fn(&RawEntry) -> bool| {
+            if unknown(b, f) {
+                if let Some(e) = b.entries.iter_mut().find(|e| e.field.is_none() && pred(e)) {
+                    e.field = Some(f);
+                }
+            }
+        };
+        assign(self, Field::OsVersion, &|e| is_version_line(&e.value));
+        assign(self, Field::OsName, &|e| {
+            let v = e.value.to_ascii_lowercase();
+            v.starts_with("microsoft") && v.contains("windows")
+        });
+        assign(self, Field::SystemType, &|e| is_system_type(&e.value));
+        assign(self, Field::OsConfiguration, &|e| {
+            labels.role(&e.value).is_some()
+        });
+        assign(self, Field::SystemLocale, &|e| is_locale(&e.value));
+        assign(self, Field::InputLocale, &|e| is_locale(&e.value));
+        assign(self, Field::OriginalInstallDate, &|e| {
+            is_date_time(&e.value)
+        });
+        assign(self, Field::SystemBootTime, &|e| is_date_time(&e.value));
+        assign(self, Field::Hotfixes, &|e| {
+            !e.items.is_empty() && e.items.iter().all(|(v, _)| is_update_item(v))
+        });
+        // systeminfo always prints the host name first.
+        if unknown(self, Field::HostName) {
+            if let Some(first) = self.entries.first_mut() {
+                if first.field.is_none() {
+                    first.field = Some(Field::HostName);
+                }
+            }
+        }
+        // The domain is printed right before the logon server (`\\NAME`).
+        if unknown(self, Field::Domain) {
+            if let Some(i) = self
+                .entries
+                .iter()
+                .position(|e| e.value.starts_with("\\\\"))
+            {
+                if i > 0 && self.entries[i - 1].field.is_none() {
+                    self.entries[i - 1].field = Some(Field::Domain);
+                }
+            }
+        }
+    }
+
+    /// Turns the block into a record.
+    pub(crate) fn into_record(mut self, format: Format) -> Record {
+        self.infer_by_shape();
+        let labels = labels::labels();
+        let mut record = Record::new(format);
+        record.language = self.language.clone();
+        for e in &self.entries {
+            let Some(field) = e.field else { continue };
+            if field == Field::Hotfixes {
+                for (item, line) in &e.items {
+                    if let Some(id) = UpdateId::parse(item) {
+                        record.updates.push(UpdateEntry {
+                            id,
+                            installed_on: None,
+                            description: None,
+                            line: *line,
+                        });
+                    }
+                }
+                if let Some(n) = leading_count(&e.value) {
+                    if n > e.items.len() {
+                        record.notes.push(Note {
+                            id: "hotfix-list-truncated",
+                            line: Some(e.line),
+                            message: format!(
+                                "systeminfo says {n} hotfixes are installed but lists {}; the capture is cut short \
+                                 (collect `wmic qfe list full` for the whole list)",
+                                e.items.len()
+                            ),
+                        });
+                    }
+                }
+                continue;
+            }
+            let Some(key) = field.evidence_key() else {
+                continue;
+            };
+            if labels.is_not_available(&e.value) {
+                continue;
+            }
+            if key == Key::HostName && record.host.is_none() {
+                record.host = Some(e.value.trim().to_owned());
+            }
+            record.push(key, &e.value, e.line);
+        }
+        let unread: Vec<&str> = Field::ESSENTIAL
+            .iter()
+            .filter(|f| !self.has(**f))
+            .map(|f| f.key())
+            .collect();
+        if !unread.is_empty() {
+            let after = self
+                .entries
+                .last()
+                .map(|e| e.label.clone())
+                .unwrap_or_default();
+            let truncated = self
+                .entries
+                .last()
+                .and_then(|e| e.field)
+                .is_some_and(|f| f != Field::NetworkCards)
+                && !self.has(Field::Hotfixes);
+            record.notes.push(Note {
+                id: if truncated {
+                    "capture-truncated"
+                } else {
+                    "fields-unread"
+                },
+                line: Some(self.last_line),
+                message: if truncated {
+                    format!(
+                        "the systeminfo capture ends after `{after}`; these fields are missing: {}",
+                        unread.join(", ")
+                    )
+                } else {
+                    format!(
+                        "these systeminfo fields could not be read: {}",
+                        unread.join(", ")
+                    )
+                },
+            });
+        }
+        record
+    }
+}
+
+/// Parses systeminfo output in any layout. Returns `None` when the text holds
+/// no systeminfo output.
+pub(crate) fn parse(lines: &[Line<'_>], text: &str) -> Option<Vec<Record>> {
+    if let Some(blocks) = list::parse(lines) {
+        return Some(
+            blocks
+                .into_iter()
+                .map(|b| b.into_record(Format::SysteminfoList))
+                .collect(),
+        );
+    }
+    if let Some(blocks) = csv::parse(lines, text) {
+        return Some(
+            blocks
+                .into_iter()
+                .map(|b| b.into_record(Format::SysteminfoCsv))
+                .collect(),
+        );
+    }
+    if let Some(blocks) = table::parse(lines) {
+        return Some(
+            blocks
+                .into_iter()
+                .map(|b| b.into_record(Format::SysteminfoTable))
+                .collect(),
+        );
+    }
+    None
+}
+
+/// The language most of a block's known labels belong to.
+pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for l in langs {
+        match counts.iter_mut().find(|(k, _)| k == l) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((l, 1)),
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .map(|(l, _)| (*l).to_owned())
+}
+
+/// Splits a multi-valued field's items as CSV and TABLE print them
+/// (`2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`), returning the count text
+/// and the items.
+pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
+    static R: OnceLock<Regex> = OnceLock::new();
+    let r = re(&R, r"\[\d{1,4}\]\s?:\s?");
+    let mut parts = r.split(value);
+    let head = parts
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches(',')
+        .trim()
+        .to_owned();
+    let items = parts
+        .map(|p| p.trim().trim_end_matches(',').trim().to_owned())
+        .collect();
+    (head, items)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_shapes() {
+        assert!(is_version_line("6.0.6002 Service Pack 2 Build 6002"));
+        assert!(is_version_line("10.0.17763 暂缺 Build 17763"));
+        assert!(!is_version_line("Phoenix 6.00"));
+        assert!(is_system_type("x64-based PC"));
+        assert!(is_system_type("X86-based PC"));
+        assert!(is_system_type("Itanium (TM) -based System"));
+        assert!(!is_system_type("x64 Family 16 Model 2"));
+        assert!(is_date_time("7/7/2022, 9:49:59 AM"));
+        assert!(is_date_time("2019/1/24, 9:46:29"));
+        assert!(is_date_time("29.04.2019, 18:52:20"));
+        assert!(is_locale("en-us;English (United States)"));
+    }
+
+    #[test]
+    fn inline_items() {
+        let (head, items) =
+            split_inline_items("2 Hotfix(s) Installed.,[01]: KB955430,[02]: KB4474419");
+        assert_eq!(head, "2 Hotfix(s) Installed.");
+        assert_eq!(items, vec!["KB955430", "KB4474419"]);
+        assert_eq!(leading_count(&head), Some(2));
+    }
+}

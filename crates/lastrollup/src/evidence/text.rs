@@ -1,0 +1,320 @@
+//! Turning the bytes of a capture into text: encoding detection and lines.
+//!
+//! Captures come off legacy machines in whatever encoding the command that
+//! wrote them used: `systeminfo > file` in cmd writes the console's OEM code
+//! page (850 in Western Europe, 866 in Russia, 932 in Japan …), a PowerShell
+//! redirect writes UTF-16LE with a BOM, `wmic` writes UTF-16LE, and files that
+//! travelled through e-mail or a wiki are UTF-8. Nothing in the file says which
+//! code page it is, so legacy code pages are chosen by decoding a prefix with
+//! every candidate and scoring the result with what the caller knows the text
+//! should contain (see [`decode`]).
+
+use encoding_rs::{
+    Encoding, BIG5, EUC_KR, GBK, IBM866, SHIFT_JIS, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252,
+};
+use serde::Serialize;
+
+/// The encoding a capture was read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TextEncoding {
+    /// UTF-8 without a byte-order mark (plain ASCII is reported as this).
+    Utf8,
+    /// UTF-8 with a byte-order mark.
+    Utf8Bom,
+    /// UTF-16 little-endian (PowerShell redirects, `wmic`).
+    Utf16Le,
+    /// UTF-16 big-endian.
+    Utf16Be,
+    /// A Windows OEM or ANSI code page, by number.
+    CodePage(u16),
+}
+
+impl TextEncoding {
+    /// A short, stable name: `utf-8`, `utf-16le`, `cp850` …
+    pub fn name(self) -> String {
+        match self {
+            TextEncoding::Utf8 => "utf-8".into(),
+            TextEncoding::Utf8Bom => "utf-8-bom".into(),
+            TextEncoding::Utf16Le => "utf-16le".into(),
+            TextEncoding::Utf16Be => "utf-16be".into(),
+            TextEncoding::CodePage(cp) => format!("cp{cp}"),
+        }
+    }
+}
+
+/// The legacy code pages tried, in order of preference when scores tie.
+///
+/// OEM code pages come first for the languages whose consoles use them, since
+/// `systeminfo > file` in cmd writes the OEM code page, not the ANSI one.
+pub const LEGACY_CODE_PAGES: &[u16] = &[
+    437, 850, 852, 857, 737, 866, 932, 936, 949, 950, 1252, 1250, 1251,
+];
+
+/// How many bytes of a legacy-encoded file are decoded per candidate to score it.
+const SCORE_PREFIX: usize = 16 * 1024;
+
+/// Decodes `bytes` to text, detecting the encoding from content.
+///
+/// `score` rates a candidate decoding of a legacy (non-Unicode) file: the
+/// higher, the more the text looks like what the caller expects (for example
+/// the number of known `systeminfo` labels it contains). It is only called when
+/// the bytes are neither UTF-16 nor valid UTF-8.
+pub fn decode(bytes: &[u8], score: &dyn Fn(&str) -> i64) -> (String, TextEncoding) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return (
+            String::from_utf8_lossy(rest).into_owned(),
+            TextEncoding::Utf8Bom,
+        );
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return (decode_utf16(rest, true), TextEncoding::Utf16Le);
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return (decode_utf16(rest, false), TextEncoding::Utf16Be);
+    }
+    if let Some(little_endian) = sniff_utf16(bytes) {
+        let enc = if little_endian {
+            TextEncoding::Utf16Le
+        } else {
+            TextEncoding::Utf16Be
+        };
+        return (decode_utf16(bytes, little_endian), enc);
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (text.to_owned(), TextEncoding::Utf8);
+    }
+    let cp = best_code_page(bytes, score);
+    (decode_code_page(bytes, cp), TextEncoding::CodePage(cp))
+}
+
+/// Decodes `bytes` in Windows code page `cp` (one of [`LEGACY_CODE_PAGES`]).
+pub fn decode_code_page(bytes: &[u8], cp: u16) -> String {
+    if let Some(enc) = encoding_rs_for(cp) {
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        return text.into_owned();
+    }
+    let table = match cp {
+        437 => &oem_cp::code_table::DECODING_TABLE_CP437,
+        852 => &oem_cp::code_table::DECODING_TABLE_CP852,
+        737 => &oem_cp::code_table::DECODING_TABLE_CP737,
+        857 => {
+            return oem_cp::decode_string_incomplete_table_lossy(
+                bytes,
+                &oem_cp::code_table::DECODING_TABLE_CP857,
+            )
+        }
+        _ => &oem_cp::code_table::DECODING_TABLE_CP850,
+    };
+    oem_cp::decode_string_complete_table(bytes, table)
+}
+
+fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
+    Some(match cp {
+        866 => IBM866,
+        932 => SHIFT_JIS,
+        936 => GBK,
+        949 => EUC_KR,
+        950 => BIG5,
+        1250 => WINDOWS_1250,
+        1251 => WINDOWS_1251,
+        1252 => WINDOWS_1252,
+        _ => return None,
+    })
+}
+
+fn best_code_page(bytes: &[u8], score: &dyn Fn(&str) -> i64) -> u16 {
+    let prefix = &bytes[..bytes.len().min(SCORE_PREFIX)];
+    let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
+    for &cp in LEGACY_CODE_PAGES {
+        let text = decode_code_page(prefix, cp);
+        let s = score(&text) * 1000 + plausibility(&text);
+        if s > best.0 {
+            best = (s, cp);
+        }
+    }
+    best.1
+}
+
+/// A content-free plausibility score: letters are good; replacement
+/// characters, C1 controls, box-drawing and private-use characters (what a
+/// wrong single-byte code page or a wrong multi-byte one produces) are bad.
+fn plausibility(text: &str) -> i64 {
+    let mut s = 0i64;
+    for c in text.chars() {
+        if c.is_ascii() {
+            continue;
+        }
+        s += match c {
+            '\u{FFFD}' => -20,
+            '\u{80}'..='\u{9F}' => -10,
+            '\u{2500}'..='\u{25FF}' => -4, // box drawing, blocks, shapes
+            '\u{E000}'..='\u{F8FF}' => -10,
+            _ if c.is_alphabetic() => 1,
+            _ => -1,
+        };
+    }
+    s
+}
+
+/// Recognises BOM-less UTF-16 by its zero bytes: ASCII-heavy text in UTF-16
+/// has a zero in every other byte.
+fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    if sample.len() < 4 {
+        return None;
+    }
+    let pairs = sample.len() / 2;
+    let (mut zero_odd, mut zero_even) = (0usize, 0usize);
+    for pair in sample.chunks_exact(2) {
+        if pair[0] == 0 {
+            zero_even += 1;
+        }
+        if pair[1] == 0 {
+            zero_odd += 1;
+        }
+    }
+    if zero_odd * 10 >= pairs * 4 && zero_even * 10 < pairs {
+        Some(true)
+    } else if zero_even * 10 >= pairs * 4 && zero_odd * 10 < pairs {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
+    let units = bytes.chunks_exact(2).map(|p| {
+        if little_endian {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or('\u{FFFD}'))
+        .collect()
+}
+
+/// One line of decoded text with its 1-based line number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// 1-based line number in the file.
+    pub number: u32,
+    /// The text, without the line break and without trailing white space.
+    pub text: &'a str,
+}
+
+/// Splits text into lines. `\n`, `\r\n`, a lone `\r`, and the `\r\r\n` that
+/// `wmic` writes when redirected each end one line. Trailing white space and
+/// NUL characters are removed from every line.
+pub fn lines(text: &str) -> Vec<Line<'_>> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let (mut start, mut i, mut number) = (0usize, 0usize, 1u32);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' | b'\r' => {
+                out.push(Line {
+                    number,
+                    text: trim_end(&text[start..i]),
+                });
+                number = number.saturating_add(1);
+                // Consume the whole break: any run of CRs followed by an optional LF.
+                if bytes[i] == b'\r' {
+                    while i + 1 < bytes.len()
+                        && bytes[i + 1] == b'\r'
+                        && i + 2 < bytes.len()
+                        && bytes[i + 2] == b'\n'
+                    {
+                        i += 1;
+                    }
+                    if i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
+                        i += 1;
+                    }
+                }
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    if start < bytes.len() {
+        out.push(Line {
+            number,
+            text: trim_end(&text[start..]),
+        });
+    }
+    out
+}
+
+fn trim_end(s: &str) -> &str {
+    s.trim_end_matches(|c: char| c.is_whitespace() || c == '\0')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_score(_: &str) -> i64 {
+        0
+    }
+
+    #[test]
+    fn utf16le_with_and_without_bom() {
+        let s = "Host Name: X\r\n";
+        let mut with_bom = vec![0xFF, 0xFE];
+        let body: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        with_bom.extend_from_slice(&body);
+        assert_eq!(
+            decode(&with_bom, &no_score),
+            (s.to_string(), TextEncoding::Utf16Le)
+        );
+        assert_eq!(
+            decode(&body, &no_score),
+            (s.to_string(), TextEncoding::Utf16Le)
+        );
+        let be: Vec<u8> = s.encode_utf16().flat_map(|u| u.to_be_bytes()).collect();
+        assert_eq!(
+            decode(&be, &no_score),
+            (s.to_string(), TextEncoding::Utf16Be)
+        );
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFabc", &no_score),
+            ("abc".into(), TextEncoding::Utf8Bom)
+        );
+    }
+
+    #[test]
+    fn legacy_code_page_follows_the_score() {
+        // "Имя узла" in cp866.
+        let bytes = [0x88, 0xAC, 0xEF, 0x20, 0xE3, 0xA7, 0xAB, 0xA0];
+        let score = |t: &str| i64::from(t.contains("Имя узла"));
+        assert_eq!(
+            decode(&bytes, &score),
+            ("Имя узла".into(), TextEncoding::CodePage(866))
+        );
+    }
+
+    #[test]
+    fn line_breaks_of_every_kind() {
+        let ls = lines("a\r\nb\nc\rd\r\r\ne  \n\nf");
+        let got: Vec<(u32, &str)> = ls.iter().map(|l| (l.number, l.text)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (1, "a"),
+                (2, "b"),
+                (3, "c"),
+                (4, "d"),
+                (5, "e"),
+                (6, ""),
+                (7, "f")
+            ]
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Renderers: host lists into documented, versioned output contracts. No
+//! decision is made here; everything shown was decided by [`crate::host`].
+
+pub mod identify;
