@@ -69,10 +69,11 @@ fn non_empty(s: &str) -> Option<String> {
 /// `wmic qfe list full` / `/format:list`: `Key=Value` lines, one blank-line
 /// separated block per update.
 fn parse_key_value(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
-    if !lines
-        .iter()
-        .any(|l| l.text.len() >= 9 && l.text[..9].eq_ignore_ascii_case("HotFixID="))
-    {
+    if !lines.iter().any(|l| {
+        l.text
+            .get(..9)
+            .is_some_and(|p| p.eq_ignore_ascii_case("HotFixID="))
+    }) {
         return None;
     }
     let mut rows = Vec::new();
@@ -273,6 +274,11 @@ pub fn installed_on(raw: &str, us_slash_dates: bool) -> Option<String> {
         }
     };
     Some(parsed.unwrap_or_else(|| t.to_owned()))
+}
+
+/// Parses decoded text as a `Win32_QuickFixEngineering` listing only.
+pub fn parse_str(text: &str) -> Option<Vec<Record>> {
+    parse(&super::text::lines(text), text)
 }
 
 #[cfg(test)]

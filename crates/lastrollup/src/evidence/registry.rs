@@ -49,7 +49,9 @@ fn meaning(key_path: &str, name: &str) -> Option<Key> {
     None
 }
 
-type ParseResult = Result<Option<Vec<Record>>, (Option<u32>, EvidenceErrorKind)>;
+/// What [`parse_str`] returns: `Ok(None)` when the text is not a registry
+/// capture, an error (with its line) when it is one without identity values.
+pub type ParseResult = Result<Option<Vec<Record>>, (Option<u32>, EvidenceErrorKind)>;
 
 /// Parses a registry capture. `Ok(None)` when the text is not one; an error
 /// when it is one but holds none of the values identity needs.
@@ -214,6 +216,11 @@ fn split_quoted(s: &str) -> Option<(String, &str)> {
         }
     }
     None
+}
+
+/// Parses decoded text as a registry capture only.
+pub fn parse_str(text: &str) -> ParseResult {
+    parse(&super::text::lines(text))
 }
 
 #[cfg(test)]

@@ -48,7 +48,7 @@ impl TextEncoding {
 /// OEM code pages come first for the languages whose consoles use them, since
 /// `systeminfo > file` in cmd writes the OEM code page, not the ANSI one.
 pub const LEGACY_CODE_PAGES: &[u16] = &[
-    437, 850, 852, 857, 737, 866, 932, 936, 949, 950, 1252, 1250, 1251,
+    437, 850, 1252, 852, 857, 866, 1250, 1251, 932, 936, 949, 950,
 ];
 
 /// How many bytes of a legacy-encoded file are decoded per candidate to score it.
@@ -56,11 +56,13 @@ const SCORE_PREFIX: usize = 16 * 1024;
 
 /// Decodes `bytes` to text, detecting the encoding from content.
 ///
-/// `score` rates a candidate decoding of a legacy (non-Unicode) file: the
-/// higher, the more the text looks like what the caller expects (for example
-/// the number of known `systeminfo` labels it contains). It is only called when
-/// the bytes are neither UTF-16 nor valid UTF-8.
-pub fn decode(bytes: &[u8], score: &dyn Fn(&str) -> i64) -> (String, TextEncoding) {
+/// `score` rates a candidate decoding of a legacy (non-Unicode) file, given
+/// the text and the code page tried: the higher, the more the text looks like
+/// what the caller expects (for example the number of known `systeminfo`
+/// labels it contains, and whether the code page is the one their language's
+/// console uses). It is only called when the bytes are neither UTF-16 nor
+/// valid UTF-8; ties go to the earlier page of [`LEGACY_CODE_PAGES`].
+pub fn decode(bytes: &[u8], score: &dyn Fn(&str, u16) -> i64) -> (String, TextEncoding) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (
             String::from_utf8_lossy(rest).into_owned(),
@@ -97,7 +99,6 @@ pub fn decode_code_page(bytes: &[u8], cp: u16) -> String {
     let table = match cp {
         437 => &oem_cp::code_table::DECODING_TABLE_CP437,
         852 => &oem_cp::code_table::DECODING_TABLE_CP852,
-        737 => &oem_cp::code_table::DECODING_TABLE_CP737,
         857 => {
             return oem_cp::decode_string_incomplete_table_lossy(
                 bytes,
@@ -123,12 +124,12 @@ fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
     })
 }
 
-fn best_code_page(bytes: &[u8], score: &dyn Fn(&str) -> i64) -> u16 {
+fn best_code_page(bytes: &[u8], score: &dyn Fn(&str, u16) -> i64) -> u16 {
     let prefix = &bytes[..bytes.len().min(SCORE_PREFIX)];
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
     for &cp in LEGACY_CODE_PAGES {
         let text = decode_code_page(prefix, cp);
-        let s = score(&text) * 1000 + plausibility(&text);
+        let s = score(&text, cp) * 1000 + plausibility(&text);
         if s > best.0 {
             best = (s, cp);
         }
@@ -150,6 +151,8 @@ fn plausibility(text: &str) -> i64 {
             '\u{80}'..='\u{9F}' => -10,
             '\u{2500}'..='\u{25FF}' => -4, // box drawing, blocks, shapes
             '\u{E000}'..='\u{F8FF}' => -10,
+            // Half-width katakana: what stray Western bytes become in cp932.
+            '\u{FF61}'..='\u{FF9F}' => -3,
             _ if c.is_alphabetic() => 1,
             _ => -1,
         };
@@ -256,7 +259,7 @@ fn trim_end(s: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn no_score(_: &str) -> i64 {
+    fn no_score(_: &str, _: u16) -> i64 {
         0
     }
 
@@ -293,7 +296,7 @@ mod tests {
     fn legacy_code_page_follows_the_score() {
         // "Имя узла" in cp866.
         let bytes = [0x88, 0xAC, 0xEF, 0x20, 0xE3, 0xA7, 0xAB, 0xA0];
-        let score = |t: &str| i64::from(t.contains("Имя узла"));
+        let score = |t: &str, _: u16| i64::from(t.contains("Имя узла"));
         assert_eq!(
             decode(&bytes, &score),
             ("Имя узла".into(), TextEncoding::CodePage(866))

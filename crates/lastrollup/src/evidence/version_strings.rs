@@ -30,17 +30,17 @@ fn patterns() -> &'static Patterns {
         let r = |p: &str| Regex::new(p).unwrap_or_else(|e| panic!("static regex {p}: {e}"));
         Patterns {
             // `Microsoft Windows [Version 6.0.6002]`, `[Versión 6.0.6002]`, `[Версия 6.0.6003]`, `[版本 6.0.6002]`.
-            ver: r(r"(?i)Microsoft Windows\s*\[[^\]\d]{0,40}?(\d{1,2}\.\d{1,2}\.\d{4,5}(?:\.\d{1,5})?)\s*\]"),
-            build_lab_ex: r(r"(?i)\b\d{4,5}\.\d{1,5}\.(?:x86|amd64|ia64|arm64|arm)(?:fre|chk)\.[a-z0-9_]+\.\d{6}-\d{4}\b"),
-            build_lab: r(r"(?i)\b\d{4,5}\.[a-z][a-z0-9_]*\.\d{6}-\d{4}\b"),
-            file_version: r(r"\b\d{1,2}\.\d{1,2}\.\d{4,5}\.\d{1,5}\b"),
+            ver: r(r"(?i)Microsoft Windows\s*\[[^\][0-9]]{0,40}?([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4,5}(?:\.[0-9]{1,5})?)\s*\]"),
+            build_lab_ex: r(r"(?i)\b[0-9]{4,5}\.[0-9]{1,5}\.(?:x86|amd64|ia64|arm64|arm)(?:fre|chk)\.[a-z0-9_]+\.[0-9]{6}-[0-9]{4}\b"),
+            build_lab: r(r"(?i)\b[0-9]{4,5}\.[a-z][a-z0-9_]*\.[0-9]{6}-[0-9]{4}\b"),
+            file_version: r(r"\b[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4,5}\.[0-9]{1,5}\b"),
             // `on Windows NT 6.0 <X64> (Build 6003: Service Pack 2)`.
-            sql: r(r"(?i)Windows NT (\d{1,2}\.\d{1,2})\s*(?:<(X64|X86|IA64)>)?\s*\(Build (\d{4,5})(?::\s*Service Pack (\d+))?"),
+            sql: r(r"(?i)Windows NT ([0-9]{1,2}\.[0-9]{1,2})\s*(?:<(X64|X86|IA64)>)?\s*\(Build ([0-9]{4,5})(?::\s*Service Pack ([0-9]+))?"),
             // `Windows Server (R) 2008 Enterprise 6003 Service Pack 2`.
-            smb_os: r(r"(?i)(Windows[^:()\[\]]*?(?:\(R\)|\(TM\))?[^:()\[\]]*?) (\d{4,5}) Service Pack (\d+)"),
-            build_version: r(r"(?i)build version:\s*(\d{1,2}\.\d{1,2}\.\d{4,5})"),
-            computer: r(r"(?i)^\s*(?:NB computer name|NetBIOS computer name|computer name)\s*:\s*(\S+)"),
-            domain: r(r"(?i)^\s*(?:NB domain name|NetBIOS domain name|domain name)\s*:\s*(\S+)"),
+            smb_os: r(r"(?i)(Windows[^:()\[\]]*?(?:\(R\)|\(TM\))?[^:()\[\]]*?) ([0-9]{4,5}) Service Pack ([0-9]+)"),
+            build_version: r(r"(?i)build version:\s*([0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4,5})"),
+            computer: r(r"(?i)^[\s|_]*(?:NB computer name|NetBIOS computer name|computer name)\s*:\s*([^\s\\]+)"),
+            domain: r(r"(?i)^[\s|_]*(?:NB domain name|NetBIOS domain name|domain name|workgroup)\s*:\s*([^\s\\]+)"),
         }
     })
 }
@@ -99,6 +99,11 @@ pub(crate) fn parse(lines: &[Line<'_>]) -> Option<Record> {
     }
     record.host = record.fact(Key::HostName).map(|f| f.value.clone());
     (!record.facts.is_empty()).then_some(record)
+}
+
+/// Scans decoded text for version strings only.
+pub fn parse_str(text: &str) -> Option<Record> {
+    parse(&super::text::lines(text))
 }
 
 #[cfg(test)]

@@ -117,6 +117,11 @@ fn parse_table(lines: &[Line<'_>]) -> Option<Record> {
     (!record.facts.is_empty()).then(|| finish(record))
 }
 
+/// Parses decoded text as `wmic os` output only.
+pub fn parse_str(text: &str) -> Option<Vec<Record>> {
+    parse(&super::text::lines(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

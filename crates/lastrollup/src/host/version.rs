@@ -34,7 +34,7 @@ pub fn dotted(text: &str) -> Option<Dotted> {
     static R: OnceLock<Regex> = OnceLock::new();
     let c = re(
         &R,
-        r"^\s*(\d{1,2})\.(\d{1,2})(?:\.(\d{1,5}))?(?:\.(\d{1,5}))?\b",
+        r"^\s*([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{1,5}))?(?:\.([0-9]{1,5}))?\b",
     )
     .captures(text)?;
     let n = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
@@ -61,7 +61,7 @@ pub fn service_pack(text: &str) -> Option<u8> {
     if let Ok(n) = t.parse::<u8>() {
         return Some(n);
     }
-    re(&R, r"(?i)(?:service pack|\bsp)\s*(\d{1,2})\b")
+    re(&R, r"(?i)(?:service pack|\bsp)\s*([0-9]{1,2})\b")
         .captures(t)
         .and_then(|c| c[1].parse().ok())
 }
@@ -89,7 +89,7 @@ pub fn build_lab(text: &str) -> Option<BuildLab> {
     let t = text.trim();
     let (build, revision, arch, branch, stamp) = if let Some(c) = re(
         &EX,
-        r"(?i)^(\d{4,5})\.(\d{1,5})\.(x86|amd64|ia64|arm64|arm)(?:fre|chk)\.([a-z0-9_]+)\.(\d{6}-\d{4})",
+        r"(?i)^([0-9]{4,5})\.([0-9]{1,5})\.(x86|amd64|ia64|arm64|arm)(?:fre|chk)\.([a-z0-9_]+)\.([0-9]{6}-[0-9]{4})",
     )
     .captures(t)
     {
@@ -101,7 +101,7 @@ pub fn build_lab(text: &str) -> Option<BuildLab> {
         };
         (c[1].parse().ok()?, c[2].parse().ok(), arch, c[4].to_owned(), c[5].to_owned())
     } else {
-        let c = re(&LAB, r"(?i)^(\d{4,5})\.([a-z][a-z0-9_]*)\.(\d{6}-\d{4})").captures(t)?;
+        let c = re(&LAB, r"(?i)^([0-9]{4,5})\.([a-z][a-z0-9_]*)\.([0-9]{6}-[0-9]{4})").captures(t)?;
         (c[1].parse().ok()?, None, None, c[2].to_owned(), c[3].to_owned())
     };
     Some(BuildLab {

@@ -41,6 +41,11 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
             ));
             continue;
         }
+        // Without a header, columns are positional: the third must be the
+        // OS version line, or this is not systeminfo output.
+        if header.is_none() && !record.get(2).is_some_and(super::is_version_line) {
+            continue;
+        }
         let mut block = RawBlock {
             last_line: line.number,
             ..RawBlock::default()

@@ -208,27 +208,43 @@ pub fn labels() -> &'static Labels {
     })
 }
 
-/// Scores decoded text by how many lines start with a known systeminfo label
-/// (used to pick the code page of a legacy-encoded capture).
-pub fn score_text(text: &str) -> i64 {
+/// Scores a candidate decoding (`text` as decoded from code page `cp`) by
+/// how many lines start with a known systeminfo label, ten points each, plus
+/// five when `cp` is the OEM or ANSI code page of the language most of those
+/// labels belong to (German labels read the same in cp850 and cp852, but
+/// German consoles write cp850). Used to pick the code page of a legacy
+/// capture.
+pub fn score_text(text: &str, cp: u16) -> i64 {
     let labels = labels();
     let mut score = 0;
+    let mut langs: Vec<&str> = Vec::new();
     for line in text.lines().take(400) {
         if line.starts_with(char::is_whitespace) {
             continue;
         }
         for (i, c) in line.char_indices() {
-            if (c == ':' || c == '：') && labels.lookup(&line[..i]).is_some() {
-                score += 1;
-                break;
+            if c == ':' || c == '：' {
+                if let Some((_, lang)) = labels.lookup(&line[..i]) {
+                    score += 10;
+                    langs.push(lang);
+                    break;
+                }
             }
         }
         // A CSV or table header carries many labels on one line.
         if line.starts_with('"') {
-            score += line
-                .split("\",\"")
-                .filter(|l| labels.lookup(l.trim_matches('"')).is_some())
-                .count() as i64;
+            for cell in line.split("\",\"") {
+                if let Some((_, lang)) = labels.lookup(cell.trim_matches('"')) {
+                    score += 10;
+                    langs.push(lang);
+                }
+            }
+        }
+    }
+    let majority = super::majority_language(&langs);
+    if let Some(lang) = majority.and_then(|l| labels.file.languages.get(&l)) {
+        if lang.oem_codepage == cp || lang.ansi_codepage == cp {
+            score += 5;
         }
     }
     score

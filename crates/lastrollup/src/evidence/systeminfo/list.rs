@@ -69,7 +69,7 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
 fn item_value(text: &str) -> Option<&str> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        Regex::new(r"^\s+\[\d{1,4}\]\s?[:：]\s?(.*)$").unwrap_or_else(|e| panic!("{e}"))
+        Regex::new(r"^\s+\[[0-9]{1,4}\]\s?[:：]\s?(.*)$").unwrap_or_else(|e| panic!("{e}"))
     });
     r.captures(text)
         .and_then(|c| c.get(1))

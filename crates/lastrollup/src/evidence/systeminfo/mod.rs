@@ -54,10 +54,17 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
     })
 }
 
-/// `6.0.6002 Service Pack 2 Build 6002` in any language: a dotted version first.
+/// `6.0.6002 Service Pack 2 Build 6002` in any language: an NT version
+/// (5.x, 6.x, 10.0) with its build first — and not a date such as
+/// `6.1.2019 10:00`.
 pub(crate) fn is_version_line(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
-    re(&R, r"^\d{1,2}\.\d{1,2}\.\d{3,5}(\s|$)").is_match(v.trim())
+    static TIME: OnceLock<Regex> = OnceLock::new();
+    let v = v.trim();
+    match re(&R, r"^(?:5|6|10)\.[0-4]\.[0-9]{4,5}(?:\s+|$)").find(v) {
+        Some(m) => !re(&TIME, r"^[0-9]{1,2}:[0-9]{2}").is_match(&v[m.end()..]),
+        None => false,
+    }
 }
 
 /// `x64-based PC`, `X86-based PC`, `Itanium (TM) -based System`, `IA64-based PC`.
@@ -75,7 +82,7 @@ fn is_date_time(v: &str) -> bool {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
         &R,
-        r"^\d{1,4}[./-]\s?\d{1,2}[./-]\s?\d{1,4}\.?,?\s+\d{1,2}:\d{2}",
+        r"^[0-9]{1,4}[./-]\s?[0-9]{1,2}[./-]\s?[0-9]{1,4}\.?,?\s+[0-9]{1,2}:[0-9]{2}",
     )
     .is_match(v.trim())
 }
@@ -298,7 +305,7 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 /// and the items.
 pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
     static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"\[\d{1,4}\]\s?:\s?");
+    let r = re(&R, r"\[[0-9]{1,4}\]\s?:\s?");
     let mut parts = r.split(value);
     let head = parts
         .next()
@@ -313,6 +320,12 @@ pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
     (head, items)
 }
 
+/// Parses decoded text as systeminfo output only (no other format is
+/// tried). The fuzz target and benchmarks call this.
+pub fn parse_str(text: &str) -> Option<Vec<Record>> {
+    parse(&super::text::lines(text), text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,6 +335,8 @@ mod tests {
         assert!(is_version_line("6.0.6002 Service Pack 2 Build 6002"));
         assert!(is_version_line("10.0.17763 暂缺 Build 17763"));
         assert!(!is_version_line("Phoenix 6.00"));
+        assert!(!is_version_line("11.09.2019 00:00:00"));
+        assert!(!is_version_line("6.1.2019 10:00:00"));
         assert!(is_system_type("x64-based PC"));
         assert!(is_system_type("X86-based PC"));
         assert!(is_system_type("Itanium (TM) -based System"));

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Runs every fuzz target for SECONDS seconds each (default 600), one after the
+# other, with a bounded input size and memory, and prints one summary line per
+# target. Seed the corpora first with ./seed.sh.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+secs="${1:-600}"
+cd "$here"
+for t in read_file systeminfo qfe wmic_os registry version_strings; do
+  log="$here/logs/$t.log"; mkdir -p "$here/logs"
+  cargo +nightly fuzz run -O "$t" -- -max_total_time="$secs" -max_len=262144 -rss_limit_mb=2048 -timeout=10 >"$log" 2>&1
+  rc=$?
+  stats=$(grep -E "^#[0-9]+.*(DONE|pulse)" "$log" | tail -1)
+  echo "$t exit=$rc $stats"
+done
