@@ -5,6 +5,6 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let (text, _) = lastrollup::evidence::text::decode(data, &lastrollup::evidence::systeminfo::labels::score_text);
+    let (text, _) = lastrollup::evidence::text::decode(data, &lastrollup::evidence::systeminfo::labels::code_page_hint);
     let _ = lastrollup::evidence::registry::parse_str(&text);
 });

@@ -238,7 +238,7 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
             },
         ));
     }
-    let (text, encoding) = text::decode(bytes, &systeminfo::labels::score_text);
+    let (text, encoding) = text::decode(bytes, &systeminfo::labels::code_page_hint);
     if text
         .trim_matches(|c: char| c.is_whitespace() || c == '\0' || c == '\u{FEFF}')
         .is_empty()

@@ -138,7 +138,11 @@ fn parse_query(lines: &[Line<'_>]) -> Option<Vec<Value>> {
             key = Some(t.trim().to_owned());
             continue;
         }
-        let (Some(k), Some(c)) = (&key, r.captures(t)) else {
+        let Some(k) = &key else { continue };
+        if !t.contains("REG_") {
+            continue;
+        }
+        let Some(c) = r.captures(t) else {
             continue;
         };
         values.push(Value {

@@ -52,17 +52,17 @@ pub const LEGACY_CODE_PAGES: &[u16] = &[
 ];
 
 /// How many bytes of a legacy-encoded file are decoded per candidate to score it.
-const SCORE_PREFIX: usize = 16 * 1024;
+const SCORE_PREFIX: usize = 4 * 1024;
 
 /// Decodes `bytes` to text, detecting the encoding from content.
 ///
-/// `score` rates a candidate decoding of a legacy (non-Unicode) file, given
-/// the text and the code page tried: the higher, the more the text looks like
-/// what the caller expects (for example the number of known `systeminfo`
-/// labels it contains, and whether the code page is the one their language's
-/// console uses). It is only called when the bytes are neither UTF-16 nor
-/// valid UTF-8; ties go to the earlier page of [`LEGACY_CODE_PAGES`].
-pub fn decode(bytes: &[u8], score: &dyn Fn(&str, u16) -> i64) -> (String, TextEncoding) {
+/// BOMs and UTF-16 zero-byte patterns are recognised first, then valid UTF-8.
+/// For a legacy (non-Unicode) file, `hint` is asked which code page the raw
+/// bytes are in (the systeminfo label table answers by finding its labels'
+/// encoded forms, see `systeminfo::labels::code_page_hint`); without an
+/// answer every page of [`LEGACY_CODE_PAGES`] is tried on a prefix and the
+/// most plausible text wins (ties go to the earlier page).
+pub fn decode(bytes: &[u8], hint: &dyn Fn(&[u8]) -> Option<u16>) -> (String, TextEncoding) {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return (
             String::from_utf8_lossy(rest).into_owned(),
@@ -86,7 +86,7 @@ pub fn decode(bytes: &[u8], score: &dyn Fn(&str, u16) -> i64) -> (String, TextEn
     if let Ok(text) = std::str::from_utf8(bytes) {
         return (text.to_owned(), TextEncoding::Utf8);
     }
-    let cp = best_code_page(bytes, score);
+    let cp = hint(bytes).unwrap_or_else(|| most_plausible_code_page(bytes));
     (decode_code_page(bytes, cp), TextEncoding::CodePage(cp))
 }
 
@@ -110,6 +110,23 @@ pub fn decode_code_page(bytes: &[u8], cp: u16) -> String {
     oem_cp::decode_string_complete_table(bytes, table)
 }
 
+/// Encodes `text` in code page `cp`; `None` when a character has no byte
+/// there (or the page is not one of [`LEGACY_CODE_PAGES`]).
+pub fn encode_code_page(text: &str, cp: u16) -> Option<Vec<u8>> {
+    if let Some(enc) = encoding_rs_for(cp) {
+        let (bytes, _, had_errors) = enc.encode(text);
+        return (!had_errors).then(|| bytes.into_owned());
+    }
+    let table = match cp {
+        437 => &oem_cp::code_table::ENCODING_TABLE_CP437,
+        850 => &oem_cp::code_table::ENCODING_TABLE_CP850,
+        852 => &oem_cp::code_table::ENCODING_TABLE_CP852,
+        857 => &oem_cp::code_table::ENCODING_TABLE_CP857,
+        _ => return None,
+    };
+    oem_cp::encode_string_checked(text, table)
+}
+
 fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
     Some(match cp {
         866 => IBM866,
@@ -124,12 +141,12 @@ fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
     })
 }
 
-fn best_code_page(bytes: &[u8], score: &dyn Fn(&str, u16) -> i64) -> u16 {
+fn most_plausible_code_page(bytes: &[u8]) -> u16 {
     let prefix = &bytes[..bytes.len().min(SCORE_PREFIX)];
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
     for &cp in LEGACY_CODE_PAGES {
         let text = decode_code_page(prefix, cp);
-        let s = score(&text, cp) * 1000 + plausibility(&text);
+        let s = plausibility(&text);
         if s > best.0 {
             best = (s, cp);
         }
@@ -259,8 +276,8 @@ fn trim_end(s: &str) -> &str {
 mod tests {
     use super::*;
 
-    fn no_score(_: &str, _: u16) -> i64 {
-        0
+    fn no_score(_: &[u8]) -> Option<u16> {
+        None
     }
 
     #[test]
@@ -293,14 +310,13 @@ mod tests {
     }
 
     #[test]
-    fn legacy_code_page_follows_the_score() {
+    fn legacy_code_page_follows_the_hint() {
         // "Имя узла" in cp866.
         let bytes = [0x88, 0xAC, 0xEF, 0x20, 0xE3, 0xA7, 0xAB, 0xA0];
-        let score = |t: &str, _: u16| i64::from(t.contains("Имя узла"));
-        assert_eq!(
-            decode(&bytes, &score),
-            ("Имя узла".into(), TextEncoding::CodePage(866))
-        );
+        let hint = |b: &[u8]| (b == bytes).then_some(866);
+        assert_eq!(decode(&bytes, &hint), ("Имя узла".into(), TextEncoding::CodePage(866)));
+        assert_eq!(encode_code_page("Имя узла", 866).as_deref(), Some(&bytes[..]));
+        assert_eq!(encode_code_page("Имя", 850), None);
     }
 
     #[test]

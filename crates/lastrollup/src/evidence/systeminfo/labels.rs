@@ -12,6 +12,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::fields::Field;
+use crate::evidence::text::{encode_code_page, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
 const LABELS_TOML: &str = include_str!("labels.toml");
@@ -58,6 +59,8 @@ pub struct Labels {
     /// The parsed file.
     pub file: LabelFile,
     by_label: HashMap<String, (Field, usize)>,
+    /// Byte length of the longest label, with room for padding.
+    max_label_bytes: usize,
     roles: HashMap<String, Role>,
     not_available: Vec<String>,
     /// Language tags, indexed by the number stored in the label map.
@@ -161,8 +164,10 @@ impl Labels {
         vista_edition_names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         not_available.sort();
         not_available.dedup();
+        let max_label_bytes = by_label.keys().map(String::len).max().unwrap_or(0) * 2 + 16;
         Ok(Labels {
             file,
+            max_label_bytes,
             by_label,
             roles,
             not_available,
@@ -174,6 +179,11 @@ impl Labels {
 
     /// The field and language of a label, if it is a known systeminfo label.
     pub fn lookup(&self, label: &str) -> Option<(Field, &str)> {
+        // Longer text cannot be a label: skip the normalization (this keeps
+        // long CSV lines with many colons linear).
+        if label.len() > self.max_label_bytes {
+            return None;
+        }
         self.by_label
             .get(&normalize(label))
             .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
@@ -208,46 +218,101 @@ pub fn labels() -> &'static Labels {
     })
 }
 
-/// Scores a candidate decoding (`text` as decoded from code page `cp`) by
-/// how many lines start with a known systeminfo label, ten points each, plus
-/// five when `cp` is the OEM or ANSI code page of the language most of those
-/// labels belong to (German labels read the same in cp850 and cp852, but
-/// German consoles write cp850). Used to pick the code page of a legacy
-/// capture.
-pub fn score_text(text: &str, cp: u16) -> i64 {
-    let labels = labels();
-    let mut score = 0;
-    let mut langs: Vec<&str> = Vec::new();
-    for line in text.lines().take(400) {
-        if line.starts_with(char::is_whitespace) {
+/// A label as raw bytes are compared: ASCII white space removed, ASCII
+/// letters lower-cased (other bytes differ between code pages and are kept).
+fn byte_key(bytes: &[u8]) -> Vec<u8> {
+    bytes.iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_lowercase).collect()
+}
+
+/// Every label encoded in every legacy code page it can be written in:
+/// byte key → (code page, language index).
+fn encoded_labels() -> &'static (HashMap<Vec<u8>, Vec<(u16, usize)>>, usize) {
+    static INDEX: OnceLock<(HashMap<Vec<u8>, Vec<(u16, usize)>>, usize)> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let labels = labels();
+        let mut index: HashMap<Vec<u8>, Vec<(u16, usize)>> = HashMap::new();
+        let mut longest = 0;
+        for (idx, tag) in labels.language_tags.iter().enumerate() {
+            for value in labels.file.languages[tag].fields.values() {
+                let LabelValue::List(list) = value else { continue };
+                for label in list {
+                    for &cp in LEGACY_CODE_PAGES {
+                        let Some(bytes) = encode_code_page(label, cp) else { continue };
+                        longest = longest.max(bytes.len());
+                        let entry = index.entry(byte_key(&bytes)).or_default();
+                        if !entry.contains(&(cp, idx)) {
+                            entry.push((cp, idx));
+                        }
+                    }
+                }
+            }
+        }
+        (index, longest * 2 + 16)
+    })
+}
+
+/// Which legacy code page raw bytes are in, judged by the systeminfo labels
+/// found in them: the page in which the most line starts are known labels;
+/// among equals, the OEM or ANSI page of the labels' language (German labels
+/// are the same bytes in cp850 and cp852, but German consoles write cp850),
+/// then the earlier page of [`LEGACY_CODE_PAGES`]. `None` when no label is
+/// found (the caller then judges by plausibility). Works on bytes, so no
+/// candidate decoding is made.
+pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
+    let (index, max_len) = encoded_labels();
+    let prefix = &bytes[..bytes.len().min(16 * 1024)];
+    let mut votes: Vec<(u16, usize)> = Vec::new();
+    let mut record = |key: &[u8]| -> bool {
+        match index.get(&byte_key(key)) {
+            Some(hits) => {
+                votes.extend_from_slice(hits);
+                true
+            }
+            None => false,
+        }
+    };
+    for line in prefix.split(|&b| b == b'\n').take(400) {
+        if line.first().is_some_and(|b| b.is_ascii_whitespace()) {
             continue;
         }
-        for (i, c) in line.char_indices() {
-            if c == ':' || c == '：' {
-                if let Some((_, lang)) = labels.lookup(&line[..i]) {
-                    score += 10;
-                    langs.push(lang);
-                    break;
+        if line.first() == Some(&b'"') {
+            // A CSV header carries many labels on one line.
+            for cell in line.split(|&b| b == b',') {
+                let cell: &[u8] = cell.strip_prefix(b"\"").unwrap_or(cell);
+                let cell = cell.strip_suffix(b"\"").unwrap_or(cell);
+                if cell.len() <= *max_len {
+                    record(cell);
                 }
             }
+            continue;
         }
-        // A CSV or table header carries many labels on one line.
-        if line.starts_with('"') {
-            for cell in line.split("\",\"") {
-                if let Some((_, lang)) = labels.lookup(cell.trim_matches('"')) {
-                    score += 10;
-                    langs.push(lang);
-                }
+        for (pos, _) in line.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
+            if pos > *max_len {
+                break;
+            }
+            if record(&line[..pos]) {
+                break;
             }
         }
     }
-    let majority = super::majority_language(&langs);
-    if let Some(lang) = majority.and_then(|l| labels.file.languages.get(&l)) {
-        if lang.oem_codepage == cp || lang.ansi_codepage == cp {
-            score += 5;
-        }
+    if votes.is_empty() {
+        return None;
     }
-    score
+    let mut lang_counts: HashMap<usize, usize> = HashMap::new();
+    for (_, lang) in &votes {
+        *lang_counts.entry(*lang).or_default() += 1;
+    }
+    let majority = lang_counts.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l))).map(|(l, _)| *l)?;
+    let language = &labels().file.languages[&labels().language_tags[majority]];
+    LEGACY_CODE_PAGES
+        .iter()
+        .enumerate()
+        .max_by_key(|(i, cp)| {
+            let hits = votes.iter().filter(|(c, _)| c == *cp).count();
+            let own = language.oem_codepage == **cp || language.ansi_codepage == **cp;
+            (hits, own, std::cmp::Reverse(*i))
+        })
+        .map(|(_, cp)| *cp)
 }
 
 #[cfg(test)]

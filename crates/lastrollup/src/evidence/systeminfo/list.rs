@@ -16,7 +16,7 @@
 use std::sync::OnceLock;
 
 use regex::Regex;
-use unicode_width::UnicodeWidthStr;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::fields::Field;
 use super::labels::labels;
@@ -37,20 +37,25 @@ struct Split {
 
 fn splits(text: &str) -> Vec<Split> {
     let mut out = Vec::new();
-    for (i, c) in text.char_indices() {
-        if c != ':' && c != '：' {
+    // Display width of text[..i], kept as the scan goes (linear in the line).
+    let mut width = 0usize;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        width += UnicodeWidthChar::width(c).unwrap_or(0);
+        if (c != ':' && c != '：') || i == 0 {
             continue;
         }
         let after = i + c.len_utf8();
         let rest = &text[after..];
-        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) || i == 0 {
+        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
             continue;
         }
-        let value_start = after + (rest.len() - rest.trim_start().len());
+        let pad = rest.len() - rest.trim_start().len();
+        let pad_width = UnicodeWidthStr::width(&rest[..pad]);
         out.push(Split {
             colon: i,
-            value_start,
-            value_col: UnicodeWidthStr::width(&text[..value_start]),
+            value_start: after + pad,
+            value_col: width + pad_width,
         });
     }
     out
@@ -59,6 +64,10 @@ fn splits(text: &str) -> Vec<Split> {
 /// The known label at the start of `text`, if any.
 fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     let labels = labels();
+    // Cheap rejection: a label line has a colon.
+    if !text.contains([':', '：']) {
+        return None;
+    }
     splits(text).into_iter().find_map(|s| {
         labels
             .lookup(&text[..s.colon])
