@@ -8,7 +8,9 @@ use std::path::Path;
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 
 fn fixture(rel: &str) -> Vec<u8> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(rel);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -17,7 +19,9 @@ fn bench_file(c: &mut Criterion, group: &str, rel: &str) {
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function(rel, |b| {
-        b.iter(|| lastrollup::evidence::read_file("bench.txt", black_box(&bytes)).map(|f| f.records.len()))
+        b.iter(|| {
+            lastrollup::evidence::read_file("bench.txt", black_box(&bytes)).map(|f| f.records.len())
+        })
     });
     g.finish();
 }
@@ -35,7 +39,10 @@ fn systeminfo(c: &mut Criterion) {
 }
 
 fn qfe(c: &mut Criterion) {
-    for rel in ["qfe/wmic_qfe_list_full_srv2008_x64_utf16le.txt", "qfe/wmic_qfe_csv_two_hosts_utf16le.txt"] {
+    for rel in [
+        "qfe/wmic_qfe_list_full_srv2008_x64_utf16le.txt",
+        "qfe/wmic_qfe_csv_two_hosts_utf16le.txt",
+    ] {
         bench_file(c, "wmic_qfe", rel);
     }
 }

@@ -314,8 +314,14 @@ mod tests {
         // "Имя узла" in cp866.
         let bytes = [0x88, 0xAC, 0xEF, 0x20, 0xE3, 0xA7, 0xAB, 0xA0];
         let hint = |b: &[u8]| (b == bytes).then_some(866);
-        assert_eq!(decode(&bytes, &hint), ("Имя узла".into(), TextEncoding::CodePage(866)));
-        assert_eq!(encode_code_page("Имя узла", 866).as_deref(), Some(&bytes[..]));
+        assert_eq!(
+            decode(&bytes, &hint),
+            ("Имя узла".into(), TextEncoding::CodePage(866))
+        );
+        assert_eq!(
+            encode_code_page("Имя узла", 866).as_deref(),
+            Some(&bytes[..])
+        );
         assert_eq!(encode_code_page("Имя", 850), None);
     }
 

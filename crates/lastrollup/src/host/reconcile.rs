@@ -250,22 +250,14 @@ fn os(records: &[SourcedRecord<'_>], host: &mut Host, findings: &mut Vec<Finding
                         priority: p,
                     });
                 } else if f.key == Key::VersionLine {
-                    // The line has a place for the service pack; a localized
-                    // "N/A" there means none.
-                    if let Some(b) = d
-                        .build
-                        .and_then(|b| windows.build(b))
-                        .and_then(|b| b.service_pack)
-                    {
-                        sp.push(Cand {
-                            value: b,
-                            source: src(Some(&format!(
-                                "service pack of build {}",
-                                d.build.unwrap_or_default()
-                            ))),
-                            priority: 10,
-                        });
-                    }
+                    // systeminfo prints "Service Pack N" in this line when one
+                    // is installed; without it (or with a localized "N/A")
+                    // there is none.
+                    sp.push(Cand {
+                        value: 0,
+                        source: src(Some("no service pack in the OS Version line")),
+                        priority: p.saturating_sub(1),
+                    });
                 }
             }
             Key::Build => {

@@ -11,13 +11,16 @@ use crate::evidence::text::Line;
 /// The fewest columns a systeminfo CSV row has (NT 5.x printed 27+).
 const MIN_COLUMNS: usize = 20;
 
+/// A header row: the field of every column, the labels, the language.
+type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
+
 pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
     if rows.is_empty() {
         return None;
     }
     let labels = labels();
-    let mut header: Option<(Vec<Option<Field>>, Vec<String>, Option<String>)> = None;
+    let mut header: Option<Header> = None;
     let mut blocks = Vec::new();
     for line in rows {
         let mut reader = ::csv::ReaderBuilder::new()

@@ -221,23 +221,34 @@ pub fn labels() -> &'static Labels {
 /// A label as raw bytes are compared: ASCII white space removed, ASCII
 /// letters lower-cased (other bytes differ between code pages and are kept).
 fn byte_key(bytes: &[u8]) -> Vec<u8> {
-    bytes.iter().filter(|b| !b.is_ascii_whitespace()).map(u8::to_ascii_lowercase).collect()
+    bytes
+        .iter()
+        .filter(|b| !b.is_ascii_whitespace())
+        .map(u8::to_ascii_lowercase)
+        .collect()
 }
 
 /// Every label encoded in every legacy code page it can be written in:
 /// byte key → (code page, language index).
-fn encoded_labels() -> &'static (HashMap<Vec<u8>, Vec<(u16, usize)>>, usize) {
-    static INDEX: OnceLock<(HashMap<Vec<u8>, Vec<(u16, usize)>>, usize)> = OnceLock::new();
+/// Byte key → (code page, language index) hits, and the longest key worth looking up.
+type EncodedIndex = (HashMap<Vec<u8>, Vec<(u16, usize)>>, usize);
+
+fn encoded_labels() -> &'static EncodedIndex {
+    static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let labels = labels();
         let mut index: HashMap<Vec<u8>, Vec<(u16, usize)>> = HashMap::new();
         let mut longest = 0;
         for (idx, tag) in labels.language_tags.iter().enumerate() {
             for value in labels.file.languages[tag].fields.values() {
-                let LabelValue::List(list) = value else { continue };
+                let LabelValue::List(list) = value else {
+                    continue;
+                };
                 for label in list {
                     for &cp in LEGACY_CODE_PAGES {
-                        let Some(bytes) = encode_code_page(label, cp) else { continue };
+                        let Some(bytes) = encode_code_page(label, cp) else {
+                            continue;
+                        };
                         longest = longest.max(bytes.len());
                         let entry = index.entry(byte_key(&bytes)).or_default();
                         if !entry.contains(&(cp, idx)) {
@@ -302,7 +313,10 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     for (_, lang) in &votes {
         *lang_counts.entry(*lang).or_default() += 1;
     }
-    let majority = lang_counts.iter().max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l))).map(|(l, _)| *l)?;
+    let majority = lang_counts
+        .iter()
+        .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
+        .map(|(l, _)| *l)?;
     let language = &labels().file.languages[&labels().language_tags[majority]];
     LEGACY_CODE_PAGES
         .iter()

@@ -39,8 +39,7 @@ fn splits(text: &str) -> Vec<Split> {
     let mut out = Vec::new();
     // Display width of text[..i], kept as the scan goes (linear in the line).
     let mut width = 0usize;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    for (i, c) in text.char_indices() {
         width += UnicodeWidthChar::width(c).unwrap_or(0);
         if (c != ':' && c != '：') || i == 0 {
             continue;

@@ -1,0 +1,98 @@
+//! Hostile input: arbitrary bytes, mutated captures, pathological shapes.
+//! Nothing may panic; everything is bounded.
+
+mod support;
+
+use lastrollup::evidence::{read_file, MAX_FILE_BYTES};
+use lastrollup::host;
+use lastrollup::EvidenceErrorKind;
+use proptest::prelude::*;
+
+fn all_fixture_bytes() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for folder in [
+        "systeminfo",
+        "qfe",
+        "wmic_os",
+        "registry",
+        "version_strings",
+        "hosts/srv-hist01",
+    ] {
+        for e in std::fs::read_dir(support::fixtures().join(folder)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                continue;
+            }
+            out.push(std::fs::read(p).unwrap());
+        }
+    }
+    out
+}
+
+fn pipeline(bytes: &[u8]) {
+    if let Ok(file) = read_file("p.txt", bytes) {
+        let hosts = host::identify(&[file]);
+        let _ = lastrollup::report::identify::to_json(&lastrollup::report::identify::build(
+            &hosts,
+            &[],
+        ));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
+        pipeline(&bytes);
+    }
+
+    #[test]
+    fn mutated_fixtures_never_panic(idx in 0usize..64, edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..16), cut in any::<usize>()) {
+        let all = all_fixture_bytes();
+        let mut bytes = all[idx % all.len()].clone();
+        for (pos, b) in edits {
+            let n = bytes.len().max(1);
+            if !bytes.is_empty() { bytes[pos % n] = b; }
+        }
+        let cut = cut % (bytes.len() + 1);
+        pipeline(&bytes[..cut]);
+        pipeline(&bytes);
+    }
+}
+
+#[test]
+fn oversized_input_is_refused_not_read() {
+    let big = vec![b'a'; MAX_FILE_BYTES + 1];
+    let err = read_file("big.txt", &big).unwrap_err();
+    assert!(matches!(err.kind, EvidenceErrorKind::TooLarge { .. }));
+    assert!(err.to_string().starts_with("big.txt: "));
+}
+
+#[test]
+fn pathological_shapes_finish() {
+    // One huge line of colons, a million short lines, deep CSV quoting.
+    let colons = ":".repeat(2_000_000);
+    pipeline(colons.as_bytes());
+    let many = "Host Name: A\n".repeat(200_000);
+    pipeline(many.as_bytes());
+    let quotes = "\"".repeat(1_000_000);
+    pipeline(quotes.as_bytes());
+    let wide = format!("Host Name:{}X\n", " ".repeat(1_000_000));
+    pipeline(wide.as_bytes());
+    let labels =
+        "OS Name:                   Microsoft Windows Server 2008 Standard\n".repeat(50_000);
+    pipeline(labels.as_bytes());
+}
+
+#[test]
+fn errors_name_the_file_and_the_line() {
+    let text = b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\Software\\X]\r\n\"A\"=\"b\"\r\n";
+    let err = read_file("user.reg", text).unwrap_err();
+    assert_eq!(err.line, Some(4));
+    assert!(
+        err.to_string()
+            .starts_with("user.reg:4: malformed reg-export"),
+        "{err}"
+    );
+}
