@@ -10,7 +10,13 @@ use lastrollup::{host, report};
 fn identify_json_of_every_fixture() {
     let root = support::fixtures();
     let mut names = Vec::new();
-    for folder in ["systeminfo", "qfe", "wmic_os", "registry", "version_strings"] {
+    for folder in [
+        "systeminfo",
+        "qfe",
+        "wmic_os",
+        "registry",
+        "version_strings",
+    ] {
         let mut files: Vec<_> = std::fs::read_dir(root.join(folder))
             .unwrap()
             .map(|e| e.unwrap().path())

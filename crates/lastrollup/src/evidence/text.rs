@@ -204,16 +204,14 @@ fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
 }
 
 fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
-    let units = bytes.chunks_exact(2).map(|p| {
-        if little_endian {
-            u16::from_le_bytes([p[0], p[1]])
-        } else {
-            u16::from_be_bytes([p[0], p[1]])
-        }
-    });
-    char::decode_utf16(units)
-        .map(|r| r.unwrap_or('\u{FFFD}'))
-        .collect()
+    // encoding_rs decodes UTF-16 in bulk (unpaired surrogates become U+FFFD).
+    let enc = if little_endian {
+        encoding_rs::UTF_16LE
+    } else {
+        encoding_rs::UTF_16BE
+    };
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    text.into_owned()
 }
 
 /// One line of decoded text with its 1-based line number.

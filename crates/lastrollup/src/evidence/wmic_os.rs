@@ -102,6 +102,15 @@ fn parse_table(lines: &[Line<'_>]) -> Option<Record> {
         let words: Vec<&str> = l.text.split_whitespace().collect();
         words.len() >= 2 && words.iter().all(|w| is_property(w))
     })?;
+    // `Name` and `Version` alone are also the columns of `wmic datafile`
+    // (a file's version, not the OS's): require an OS-only property.
+    let header_words: Vec<&str> = lines[header_idx].text.split_whitespace().collect();
+    if header_words
+        .iter()
+        .all(|w| w.eq_ignore_ascii_case("Name") || w.eq_ignore_ascii_case("Version"))
+    {
+        return None;
+    }
     let columns = Columns::from_header_words(lines[header_idx].text);
     let names = columns.slice(lines[header_idx].text);
     let row = lines[header_idx + 1..]

@@ -646,8 +646,8 @@ fn checks(host: &mut Host, findings: &mut Vec<Finding>) {
         findings.push(Finding::new(
             "evidence-partial",
             Severity::Info,
-            "only version strings were given (a banner, a build string): edition, architecture and installed \
-             updates are not known; run systeminfo or the collector on the host",
+            "only version strings were given (a banner, a build string): they do not list installed updates and \
+             may not say the edition or architecture; run systeminfo or the collector on the host",
         ));
     }
 }

@@ -59,6 +59,8 @@ pub struct Labels {
     /// The parsed file.
     pub file: LabelFile,
     by_label: HashMap<String, (Field, usize)>,
+    /// Labels exactly as in the table, for the common case.
+    by_exact: HashMap<String, (Field, usize)>,
     /// Byte length of the longest label, with room for padding.
     max_label_bytes: usize,
     roles: HashMap<String, Role>,
@@ -98,6 +100,7 @@ pub fn normalize(s: &str) -> String {
 impl Labels {
     fn build(file: LabelFile) -> Result<Labels, String> {
         let mut by_label = HashMap::new();
+        let mut by_exact = HashMap::new();
         let mut roles = HashMap::new();
         let mut not_available = Vec::new();
         let mut vista_edition_names = Vec::new();
@@ -134,6 +137,7 @@ impl Labels {
                             .ok_or_else(|| format!("{tag}: unknown field key `{k}`"))?;
                         for l in labels {
                             by_label.entry(normalize(l)).or_insert((field, idx));
+                            by_exact.entry(l.trim().to_owned()).or_insert((field, idx));
                         }
                     }
                     (k, LabelValue::Table(_)) => {
@@ -169,6 +173,7 @@ impl Labels {
             file,
             max_label_bytes,
             by_label,
+            by_exact,
             roles,
             not_available,
             language_tags,
@@ -183,6 +188,10 @@ impl Labels {
         // long CSV lines with many colons linear).
         if label.len() > self.max_label_bytes {
             return None;
+        }
+        // Most labels are printed exactly as the table has them.
+        if let Some((f, i)) = self.by_exact.get(label.trim()) {
+            return Some((*f, self.language_tags[*i].as_str()));
         }
         self.by_label
             .get(&normalize(label))
@@ -282,7 +291,12 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             None => false,
         }
     };
+    let mut matched = 0usize;
     for line in prefix.split(|&b| b == b'\n').take(400) {
+        // Enough evidence: a systeminfo block has about 30 labels.
+        if matched >= 24 {
+            break;
+        }
         if line.first().is_some_and(|b| b.is_ascii_whitespace()) {
             continue;
         }
@@ -291,8 +305,8 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             for cell in line.split(|&b| b == b',') {
                 let cell: &[u8] = cell.strip_prefix(b"\"").unwrap_or(cell);
                 let cell = cell.strip_suffix(b"\"").unwrap_or(cell);
-                if cell.len() <= *max_len {
-                    record(cell);
+                if cell.len() <= *max_len && record(cell) {
+                    matched += 1;
                 }
             }
             continue;
@@ -302,6 +316,7 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
                 break;
             }
             if record(&line[..pos]) {
+                matched += 1;
                 break;
             }
         }

@@ -13,9 +13,6 @@
 //! sit between prompts or other command output, and may have been copied
 //! from an 80-column console that wrapped its long lines.
 
-use std::sync::OnceLock;
-
-use regex::Regex;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::fields::Field;
@@ -37,10 +34,13 @@ struct Split {
 
 fn splits(text: &str) -> Vec<Split> {
     let mut out = Vec::new();
+    let ascii = text.is_ascii();
     // Display width of text[..i], kept as the scan goes (linear in the line).
     let mut width = 0usize;
     for (i, c) in text.char_indices() {
-        width += UnicodeWidthChar::width(c).unwrap_or(0);
+        if !ascii {
+            width += UnicodeWidthChar::width(c).unwrap_or(0);
+        }
         if (c != ':' && c != '：') || i == 0 {
             continue;
         }
@@ -50,11 +50,15 @@ fn splits(text: &str) -> Vec<Split> {
             continue;
         }
         let pad = rest.len() - rest.trim_start().len();
-        let pad_width = UnicodeWidthStr::width(&rest[..pad]);
+        let value_col = if ascii {
+            after + pad
+        } else {
+            width + UnicodeWidthStr::width(&rest[..pad])
+        };
         out.push(Split {
             colon: i,
             value_start: after + pad,
-            value_col: width + pad_width,
+            value_col,
         });
     }
     out
@@ -74,14 +78,20 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     })
 }
 
+/// The value of an item line `   [01]: KB955430` (French: `[01] : …`).
 fn item_value(text: &str) -> Option<&str> {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = R.get_or_init(|| {
-        Regex::new(r"^\s+\[[0-9]{1,4}\]\s?[:：]\s?(.*)$").unwrap_or_else(|e| panic!("{e}"))
-    });
-    r.captures(text)
-        .and_then(|c| c.get(1))
-        .map(|m| m.as_str().trim())
+    let rest = text.trim_start();
+    if rest.len() == text.len() {
+        return None;
+    }
+    let rest = rest.strip_prefix('[')?;
+    let close = rest.find(']')?;
+    if close == 0 || close > 4 || !rest[..close].bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest[close + 1..].trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+    Some(rest.trim())
 }
 
 /// Undoes 80-column console wrapping: a line exactly as wide as the console,
@@ -93,7 +103,15 @@ fn unwrap_console(lines: &[Line<'_>]) -> Vec<(u32, String)> {
     while i < lines.len() {
         let mut text = lines[i].text.to_owned();
         let number = lines[i].number;
-        let mut last_width = UnicodeWidthStr::width(lines[i].text);
+        // Display width never exceeds the byte length: skip short lines.
+        let width = |t: &str| {
+            if t.len() < CONSOLE_WIDTH {
+                t.len().min(CONSOLE_WIDTH - 1)
+            } else {
+                UnicodeWidthStr::width(t)
+            }
+        };
+        let mut last_width = width(lines[i].text);
         while last_width == CONSOLE_WIDTH && i + 1 < lines.len() {
             let next = lines[i + 1].text;
             let indented = next.starts_with("  ");
@@ -101,7 +119,7 @@ fn unwrap_console(lines: &[Line<'_>]) -> Vec<(u32, String)> {
                 break;
             }
             text.push_str(next);
-            last_width = UnicodeWidthStr::width(next);
+            last_width = width(next);
             i += 1;
         }
         out.push((number, text));

@@ -194,9 +194,11 @@ impl RawBlock {
                             id: "hotfix-list-truncated",
                             line: Some(e.line),
                             message: format!(
-                                "systeminfo says {n} hotfixes are installed but lists {}; the capture is cut short \
-                                 (collect `wmic qfe list full` for the whole list)",
-                                e.items.len()
+                                "systeminfo says {n} hotfixes are installed but lists {} (systeminfo itself cuts \
+                                 long lists, and a pasted capture may be cut too; the last item, {}, may be cut \
+                                 mid-number): collect `wmic qfe list full` for the whole list",
+                                e.items.len(),
+                                e.items.last().map_or("none", |(v, _)| v.as_str())
                             ),
                         });
                     }

@@ -1,0 +1,202 @@
+//! Every identify JSON the tests produce validates against the published
+//! schema (docs/schema/identify-1.schema.json), checked by a small validator
+//! for the keywords that schema uses.
+
+mod support;
+
+use std::path::Path;
+
+use lastrollup::{host, report};
+use serde_json::Value;
+
+fn schema() -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/identify-1.schema.json");
+    serde_json::from_str(&std::fs::read_to_string(p).expect("schema file")).expect("schema is JSON")
+}
+
+fn type_ok(t: &str, v: &Value) -> bool {
+    match t {
+        "object" => v.is_object(),
+        "array" => v.is_array(),
+        "string" => v.is_string(),
+        "integer" => v.is_i64() || v.is_u64(),
+        "number" => v.is_number(),
+        "boolean" => v.is_boolean(),
+        "null" => v.is_null(),
+        other => panic!("schema uses unknown type {other}"),
+    }
+}
+
+/// Validates `v` against `s`, pushing `path: problem` lines into `errs`.
+fn validate(s: &Value, v: &Value, path: &str, errs: &mut Vec<String>) {
+    let Some(obj) = s.as_object() else { return };
+    for key in obj.keys() {
+        let known = [
+            "$schema",
+            "$id",
+            "title",
+            "description",
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "items",
+            "enum",
+            "const",
+            "pattern",
+            "minimum",
+        ];
+        assert!(
+            known.contains(&key.as_str()),
+            "schema keyword {key} is not supported by this validator"
+        );
+    }
+    if let Some(t) = obj.get("type") {
+        let ok = match t {
+            Value::String(t) => type_ok(t, v),
+            Value::Array(ts) => ts.iter().any(|t| type_ok(t.as_str().unwrap_or(""), v)),
+            _ => false,
+        };
+        if !ok {
+            errs.push(format!("{path}: {v} is not of type {t}"));
+            return;
+        }
+    }
+    if let Some(c) = obj.get("const") {
+        if c != v {
+            errs.push(format!("{path}: {v} is not {c}"));
+        }
+    }
+    if let Some(Value::Array(e)) = obj.get("enum") {
+        if !e.contains(v) {
+            errs.push(format!("{path}: {v} is not one of {e:?}"));
+        }
+    }
+    if let (Some(Value::String(p)), Value::String(text)) = (obj.get("pattern"), v) {
+        if !regex::Regex::new(p).expect("pattern").is_match(text) {
+            errs.push(format!("{path}: {text:?} does not match {p}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (obj.get("minimum").and_then(Value::as_f64), v.as_f64()) {
+        if n < min {
+            errs.push(format!("{path}: {n} < {min}"));
+        }
+    }
+    if let (Some(items), Value::Array(a)) = (obj.get("items"), v) {
+        for (i, x) in a.iter().enumerate() {
+            validate(items, x, &format!("{path}[{i}]"), errs);
+        }
+    }
+    if let Value::Object(o) = v {
+        let props = obj.get("properties").and_then(Value::as_object);
+        if let Some(Value::Array(req)) = obj.get("required") {
+            for r in req {
+                let r = r.as_str().unwrap_or_default();
+                if !o.contains_key(r) {
+                    errs.push(format!("{path}: missing {r}"));
+                }
+            }
+        }
+        for (k, x) in o {
+            match props.and_then(|p| p.get(k)) {
+                Some(ps) => validate(ps, x, &format!("{path}.{k}"), errs),
+                None => match obj.get("additionalProperties") {
+                    Some(Value::Bool(false)) => {
+                        errs.push(format!("{path}: unexpected property {k}"))
+                    }
+                    Some(extra @ Value::Object(_)) => {
+                        validate(extra, x, &format!("{path}.{k}"), errs)
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+}
+
+fn check(json: &str, what: &str) {
+    let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{what}: {e}"));
+    let mut errs = Vec::new();
+    validate(&schema(), &v, "$", &mut errs);
+    assert!(errs.is_empty(), "{what}:\n{}", errs.join("\n"));
+}
+
+#[test]
+fn every_fixture_report_validates() {
+    let root = support::fixtures();
+    let mut n = 0;
+    for folder in [
+        "systeminfo",
+        "qfe",
+        "wmic_os",
+        "registry",
+        "version_strings",
+        "hosts/srv-hist01",
+    ] {
+        for e in std::fs::read_dir(root.join(folder)).unwrap() {
+            let p = e.unwrap().path();
+            if p.extension().is_some_and(|x| x == "csv") {
+                continue;
+            }
+            let ev = support::read(&p, &p.display().to_string());
+            let hosts = host::identify(&[ev]);
+            check(
+                &report::identify::to_json(&report::identify::build(&hosts, &[])),
+                &p.display().to_string(),
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 45, "{n} fixtures");
+}
+
+#[test]
+fn reports_with_errors_validate() {
+    let errors = vec![
+        lastrollup::evidence::read_file("empty.txt", b" ").unwrap_err(),
+        lastrollup::evidence::read_file(
+            "user.reg",
+            b"REGEDIT4\r\n\r\n[HKEY_CURRENT_USER\\X]\r\n\"A\"=\"b\"\r\n",
+        )
+        .unwrap_err(),
+    ];
+    check(
+        &report::identify::to_json(&report::identify::build(&[], &errors)),
+        "errors only",
+    );
+}
+
+#[test]
+fn the_validator_rejects_what_the_schema_forbids() {
+    let mut errs = Vec::new();
+    let bad = serde_json::json!({"schema": "lastrollup.identify/2", "hosts": [], "errors": [], "extra": 1});
+    validate(&schema(), &bad, "$", &mut errs);
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("is not \"lastrollup.identify/1\"")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("unexpected property extra")),
+        "{errs:?}"
+    );
+}
+
+#[test]
+fn corpus_reports_validate() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    for e in std::fs::read_dir(shared.join("corpus/systeminfo")).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        let (hosts, errors) = match lastrollup::evidence::read_file("c.txt", &bytes) {
+            Ok(ev) => (host::identify(&[ev]), vec![]),
+            Err(e) => (vec![], vec![e]),
+        };
+        check(
+            &report::identify::to_json(&report::identify::build(&hosts, &errors)),
+            &p.display().to_string(),
+        );
+    }
+}
