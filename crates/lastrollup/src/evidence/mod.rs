@@ -9,6 +9,7 @@
 //! [`crate::host`].
 
 pub mod columns;
+mod csv_rows;
 pub mod kb;
 pub mod qfe;
 pub mod registry;

@@ -8,6 +8,7 @@
 use jiff::civil::Date;
 
 use super::columns::Columns;
+use super::csv_rows;
 use super::text::Line;
 use super::{Format, Key, Record, UpdateEntry, UpdateId};
 
@@ -113,13 +114,17 @@ fn parse_key_value(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
 /// `wmic qfe … /format:csv` (first column `Node`) and `Get-HotFix |
 /// Export-Csv` (optional `#TYPE` line, quoted header).
 fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
-    let header_idx = lines.iter().position(|l| {
-        l.text.contains(',')
-            && split_csv(l.text)
-                .iter()
-                .any(|c| c.eq_ignore_ascii_case("HotFixID"))
-    })?;
-    let header = split_csv(lines[header_idx].text);
+    // Cheap pre-check before any CSV parsing: a header line naming HotFixID.
+    let header_idx = lines
+        .iter()
+        .position(|l| l.text.contains(',') && l.text.to_ascii_lowercase().contains("hotfixid"))?;
+    let mut rows_iter = csv_rows::rows(
+        lines[header_idx..]
+            .iter()
+            .filter(|l| !l.text.trim().is_empty() && !l.text.starts_with('#')),
+    )
+    .into_iter();
+    let (_, header) = rows_iter.next()?;
     let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let id_col = col("HotFixID")?;
     let is_wmic = col("Node").is_some();
@@ -129,11 +134,7 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
         .or_else(|| col("Source"));
     let (date_col, desc_col) = (col("InstalledOn"), col("Description"));
     let mut rows = Vec::new();
-    for line in &lines[header_idx + 1..] {
-        if line.text.trim().is_empty() || line.text.starts_with('#') {
-            continue;
-        }
-        let cells = split_csv(line.text);
+    for (number, cells) in rows_iter {
         let cell = |c: Option<usize>| {
             c.and_then(|i| cells.get(i))
                 .map(String::as_str)
@@ -147,7 +148,7 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
             id,
             installed_on: installed_on(cell(date_col), is_wmic),
             description: non_empty(cell(desc_col)),
-            line: line.number,
+            line: number,
         });
     }
     Some((
@@ -158,17 +159,6 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
         },
         rows,
     ))
-}
-
-fn split_csv(line: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(line.as_bytes());
-    match reader.records().next() {
-        Some(Ok(r)) => r.iter().map(|s| s.trim().to_owned()).collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// Column tables: `wmic qfe` (columns at header words) and `Get-HotFix`

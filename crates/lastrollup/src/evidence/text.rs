@@ -142,7 +142,19 @@ fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
 }
 
 fn most_plausible_code_page(bytes: &[u8]) -> u16 {
-    let prefix = &bytes[..bytes.len().min(SCORE_PREFIX)];
+    // ASCII reads the same in every candidate page: judge only the lines
+    // that hold other bytes.
+    let mut sample = Vec::with_capacity(SCORE_PREFIX);
+    for line in bytes.split(|&b| b == b'\n') {
+        if sample.len() >= SCORE_PREFIX {
+            break;
+        }
+        if !line.is_ascii() {
+            sample.extend_from_slice(&line[..line.len().min(SCORE_PREFIX)]);
+            sample.push(b'\n');
+        }
+    }
+    let prefix = &sample[..];
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
     for &cp in LEGACY_CODE_PAGES {
         let text = decode_code_page(prefix, cp);

@@ -16,20 +16,18 @@ type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
 
 pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
+    /// The line a row came from.
+    struct LineRef {
+        number: u32,
+    }
     if rows.is_empty() {
         return None;
     }
     let labels = labels();
     let mut header: Option<Header> = None;
     let mut blocks = Vec::new();
-    for line in rows {
-        let mut reader = ::csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(line.text.as_bytes());
-        let Some(Ok(record)) = reader.records().next() else {
-            continue;
-        };
+    for (number, record) in crate::evidence::csv_rows::rows(rows.into_iter()) {
+        let line = LineRef { number };
         if record.len() < MIN_COLUMNS {
             continue;
         }
@@ -39,14 +37,14 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
             let langs: Vec<&str> = looked_up.iter().flatten().map(|(_, l)| *l).collect();
             header = Some((
                 looked_up.iter().map(|x| x.map(|(f, _)| f)).collect(),
-                record.iter().map(str::to_owned).collect(),
+                record.clone(),
                 majority_language(&langs),
             ));
             continue;
         }
         // Without a header, columns are positional: the third must be the
         // OS version line, or this is not systeminfo output.
-        if header.is_none() && !record.get(2).is_some_and(super::is_version_line) {
+        if header.is_none() && !record.get(2).is_some_and(|v| super::is_version_line(v)) {
             continue;
         }
         let mut block = RawBlock {

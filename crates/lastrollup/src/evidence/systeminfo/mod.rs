@@ -260,6 +260,18 @@ impl RawBlock {
 /// Parses systeminfo output in any layout. Returns `None` when the text holds
 /// no systeminfo output.
 pub(crate) fn parse(lines: &[Line<'_>], text: &str) -> Option<Vec<Record>> {
+    // A capture that starts with a quoted row is CSV: try that layout first.
+    let first = lines.iter().find(|l| !l.text.trim().is_empty());
+    if first.is_some_and(|l| l.text.starts_with('"')) {
+        if let Some(blocks) = csv::parse(lines, text) {
+            return Some(
+                blocks
+                    .into_iter()
+                    .map(|b| b.into_record(Format::SysteminfoCsv))
+                    .collect(),
+            );
+        }
+    }
     if let Some(blocks) = list::parse(lines) {
         return Some(
             blocks
