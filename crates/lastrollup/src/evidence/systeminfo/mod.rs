@@ -261,42 +261,31 @@ impl RawBlock {
 /// no systeminfo output.
 pub(crate) fn parse(lines: &[Line<'_>], text: &str) -> Option<Vec<Record>> {
     // A capture that starts with a quoted row is CSV: try that layout first.
-    let first = lines.iter().find(|l| !l.text.trim().is_empty());
-    if first.is_some_and(|l| l.text.starts_with('"')) {
-        if let Some(blocks) = csv::parse(lines, text) {
-            return Some(
-                blocks
-                    .into_iter()
-                    .map(|b| b.into_record(Format::SysteminfoCsv))
-                    .collect(),
-            );
-        }
-    }
-    if let Some(blocks) = list::parse(lines) {
-        return Some(
-            blocks
-                .into_iter()
-                .map(|b| b.into_record(Format::SysteminfoList))
-                .collect(),
-        );
-    }
-    if let Some(blocks) = csv::parse(lines, text) {
-        return Some(
-            blocks
-                .into_iter()
-                .map(|b| b.into_record(Format::SysteminfoCsv))
-                .collect(),
-        );
-    }
-    if let Some(blocks) = table::parse(lines) {
-        return Some(
-            blocks
-                .into_iter()
-                .map(|b| b.into_record(Format::SysteminfoTable))
-                .collect(),
-        );
-    }
-    None
+    let csv_first = lines
+        .iter()
+        .find(|l| !l.text.trim().is_empty())
+        .is_some_and(|l| l.text.starts_with('"'));
+    let order: [Format; 3] = if csv_first {
+        [
+            Format::SysteminfoCsv,
+            Format::SysteminfoList,
+            Format::SysteminfoTable,
+        ]
+    } else {
+        [
+            Format::SysteminfoList,
+            Format::SysteminfoCsv,
+            Format::SysteminfoTable,
+        ]
+    };
+    order.into_iter().find_map(|format| {
+        let blocks = match format {
+            Format::SysteminfoCsv => csv::parse(lines, text),
+            Format::SysteminfoList => list::parse(lines),
+            _ => table::parse(lines),
+        }?;
+        Some(blocks.into_iter().map(|b| b.into_record(format)).collect())
+    })
 }
 
 /// The language most of a block's known labels belong to.
