@@ -198,6 +198,11 @@ impl Labels {
             .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
     }
 
+    /// No known label is longer than this many bytes (with room for padding).
+    pub fn max_label_bytes(&self) -> usize {
+        self.max_label_bytes
+    }
+
     /// The role an `OS Configuration` value names, in any known language.
     pub fn role(&self, value: &str) -> Option<Role> {
         self.roles.get(&normalize(value)).copied()
@@ -324,20 +329,27 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     if votes.is_empty() {
         return None;
     }
-    let mut lang_counts: HashMap<usize, usize> = HashMap::new();
-    for (_, lang) in &votes {
-        *lang_counts.entry(*lang).or_default() += 1;
+    let mut lang_counts = vec![0usize; labels().language_tags.len()];
+    let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
+    for (cp, lang) in &votes {
+        if let Some(n) = lang_counts.get_mut(*lang) {
+            *n += 1;
+        }
+        if let Some(i) = LEGACY_CODE_PAGES.iter().position(|c| c == cp) {
+            cp_counts[i] += 1;
+        }
     }
     let majority = lang_counts
         .iter()
-        .max_by_key(|(l, n)| (**n, std::cmp::Reverse(**l)))
-        .map(|(l, _)| *l)?;
+        .enumerate()
+        .max_by_key(|(l, n)| (**n, std::cmp::Reverse(*l)))
+        .map(|(l, _)| l)?;
     let language = &labels().file.languages[&labels().language_tags[majority]];
     LEGACY_CODE_PAGES
         .iter()
         .enumerate()
         .max_by_key(|(i, cp)| {
-            let hits = votes.iter().filter(|(c, _)| c == *cp).count();
+            let hits = cp_counts[*i];
             let own = language.oem_codepage == **cp || language.ansi_codepage == **cp;
             (hits, own, std::cmp::Reverse(*i))
         })

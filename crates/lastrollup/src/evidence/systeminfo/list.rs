@@ -33,11 +33,19 @@ struct Split {
 }
 
 fn splits(text: &str) -> Vec<Split> {
+    splits_up_to(text, usize::MAX)
+}
+
+/// The splits whose colon is within the first `limit` bytes.
+fn splits_up_to(text: &str, limit: usize) -> Vec<Split> {
     let mut out = Vec::new();
     let ascii = text.is_ascii();
     // Display width of text[..i], kept as the scan goes (linear in the line).
     let mut width = 0usize;
     for (i, c) in text.char_indices() {
+        if i > limit {
+            break;
+        }
         if !ascii {
             width += UnicodeWidthChar::width(c).unwrap_or(0);
         }
@@ -71,11 +79,13 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     if !text.contains([':', '：']) {
         return None;
     }
-    splits(text).into_iter().find_map(|s| {
-        labels
-            .lookup(&text[..s.colon])
-            .map(|(f, lang)| (f, lang, s))
-    })
+    splits_up_to(text, labels.max_label_bytes())
+        .into_iter()
+        .find_map(|s| {
+            labels
+                .lookup(&text[..s.colon])
+                .map(|(f, lang)| (f, lang, s))
+        })
 }
 
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`).
