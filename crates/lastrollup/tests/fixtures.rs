@@ -178,3 +178,46 @@ fn unnamed_files_among_several_hosts_stay_apart() {
     let unnamed = support::host(&hosts, "");
     assert!(unnamed.findings.iter().any(|f| f.id == "host-unattributed"));
 }
+
+#[test]
+fn unknown_language_is_read_by_the_shape_of_the_values() {
+    // The English fixture with every label replaced by a word of no known
+    // language, padded as systeminfo pads: the version line, system type,
+    // locale, hotfix items and the host name (first field) are still found.
+    let path = support::fixtures().join("systeminfo/en_srv2008_standard_x64_6003_utf16le.txt");
+    let bytes = std::fs::read(path).unwrap();
+    let (text, _) = text::decode(&bytes, &|_| None);
+    let mut n = 0;
+    let relabelled: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with(' ') || !l.contains(": ") {
+                return format!("{l}\r\n");
+            }
+            // "OS Version:" etc. → "Qwzx07:" at the same value column.
+            let col = l.find(": ").unwrap();
+            let value_start = col + 1 + l[col + 1..].len() - l[col + 1..].trim_start().len();
+            n += 1;
+            let label = format!("Qwzx{n:02}:");
+            format!("{label:<value_start$}{}\r\n", &l[value_start..])
+        })
+        .collect();
+    let ev = lastrollup::evidence::read_file("xx.txt", relabelled.as_bytes()).unwrap();
+    assert_eq!(ev.records[0].language, None);
+    let hosts = host::identify(&[ev]);
+    let h = &hosts[0];
+    assert_eq!(support::text(&h.name), "APPSRV07");
+    assert_eq!(support::text(&h.os.build), "6003");
+    assert_eq!(support::text(&h.os.family), "windows-server-2008");
+    assert_eq!(support::text(&h.os.arch), "x64");
+    assert_eq!(support::text(&h.locale), "en-us");
+    assert_eq!(h.updates.len(), 9);
+    // Every essential field was found by shape (the role by its value), so
+    // nothing is reported unread.
+    assert!(
+        h.findings.iter().all(|f| f.id != "fields-unread"),
+        "{:?}",
+        h.findings
+    );
+    assert_eq!(support::text(&h.role), "member-server");
+}
