@@ -13,6 +13,8 @@
 //! sit between prompts or other command output, and may have been copied
 //! from an 80-column console that wrapped its long lines.
 
+use std::borrow::Cow;
+
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::fields::Field;
@@ -107,11 +109,11 @@ fn item_value(text: &str) -> Option<&str> {
 /// Undoes 80-column console wrapping: a line exactly as wide as the console,
 /// followed by a line that is neither indented nor a labelled field, is one
 /// line.
-fn unwrap_console(lines: &[Line<'_>]) -> Vec<(u32, String)> {
-    let mut out: Vec<(u32, String)> = Vec::with_capacity(lines.len());
+fn unwrap_console<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>)> {
+    let mut out: Vec<(u32, Cow<'a, str>)> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        let mut text = lines[i].text.to_owned();
+        let mut text = Cow::Borrowed(lines[i].text);
         let number = lines[i].number;
         // Display width never exceeds the byte length: skip short lines.
         let width = |t: &str| {
@@ -128,7 +130,7 @@ fn unwrap_console(lines: &[Line<'_>]) -> Vec<(u32, String)> {
             if next.is_empty() || indented || known_split(next).is_some() {
                 break;
             }
-            text.push_str(next);
+            text.to_mut().push_str(next);
             last_width = width(next);
             i += 1;
         }
