@@ -23,6 +23,8 @@
 //! assert_eq!(hosts[0].os.build.as_ref().map(|b| b.value), Some(6003));
 //! ```
 
+#![warn(missing_docs)]
+
 pub mod catalog;
 pub mod error;
 pub mod evidence;
