@@ -7,6 +7,8 @@
 //! are compared after [`normalize`], so spacing and case do not matter.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -58,12 +60,12 @@ pub struct LabelFile {
 pub struct Labels {
     /// The parsed file.
     pub file: LabelFile,
-    by_label: HashMap<String, (Field, usize)>,
+    by_label: FxHashMap<String, (Field, usize)>,
     /// Labels exactly as in the table, for the common case.
-    by_exact: HashMap<String, (Field, usize)>,
+    by_exact: FxHashMap<String, (Field, usize)>,
     /// Byte length of the longest label, with room for padding.
     max_label_bytes: usize,
-    roles: HashMap<String, Role>,
+    roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
     /// Language tags, indexed by the number stored in the label map.
     pub language_tags: Vec<String>,
@@ -99,9 +101,9 @@ pub fn normalize(s: &str) -> String {
 
 impl Labels {
     fn build(file: LabelFile) -> Result<Labels, String> {
-        let mut by_label = HashMap::new();
-        let mut by_exact = HashMap::new();
-        let mut roles = HashMap::new();
+        let mut by_label = FxHashMap::default();
+        let mut by_exact = FxHashMap::default();
+        let mut roles = FxHashMap::default();
         let mut not_available = Vec::new();
         let mut vista_edition_names = Vec::new();
         let mut tags: Vec<&String> = file.languages.keys().collect();
@@ -245,13 +247,13 @@ fn byte_key(bytes: &[u8]) -> Vec<u8> {
 /// Every label encoded in every legacy code page it can be written in:
 /// byte key → (code page, language index).
 /// Byte key → (code page, language index) hits, and the longest key worth looking up.
-type EncodedIndex = (HashMap<Vec<u8>, Vec<(u16, usize)>>, usize);
+type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(u16, usize)>>, usize);
 
 fn encoded_labels() -> &'static EncodedIndex {
     static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let labels = labels();
-        let mut index: HashMap<Vec<u8>, Vec<(u16, usize)>> = HashMap::new();
+        let mut index: FxHashMap<Vec<u8>, Vec<(u16, usize)>> = FxHashMap::default();
         let mut longest = 0;
         for (idx, tag) in labels.language_tags.iter().enumerate() {
             for value in labels.file.languages[tag].fields.values() {
