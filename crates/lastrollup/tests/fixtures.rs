@@ -108,12 +108,7 @@ fn version_string_fixtures() {
 
 #[test]
 fn one_host_from_three_files_keeps_the_disagreement() {
-    let dir = support::fixtures().join("hosts/srv-hist01");
-    let files: Vec<_> = ["systeminfo.txt", "reg_currentversion.txt", "qfe.txt"]
-        .iter()
-        .map(|f| support::read(&dir.join(f), f))
-        .collect();
-    let hosts = host::identify(&files);
+    let hosts = host::identify(&support::srv_hist01());
     assert_eq!(hosts.len(), 1, "three files of SRV-HIST01 are one host");
     let h = &hosts[0];
     assert_eq!(h.os.build.as_ref().map(|b| b.value), Some(6003));

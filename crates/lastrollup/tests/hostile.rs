@@ -9,24 +9,12 @@ use lastrollup::EvidenceErrorKind;
 use proptest::prelude::*;
 
 fn all_fixture_bytes() -> Vec<Vec<u8>> {
-    let mut out = Vec::new();
-    for folder in [
-        "systeminfo",
-        "qfe",
-        "wmic_os",
-        "registry",
-        "version_strings",
-        "hosts/srv-hist01",
-    ] {
-        for e in std::fs::read_dir(support::fixtures().join(folder)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "csv") {
-                continue;
-            }
-            out.push(std::fs::read(p).unwrap());
-        }
-    }
-    out
+    let mut folders = support::FORMAT_FOLDERS.to_vec();
+    folders.push("hosts/srv-hist01");
+    support::fixture_files(&folders)
+        .into_iter()
+        .map(|(_, p)| std::fs::read(p).unwrap())
+        .collect()
 }
 
 fn pipeline(bytes: &[u8]) {

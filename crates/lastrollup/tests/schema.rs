@@ -123,31 +123,17 @@ fn check(json: &str, what: &str) {
 
 #[test]
 fn every_fixture_report_validates() {
-    let root = support::fixtures();
-    let mut n = 0;
-    for folder in [
-        "systeminfo",
-        "qfe",
-        "wmic_os",
-        "registry",
-        "version_strings",
-        "hosts/srv-hist01",
-    ] {
-        for e in std::fs::read_dir(root.join(folder)).unwrap() {
-            let p = e.unwrap().path();
-            if p.extension().is_some_and(|x| x == "csv") {
-                continue;
-            }
-            let ev = support::read(&p, &p.display().to_string());
-            let hosts = host::identify(&[ev]);
-            check(
-                &report::identify::to_json(&report::identify::build(&hosts, &[])),
-                &p.display().to_string(),
-            );
-            n += 1;
-        }
+    let mut folders = support::FORMAT_FOLDERS.to_vec();
+    folders.push("hosts/srv-hist01");
+    let files = support::fixture_files(&folders);
+    for (name, path) in &files {
+        let hosts = host::identify(&[support::read(path, name)]);
+        check(
+            &report::identify::to_json(&report::identify::build(&hosts, &[])),
+            name,
+        );
     }
-    assert!(n >= 45, "{n} fixtures");
+    assert!(files.len() >= 45, "{} fixtures", files.len());
 }
 
 #[test]

@@ -80,3 +80,44 @@ pub fn host<'a>(hosts: &'a [Host], name: &str) -> &'a Host {
             )
         })
 }
+
+/// The fixture folders with one capture per file.
+pub const FORMAT_FOLDERS: [&str; 5] = [
+    "systeminfo",
+    "qfe",
+    "wmic_os",
+    "registry",
+    "version_strings",
+];
+
+/// Every capture in `folders` (EXPECTED.csv files left out), sorted, with
+/// its name relative to the fixtures folder.
+pub fn fixture_files(folders: &[&str]) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    for folder in folders {
+        for e in
+            std::fs::read_dir(fixtures().join(folder)).unwrap_or_else(|e| panic!("{folder}: {e}"))
+        {
+            let path = e.expect("dir entry").path();
+            if path.extension().is_some_and(|x| x == "csv") {
+                continue;
+            }
+            let name = format!(
+                "{folder}/{}",
+                path.file_name().unwrap_or_default().to_string_lossy()
+            );
+            out.push((name, path));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The three captures of the example host SRV-HIST01, named by file name.
+pub fn srv_hist01() -> Vec<EvidenceFile> {
+    let dir = fixtures().join("hosts/srv-hist01");
+    ["systeminfo.txt", "reg_currentversion.txt", "qfe.txt"]
+        .iter()
+        .map(|f| read(&dir.join(f), f))
+        .collect()
+}
