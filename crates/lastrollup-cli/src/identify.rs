@@ -18,8 +18,8 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), EvidenceError> {
         EvidenceError::new(
             name.clone(),
             None,
-            EvidenceErrorKind::Unrecognised {
-                reason: format!("cannot read it: {e}"),
+            EvidenceErrorKind::Unreadable {
+                reason: e.to_string(),
             },
         )
     };
@@ -35,7 +35,7 @@ pub fn read_input(path: &Path) -> Result<(String, Vec<u8>), EvidenceError> {
         return Err(EvidenceError::new(
             name,
             None,
-            EvidenceErrorKind::Unrecognised {
+            EvidenceErrorKind::Unreadable {
                 reason: "it is a directory; give the files in it".into(),
             },
         ));

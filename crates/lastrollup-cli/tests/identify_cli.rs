@@ -103,7 +103,7 @@ fn a_missing_file_and_a_directory_are_errors_not_panics() {
         .code(2)
         .stderr(predicate::str::contains("does-not-exist.txt"))
         .stderr(predicate::str::contains(
-            "qfe: unrecognised input: it is a directory",
+            "qfe: cannot read it: it is a directory",
         ));
 }
 

@@ -17,6 +17,12 @@ pub enum EvidenceErrorKind {
         /// The limit in bytes.
         limit: usize,
     },
+    /// The file could not be read at all (missing, a directory, no permission).
+    #[error("cannot read it: {reason}")]
+    Unreadable {
+        /// What the operating system said.
+        reason: String,
+    },
     /// The content matches no supported format.
     #[error("unrecognised input: {reason}")]
     Unrecognised {

@@ -15,9 +15,8 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// Columns starting where each header word starts. Header words are
-    /// separated by two or more spaces or one space before a capital letter
-    /// after at least one full word (wmic headers never contain spaces).
+    /// Columns starting where each header word starts (wmic headers are
+    /// property names, which never contain spaces).
     pub fn from_header_words(header: &str) -> Columns {
         let chars: Vec<char> = header.chars().collect();
         let mut starts = Vec::new();

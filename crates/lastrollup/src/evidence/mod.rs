@@ -265,10 +265,10 @@ pub fn parse_text(text: &str) -> Result<Vec<Record>, (Option<u32>, EvidenceError
     if let Some(records) = registry::parse(&lines)? {
         return Ok(records);
     }
-    if let Some(records) = systeminfo::parse(&lines, text) {
+    if let Some(records) = systeminfo::parse(&lines) {
         return Ok(records);
     }
-    if let Some(records) = qfe::parse(&lines, text) {
+    if let Some(records) = qfe::parse(&lines) {
         return Ok(records);
     }
     if let Some(records) = wmic_os::parse(&lines) {

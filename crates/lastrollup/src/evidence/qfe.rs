@@ -22,7 +22,7 @@ struct Row {
 }
 
 /// Parses any `Win32_QuickFixEngineering` listing. `None` when there is none.
-pub(crate) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<Record>> {
+pub(crate) fn parse(lines: &[Line<'_>]) -> Option<Vec<Record>> {
     let (format, rows) = parse_key_value(lines)
         .or_else(|| parse_csv(lines))
         .or_else(|| parse_table(lines))?;
@@ -268,7 +268,7 @@ pub fn installed_on(raw: &str, us_slash_dates: bool) -> Option<String> {
 
 /// Parses decoded text as a `Win32_QuickFixEngineering` listing only.
 pub fn parse_str(text: &str) -> Option<Vec<Record>> {
-    parse(&super::text::lines(text), text)
+    parse(&super::text::lines(text))
 }
 
 #[cfg(test)]
@@ -304,7 +304,7 @@ mod tests {
     #[test]
     fn list_full_blocks() {
         let text = "\r\r\nCaption=http://support.microsoft.com/?kbid=4474419\r\r\nCSName=SRV1\r\r\nDescription=Update\r\r\nHotFixID=KB4474419\r\r\nInstalledOn=9/10/2019\r\r\n\r\r\nCaption=\r\r\nCSName=SRV1\r\r\nDescription=Security Update\r\r\nHotFixID=KB5073697\r\r\nInstalledOn=1/14/2026\r\r\n";
-        let records = parse(&lines(text), text).unwrap();
+        let records = parse(&lines(text)).unwrap();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].host.as_deref(), Some("SRV1"));
         assert_eq!(records[0].updates.len(), 2);
@@ -317,7 +317,7 @@ mod tests {
     #[test]
     fn get_hotfix_table() {
         let text = "\nSource        Description      HotFixID      InstalledBy          InstalledOn\n------        -----------      --------      -----------          -----------\nWIN2008       Update           KB4474419     NT AUTHORITY\\SYSTEM  9/10/2019 12:00:00 AM\n";
-        let records = parse(&lines(text), text).unwrap();
+        let records = parse(&lines(text)).unwrap();
         assert_eq!(records[0].format, Format::GetHotfixTable);
         assert_eq!(records[0].host.as_deref(), Some("WIN2008"));
         assert_eq!(records[0].updates[0].id, UpdateId::Kb(4474419));

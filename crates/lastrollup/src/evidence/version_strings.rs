@@ -49,6 +49,12 @@ fn patterns() -> &'static Patterns {
 pub(crate) fn parse(lines: &[Line<'_>]) -> Option<Record> {
     let p = patterns();
     let mut record = Record::new(Format::VersionStrings);
+    // Which lines mention ntoskrnl, computed once (a version up to three
+    // lines below such a line is the kernel's).
+    let mentions_kernel: Vec<bool> = lines
+        .iter()
+        .map(|l| l.text.to_ascii_lowercase().contains("ntoskrnl"))
+        .collect();
     for (idx, line) in lines.iter().enumerate() {
         let t = line.text;
         let n = line.number;
@@ -63,9 +69,9 @@ pub(crate) fn parse(lines: &[Line<'_>]) -> Option<Record> {
         }
         // A four-part file version on a line about ntoskrnl.exe (or right
         // under the command that asked for it).
-        let about_kernel = lines[idx.saturating_sub(3)..=idx]
+        let about_kernel = mentions_kernel[idx.saturating_sub(3)..=idx]
             .iter()
-            .any(|l| l.text.to_ascii_lowercase().contains("ntoskrnl"));
+            .any(|&m| m);
         if about_kernel && lab_ex.is_none() {
             if let Some(m) = p.file_version.find(t) {
                 record.push(Key::KernelVersion, m.as_str(), n);

@@ -14,12 +14,8 @@ const MIN_COLUMNS: usize = 20;
 /// A header row: the field of every column, the labels, the language.
 type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
 
-pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
+pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
-    /// The line a row came from.
-    struct LineRef {
-        number: u32,
-    }
     if rows.is_empty() {
         return None;
     }
@@ -27,7 +23,6 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
     let mut header: Option<Header> = None;
     let mut blocks = Vec::new();
     for (number, record) in crate::evidence::csv_rows::rows(rows.into_iter()) {
-        let line = LineRef { number };
         if record.len() < MIN_COLUMNS {
             continue;
         }
@@ -48,7 +43,7 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
             continue;
         }
         let mut block = RawBlock {
-            last_line: line.number,
+            last_line: number,
             ..RawBlock::default()
         };
         for (i, cell) in record.iter().enumerate() {
@@ -68,10 +63,7 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
             let (value, items) =
                 if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
                     let (head, items) = split_inline_items(cell);
-                    (
-                        head,
-                        items.into_iter().map(|it| (it, line.number)).collect(),
-                    )
+                    (head, items.into_iter().map(|it| (it, number)).collect())
                 } else {
                     (cell.trim().to_owned(), Vec::new())
                 };
@@ -79,7 +71,7 @@ pub(super) fn parse(lines: &[Line<'_>], _text: &str) -> Option<Vec<RawBlock>> {
                 field,
                 label,
                 value,
-                line: line.number,
+                line: number,
                 items,
             });
         }

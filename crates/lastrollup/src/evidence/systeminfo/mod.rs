@@ -259,7 +259,7 @@ impl RawBlock {
 
 /// Parses systeminfo output in any layout. Returns `None` when the text holds
 /// no systeminfo output.
-pub(crate) fn parse(lines: &[Line<'_>], text: &str) -> Option<Vec<Record>> {
+pub(crate) fn parse(lines: &[Line<'_>]) -> Option<Vec<Record>> {
     // A capture that starts with a quoted row is CSV: try that layout first.
     let csv_first = lines
         .iter()
@@ -280,7 +280,7 @@ pub(crate) fn parse(lines: &[Line<'_>], text: &str) -> Option<Vec<Record>> {
     };
     order.into_iter().find_map(|format| {
         let blocks = match format {
-            Format::SysteminfoCsv => csv::parse(lines, text),
+            Format::SysteminfoCsv => csv::parse(lines),
             Format::SysteminfoList => list::parse(lines),
             _ => table::parse(lines),
         }?;
@@ -326,7 +326,7 @@ pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
 /// Parses decoded text as systeminfo output only (no other format is
 /// tried). The fuzz target and benchmarks call this.
 pub fn parse_str(text: &str) -> Option<Vec<Record>> {
-    parse(&super::text::lines(text), text)
+    parse(&super::text::lines(text))
 }
 
 #[cfg(test)]
