@@ -19,6 +19,49 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Say where each host stands against its final servicing baseline, and
+    /// what to install, in order, to get there.
+    ///
+    /// Give every file of a host together (systeminfo, `wmic qfe list full`,
+    /// registry captures, version strings — the formats `identify` reads).
+    /// For each host: a one-paragraph verdict, the security baseline month
+    /// (the last month up to which every security release is covered by an
+    /// installed monthly rollup or security-only update), the months behind
+    /// the final update, the ordered install plan with a reason per step,
+    /// findings (where the evidence contradicts itself) and the lifecycle.
+    ///
+    /// Exit codes:
+    ///   0  every host is at its final baseline with no warning or error finding
+    ///   1  a host is behind, or has a warning or error finding
+    ///   2  a file could not be used, or the arguments are wrong
+    ///   3  a host is not NT 6.0 (the report says what it is)
+    /// When several apply, the highest wins (2 over 3 over 1).
+    ///
+    /// Examples:
+    ///   lastrollup check examples/srv-hist01-*.txt
+    ///   lastrollup check --as-of 2024-06-30 --format markdown captures/*.txt > report.md
+    ///   lastrollup check --goal without-esu --format json host1/* > host1.json
+    #[command(verbatim_doc_comment)]
+    Check(CheckArgs),
+
+    /// Explain a version string, a KB or an update error code.
+    ///
+    /// A version (`6.0.6003.20491`, a BuildLabEx such as
+    /// `6003.20491.amd64fre.vistasp2_ldr_escrow.190320-1700`): which build and
+    /// branch it is, which monthly rollup month the revision implies, and why
+    /// build 6002 became 6003. A KB (`KB4493471`): what it is, when it came,
+    /// what it supersedes and needs. An error code (`0x80092004`, `-2146885628`,
+    /// `CRYPT_E_NOT_FOUND`): what it means on NT 6.0 and what to do.
+    ///
+    /// Exit codes: 0 explained; 2 not recognised or not in the catalog.
+    ///
+    /// Examples:
+    ///   lastrollup explain 6.0.6003.20491
+    ///   lastrollup explain KB4474419
+    ///   lastrollup explain 0x80092004
+    #[command(verbatim_doc_comment)]
+    Explain(ExplainArgs),
+
     /// Read captured files and say which machine(s) and which Windows they describe.
     ///
     /// Give every file of a host together: systeminfo output, `wmic qfe list
@@ -53,6 +96,61 @@ pub struct IdentifyArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Captured files to read (`-` reads standard input).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Output format: text for people, the `lastrollup.check/1` JSON contract
+    /// (docs/check.md), or Markdown for tickets and wikis.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// The day to assess for (lifecycle, whether updates can still come),
+    /// as YYYY-MM-DD. Defaults to today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Where the install plan leads: the product's final update, or the last
+    /// update that installs without an ESU entitlement (KB4534303, 2020-01).
+    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
+    pub goal: GoalArg,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Verdict, plan, findings and lifecycle for people.
+    Text,
+    /// The versioned JSON contract.
+    Json,
+    /// Markdown.
+    Markdown,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GoalArg {
+    /// The last update of the product (KB5073697, 2026-01-13, on x86/x64).
+    Final,
+    /// The last update installable without an ESU entitlement.
+    WithoutEsu,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A version string, a KB or an error code.
+    #[arg(value_name = "WHAT")]
+    pub what: String,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

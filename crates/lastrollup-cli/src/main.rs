@@ -1,6 +1,8 @@
 //! The `lastrollup` command: a thin shell over the `lastrollup` library.
 
+mod check;
 mod cli;
+mod explain;
 mod identify;
 mod render;
 
@@ -12,6 +14,8 @@ fn main() -> ExitCode {
     let args = cli::Cli::parse();
     let result = match args.command {
         cli::Command::Identify(a) => identify::run(&a),
+        cli::Command::Check(a) => check::run(&a),
+        cli::Command::Explain(a) => explain::run(&a),
     };
     match result {
         Ok(code) => code,

@@ -155,3 +155,121 @@ pub fn identify_table(hosts: &[Host]) -> String {
     }
     out
 }
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => Style::Error,
+        Severity::Warning => Style::Warning,
+        Severity::Info => Style::Info,
+    }
+}
+
+/// The readable form of `check`: verdict first, then the plan, findings and
+/// lifecycle.
+pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
+    let mut out = String::new();
+    for (i, h) in doc.hosts.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let name = h.identity.host.name.unwrap_or("(unnamed host)");
+        let files: Vec<&str> = h.identity.sources.iter().map(|s| s.file.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "{}  {}",
+            paint(Style::Heading, name),
+            paint(Style::Dim, &files.join(", "))
+        );
+        let _ = writeln!(out, "{}", h.verdict);
+        if let Some(b) = h.baseline {
+            if let Some(k) = &b.kernel {
+                let implied = k.month.map_or_else(
+                    || "older than the first rollup".to_owned(),
+                    |m| format!("implies {m}"),
+                );
+                let _ = writeln!(out, "  {:<14}{} ({implied})", "kernel", k.version);
+            }
+            if let Some(w) = &b.without_esu {
+                let _ = writeln!(out, "  {:<14}{} ({})", "without ESU", w.kb, w.month);
+            }
+        }
+        if !h.missing.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                paint(Style::Heading, "Install, in this order:")
+            );
+            for s in h.missing {
+                let kb = s.kb.as_deref().unwrap_or("—");
+                let _ = writeln!(out, "  {:>2}. {:<10} {}", s.order, kb, s.title);
+                let _ = writeln!(out, "      {}", paint(Style::Dim, &s.reason));
+                if let Some(c) = &s.condition {
+                    let _ = writeln!(out, "      {}", paint(Style::Dim, &format!("({c})")));
+                }
+            }
+        }
+        if !h.identity.findings.is_empty() {
+            let _ = writeln!(out, "\n{}", paint(Style::Heading, "Findings:"));
+            for f in &h.identity.findings {
+                let sev = format!("{:?}", f.severity).to_lowercase();
+                let _ = writeln!(
+                    out,
+                    "  {} [{}] {}",
+                    paint(severity_style(f.severity), &sev),
+                    f.id,
+                    f.message
+                );
+                for s in &f.sources {
+                    let _ = writeln!(out, "      {}", paint(Style::Dim, s));
+                }
+            }
+        }
+        if let Some(l) = h.lifecycle {
+            let _ = writeln!(out, "\n{}", paint(Style::Heading, "Lifecycle:"));
+            match &l.phase {
+                Some(p) => {
+                    let _ = writeln!(
+                        out,
+                        "  on {}: {} (until {}); needs {}",
+                        l.as_of, p.name, p.last, p.entitlement
+                    );
+                }
+                None => {
+                    let end = l
+                        .updates_end
+                        .map(|d| format!("; the last ended {d}"))
+                        .unwrap_or_default();
+                    let _ = writeln!(out, "  on {}: every support phase has ended{end}", l.as_of);
+                }
+            }
+            if let Some(d) = l.extended_support_end {
+                let _ = writeln!(out, "  extended support ended {d}");
+            }
+        }
+        for u in h.upgrades {
+            match &u.to {
+                Some(to) => {
+                    let _ = writeln!(out, "  in-place upgrade: {to}");
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  no in-place upgrade: {}",
+                        u.notes.as_deref().unwrap_or("")
+                    );
+                }
+            }
+        }
+    }
+    for e in &doc.errors {
+        let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n{} {}{line}: {}",
+            paint(Style::Error, "unusable:"),
+            e.file,
+            e.message
+        );
+    }
+    out
+}

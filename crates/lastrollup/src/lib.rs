@@ -25,10 +25,13 @@
 
 #![warn(missing_docs)]
 
+pub mod assess;
 pub mod catalog;
 pub mod error;
 pub mod evidence;
+pub mod explain;
 pub mod host;
+pub mod month;
 pub mod report;
 
 pub use error::{EvidenceError, EvidenceErrorKind};

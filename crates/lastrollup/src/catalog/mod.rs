@@ -1,6 +1,342 @@
 //! The project's reviewed facts, compiled into the binary.
 //!
 //! Facts live in TOML files under `crates/lastrollup/catalog/`, never in
-//! code. This module loads them once and offers typed look-ups.
+//! code: builds and SKUs (`windows.toml`), products and their final updates
+//! (`products.toml`), every NT 6.0 update that matters for the baseline
+//! (`updates.toml`), lifecycle milestones and support phases
+//! (`lifecycle.toml`), in-place upgrade paths (`upgrades.toml`) and
+//! update-install error codes (`errors.toml`). [`Catalog::embedded`] loads
+//! and cross-checks them once; the tests in `tests/catalog.rs` compare them
+//! with the research facts in `../shared/facts` and the MSRC data in
+//! `../shared/data`.
 
+pub mod errors;
+pub mod lifecycle;
+pub mod products;
+pub mod updates;
+pub mod upgrades;
 pub mod windows;
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
+
+use jiff::civil::Date;
+
+use crate::host::Arch;
+use crate::month::Month;
+
+pub use errors::ErrorCode;
+pub use lifecycle::{Milestone, Phase};
+pub use products::Product;
+pub use updates::{BuildRevision, Release, Update, UpdateKind};
+
+/// The text of the embedded catalog files.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogSources<'a> {
+    /// `products.toml`.
+    pub products: &'a str,
+    /// `updates.toml`.
+    pub updates: &'a str,
+    /// `lifecycle.toml`.
+    pub lifecycle: &'a str,
+    /// `upgrades.toml`.
+    pub upgrades: &'a str,
+    /// `errors.toml`.
+    pub errors: &'a str,
+}
+
+/// The files compiled into the binary.
+pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
+    products: include_str!("../../catalog/products.toml"),
+    updates: include_str!("../../catalog/updates.toml"),
+    lifecycle: include_str!("../../catalog/lifecycle.toml"),
+    upgrades: include_str!("../../catalog/upgrades.toml"),
+    errors: include_str!("../../catalog/errors.toml"),
+};
+
+/// A catalog file that does not parse or contradicts itself.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("catalog/{file}: {message}")]
+pub struct CatalogError {
+    /// The file.
+    pub file: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+fn err(file: &'static str, message: impl Into<String>) -> CatalogError {
+    CatalogError {
+        file,
+        message: message.into(),
+    }
+}
+
+/// All servicing facts, cross-checked.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    /// Products.
+    pub products: Vec<Product>,
+    /// Updates, in the file's order (by date).
+    pub updates: Vec<Update>,
+    /// Milestones.
+    pub milestones: Vec<Milestone>,
+    /// Support phases.
+    pub phases: Vec<Phase>,
+    /// In-place upgrade paths.
+    pub upgrades: upgrades::UpgradesFile,
+    /// Error codes.
+    pub errors: Vec<ErrorCode>,
+    by_kb: HashMap<u32, usize>,
+    superseded_by: HashMap<u32, Vec<u32>>,
+}
+
+impl Catalog {
+    /// The catalog compiled into the binary.
+    pub fn embedded() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        // Checked by the `embedded_catalog_is_valid` test: a broken catalog is
+        // a build defect, not an input error.
+        CATALOG.get_or_init(|| {
+            Catalog::parse(EMBEDDED).unwrap_or_else(|e| panic!("embedded catalog is invalid: {e}"))
+        })
+    }
+
+    /// Parses and cross-checks catalog files.
+    pub fn parse(src: CatalogSources<'_>) -> Result<Catalog, CatalogError> {
+        let products: products::ProductsFile =
+            toml::from_str(src.products).map_err(|e| err("products.toml", e.to_string()))?;
+        let updates: updates::UpdatesFile =
+            toml::from_str(src.updates).map_err(|e| err("updates.toml", e.to_string()))?;
+        let lifecycle: lifecycle::LifecycleFile =
+            toml::from_str(src.lifecycle).map_err(|e| err("lifecycle.toml", e.to_string()))?;
+        let upgrades: upgrades::UpgradesFile =
+            toml::from_str(src.upgrades).map_err(|e| err("upgrades.toml", e.to_string()))?;
+        let errors: errors::ErrorsFile =
+            toml::from_str(src.errors).map_err(|e| err("errors.toml", e.to_string()))?;
+        let mut by_kb = HashMap::new();
+        let mut superseded_by: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (i, u) in updates.update.iter().enumerate() {
+            if by_kb.insert(u.kb, i).is_some() {
+                return Err(err("updates.toml", format!("KB{} is listed twice", u.kb)));
+            }
+            for s in &u.supersedes {
+                superseded_by.entry(*s).or_default().push(u.kb);
+            }
+        }
+        let catalog = Catalog {
+            products: products.product,
+            updates: updates.update,
+            milestones: lifecycle.milestone,
+            phases: lifecycle.phase,
+            upgrades,
+            errors: errors.error,
+            by_kb,
+            superseded_by,
+        };
+        catalog.validate()?;
+        Ok(catalog)
+    }
+
+    fn validate(&self) -> Result<(), CatalogError> {
+        let u = "updates.toml";
+        for up in &self.updates {
+            let who = up.kb_name();
+            if up.products.is_empty() || up.arch.is_empty() {
+                return Err(err(u, format!("{who}: no product or architecture")));
+            }
+            for p in &up.products {
+                if self.product(p).is_none() {
+                    return Err(err(u, format!("{who}: unknown product `{p}`")));
+                }
+            }
+            match (&up.revision, up.revision_basis) {
+                (Some(r), Some(_)) if BuildRevision::parse(r).is_none() => {
+                    return Err(err(
+                        u,
+                        format!("{who}: revision `{r}` is not 6.0.<build>.<revision>"),
+                    ))
+                }
+                (Some(_), None) => {
+                    return Err(err(u, format!("{who}: revision without revision_basis")))
+                }
+                (None, Some(_)) => {
+                    return Err(err(u, format!("{who}: revision_basis without revision")))
+                }
+                _ => {}
+            }
+            if let Some(d) = up.released {
+                if Month::of(d) != up.month && up.release != Release::Standalone {
+                    return Err(err(
+                        u,
+                        format!("{who}: released {d} is not in month {}", up.month),
+                    ));
+                }
+            }
+            if up.implied_from.is_some()
+                && !matches!(
+                    up.kind,
+                    UpdateKind::Ssu | UpdateKind::Sha2 | UpdateKind::EsuPrep
+                )
+            {
+                return Err(err(
+                    u,
+                    format!("{who}: implied_from is only for prerequisites"),
+                ));
+            }
+            if up.supersedes.contains(&up.kb) || up.requires.contains(&up.kb) {
+                return Err(err(u, format!("{who}: supersedes or requires itself")));
+            }
+            let families: BTreeSet<&str> = up
+                .products
+                .iter()
+                .filter_map(|p| self.product(p))
+                .map(|p| p.family.as_str())
+                .collect();
+            for fam in families {
+                if !self
+                    .phases
+                    .iter()
+                    .any(|p| p.family == fam && p.id == up.phase)
+                {
+                    return Err(err(
+                        u,
+                        format!("{who}: phase `{}` is not a phase of {fam}", up.phase),
+                    ));
+                }
+            }
+        }
+        // Supersedence must not loop.
+        for up in &self.updates {
+            if self.supersedes_closure(up.kb).contains(&up.kb) {
+                return Err(err(
+                    u,
+                    format!("{}: supersedence loops back to itself", up.kb_name()),
+                ));
+            }
+        }
+        let p = "products.toml";
+        for prod in &self.products {
+            for (arch, kb) in prod.final_update.iter().chain(&prod.without_esu) {
+                let up = self
+                    .update(*kb)
+                    .ok_or_else(|| err(p, format!("{}: KB{kb} is not in updates.toml", prod.id)))?;
+                if up.kind != UpdateKind::MonthlyRollup || !up.applies_to(&prod.id, *arch) {
+                    return Err(err(
+                        p,
+                        format!("{}: KB{kb} is not a monthly rollup for {arch}", prod.id),
+                    ));
+                }
+            }
+            if prod.rollups && (prod.first_rollup_month.is_none() || prod.final_update.is_empty()) {
+                return Err(err(
+                    p,
+                    format!("{}: rollups without first month or final", prod.id),
+                ));
+            }
+        }
+        let l = "lifecycle.toml";
+        let families: BTreeSet<&str> = self.phases.iter().map(|p| p.family.as_str()).collect();
+        for fam in families {
+            let phases = self.phases(fam);
+            for w in phases.windows(2) {
+                let next_day = w[0].last.tomorrow().map_err(|e| err(l, e.to_string()))?;
+                if w[1].first != next_day {
+                    return Err(err(
+                        l,
+                        format!(
+                            "{fam}: phase {} does not start the day after {} ends",
+                            w[1].id, w[0].id
+                        ),
+                    ));
+                }
+            }
+            if phases.iter().any(|p| p.first > p.last) {
+                return Err(err(l, format!("{fam}: a phase ends before it starts")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The update with number `kb`.
+    pub fn update(&self, kb: u32) -> Option<&Update> {
+        self.by_kb.get(&kb).map(|&i| &self.updates[i])
+    }
+
+    /// The product with id `id`.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    /// The product of a family at a service-pack level.
+    pub fn product_for(&self, family: &str, service_pack: u8) -> Option<&Product> {
+        self.products
+            .iter()
+            .find(|p| p.family == family && p.service_pack == service_pack)
+    }
+
+    /// The phases of a family, in order.
+    pub fn phases(&self, family: &str) -> Vec<&Phase> {
+        let mut v: Vec<&Phase> = self.phases.iter().filter(|p| p.family == family).collect();
+        v.sort_by_key(|p| p.first);
+        v
+    }
+
+    /// The phase a day falls in.
+    pub fn phase_at(&self, family: &str, day: Date) -> Option<&Phase> {
+        self.phases
+            .iter()
+            .find(|p| p.family == family && p.first <= day && day <= p.last)
+    }
+
+    /// The milestones of a family, in date order.
+    pub fn milestones(&self, family: &str) -> Vec<&Milestone> {
+        let mut v: Vec<&Milestone> = self
+            .milestones
+            .iter()
+            .filter(|m| m.family == family)
+            .collect();
+        v.sort_by_key(|m| m.date);
+        v
+    }
+
+    /// The updates that directly supersede `kb`.
+    pub fn superseded_by(&self, kb: u32) -> &[u32] {
+        self.superseded_by
+            .get(&kb)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// Every KB that `kb` supersedes, directly or through others.
+    pub fn supersedes_closure(&self, kb: u32) -> BTreeSet<u32> {
+        let mut seen = BTreeSet::new();
+        let mut stack: Vec<u32> = self
+            .update(kb)
+            .map(|u| u.supersedes.clone())
+            .unwrap_or_default();
+        while let Some(k) = stack.pop() {
+            if seen.insert(k) {
+                if let Some(u) = self.update(k) {
+                    stack.extend(u.supersedes.iter().copied());
+                }
+            }
+        }
+        seen
+    }
+
+    /// The updates of a product on one architecture, in date order.
+    pub fn updates_for<'a>(
+        &'a self,
+        product: &'a str,
+        arch: Arch,
+    ) -> impl Iterator<Item = &'a Update> + 'a {
+        self.updates
+            .iter()
+            .filter(move |u| u.applies_to(product, arch))
+    }
+
+    /// The error code or symptom `query` names.
+    pub fn error_code(&self, query: &str) -> Option<&ErrorCode> {
+        self.errors.iter().find(|e| e.matches(query))
+    }
+}

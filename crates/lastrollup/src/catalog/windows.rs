@@ -20,6 +20,8 @@ pub struct Build {
     pub service_pack: Option<u8>,
     /// What the build is, for people.
     pub name: String,
+    /// Why the build exists, where that needs telling.
+    pub notes: Option<String>,
 }
 
 /// A revision range of a servicing branch on one build.

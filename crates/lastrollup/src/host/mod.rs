@@ -118,7 +118,9 @@ impl fmt::Display for Role {
 }
 
 /// The processor architecture the OS is built for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Arch {
     /// 32-bit x86.

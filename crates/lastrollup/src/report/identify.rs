@@ -108,7 +108,7 @@ pub struct HostView<'a> {
     /// Installed updates.
     pub updates: Vec<UpdateView>,
     /// Findings.
-    pub findings: &'a [Finding],
+    pub findings: Vec<&'a Finding>,
     /// Files.
     pub sources: Vec<SourceView>,
     /// For every value shown: where it came from (`file:line (format)`).
@@ -126,6 +126,17 @@ pub struct ErrorView {
     pub message: String,
 }
 
+impl ErrorView {
+    /// The view of one evidence error.
+    pub fn of(e: &EvidenceError) -> ErrorView {
+        ErrorView {
+            file: e.file.clone(),
+            line: e.line,
+            message: e.kind.to_string(),
+        }
+    }
+}
+
 fn v<T>(s: &Option<Sourced<T>>) -> Option<&T> {
     s.as_ref().map(|x| &x.value)
 }
@@ -135,18 +146,12 @@ pub fn build<'a>(hosts: &'a [Host], errors: &[EvidenceError]) -> IdentifyReport<
     IdentifyReport {
         schema: SCHEMA,
         hosts: hosts.iter().map(host_view).collect(),
-        errors: errors
-            .iter()
-            .map(|e| ErrorView {
-                file: e.file.clone(),
-                line: e.line,
-                message: e.kind.to_string(),
-            })
-            .collect(),
+        errors: errors.iter().map(ErrorView::of).collect(),
     }
 }
 
-fn host_view(h: &Host) -> HostView<'_> {
+/// The identity part of one host's report.
+pub fn host_view(h: &Host) -> HostView<'_> {
     let os = &h.os;
     let mut provenance = BTreeMap::new();
     let mut note = |k: &'static str, s: Option<&crate::host::Source>| {
@@ -221,7 +226,7 @@ fn host_view(h: &Host) -> HostView<'_> {
                 }
             })
             .collect(),
-        findings: &h.findings,
+        findings: h.findings.iter().collect(),
         sources: h
             .sources
             .iter()

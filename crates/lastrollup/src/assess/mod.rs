@@ -1,0 +1,307 @@
+//! Assessment: where a host stands against the catalog, as of a day.
+//!
+//! [`assess`] is pure and deterministic: the same host, catalog and
+//! [`Options`] give the same [`Assessment`]. It decides the product
+//! ([`target`]), what the installed updates cover ([`baseline`]), what the
+//! kernel revision implies ([`kernel`]), what is missing and in which order
+//! ([`plan`]), the lifecycle ([`lifecycle`]) and where the evidence
+//! contradicts itself ([`consistency`]).
+
+pub mod baseline;
+pub mod consistency;
+pub mod installed;
+pub mod kernel;
+pub mod lifecycle;
+pub mod plan;
+pub mod target;
+pub mod upgrade;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::catalog::{BuildRevision, Catalog};
+use crate::host::{Finding, Host, Severity};
+use crate::month::Month;
+
+pub use baseline::{Basis, UpdateRef};
+pub use lifecycle::LifecycleStatus;
+pub use plan::Step;
+pub use target::{Resolution, Target};
+
+/// Which update the plan leads to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Goal {
+    /// The last update of the product (needs an ESU / Premium Assurance
+    /// entitlement for anything after January 2020).
+    #[default]
+    Final,
+    /// The last update installable without an ESU entitlement.
+    WithoutEsu,
+}
+
+/// What an assessment depends on besides the host.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// The day the assessment is for (lifecycle, "can updates still come").
+    pub as_of: Date,
+    /// Where the plan leads.
+    pub goal: Goal,
+}
+
+/// Where a host stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Baseline {
+    /// The security baseline month; none when not even the first rollup month is covered.
+    pub month: Option<Month>,
+    /// The installed KBs (or the kernel version) the baseline rests on.
+    pub via: Vec<String>,
+    /// Where the baseline comes from.
+    pub basis: Basis,
+    /// The last update of the product for the host's architecture.
+    #[serde(rename = "final")]
+    pub final_update: UpdateRef,
+    /// Months between the baseline and the final update.
+    pub months_behind: i32,
+    /// Whether the host is at its final baseline.
+    pub at_final: bool,
+    /// The last update installable without an ESU entitlement.
+    pub without_esu: Option<UpdateRef>,
+    /// What the kernel revision implies, when the evidence gives one.
+    pub kernel: Option<kernel::KernelMonth>,
+    /// The newest month whose security releases are all covered (beyond the
+    /// baseline when a security-only chain has gaps).
+    pub newest_covered: Option<Month>,
+    /// Months after the baseline not covered although a later one is.
+    pub gaps: Vec<Month>,
+}
+
+/// The assessment of one host.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Assessment {
+    /// `assessed`, `not-nt60` or `unknown`.
+    pub status: &'static str,
+    /// The serviced product id, when assessed.
+    pub product: Option<String>,
+    /// The product, for people (`Windows Server 2008 SP2`).
+    pub product_name: Option<String>,
+    /// Architecture the catalog was read for.
+    pub arch: Option<String>,
+    /// What the host is when it is not NT 6.0, or why it could not be assessed.
+    pub reason: Option<String>,
+    /// The baseline, for products with monthly rollups.
+    pub baseline: Option<Baseline>,
+    /// What to install, in order.
+    pub missing: Vec<Step>,
+    /// Lifecycle as of the day.
+    pub lifecycle: Option<LifecycleStatus>,
+    /// In-place upgrade paths.
+    pub upgrades: Vec<upgrade::UpgradeView>,
+    /// Findings of the assessment (the host's own are on the host).
+    pub findings: Vec<Finding>,
+}
+
+impl Assessment {
+    /// Whether the host is NT 6.0 at its final baseline.
+    pub fn at_final(&self) -> bool {
+        self.baseline.as_ref().is_some_and(|b| b.at_final)
+    }
+}
+
+/// The highest severity among `findings`.
+pub fn worst(findings: &[Finding]) -> Option<Severity> {
+    findings.iter().map(|f| f.severity).max()
+}
+
+/// Assesses one host.
+pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
+    let mut findings = Vec::new();
+    let mut a = Assessment {
+        status: "unknown",
+        product: None,
+        product_name: None,
+        arch: None,
+        reason: None,
+        baseline: None,
+        missing: Vec::new(),
+        lifecycle: None,
+        upgrades: Vec::new(),
+        findings: Vec::new(),
+    };
+    let target = match target::resolve(host, catalog, &mut findings) {
+        Resolution::Nt60(t) => t,
+        Resolution::NotNt60 { what } => {
+            a.status = "not-nt60";
+            findings.push(Finding::new(
+                "not-nt60",
+                Severity::Error,
+                format!("this is {what}, not Windows Server 2008 / Vista (NT 6.0): lastrollup does not assess it"),
+            ));
+            a.reason = Some(what);
+            a.findings = findings;
+            return a;
+        }
+        Resolution::Unknown { why } => {
+            findings.push(Finding::new(
+                "not-assessed",
+                Severity::Warning,
+                format!("the host could not be assessed: {why}"),
+            ));
+            a.reason = Some(why);
+            a.findings = findings;
+            return a;
+        }
+    };
+    a.status = "assessed";
+    a.product = Some(target.product.id.clone());
+    a.product_name = Some(target.product.name.clone());
+    a.arch = Some(if target.arch_known {
+        target.arch.to_string()
+    } else {
+        "x86/x64 (assumed)".to_string()
+    });
+    a.lifecycle = Some(lifecycle::status(
+        catalog,
+        &target.product.family,
+        options.as_of,
+    ));
+    a.upgrades = upgrade::paths(host, &target, catalog);
+
+    let installed = installed::Installed::of(host, catalog);
+    let kernel = match (host.os.build.as_ref(), host.os.revision.as_ref()) {
+        (Some(b), Some(r)) if target.product.rollups => {
+            let thresholds = kernel::thresholds(catalog, &target);
+            Some(kernel::month_of(
+                &thresholds,
+                BuildRevision {
+                    build: b.value,
+                    revision: r.value,
+                },
+            ))
+        }
+        _ => None,
+    };
+
+    if !target.product.rollups {
+        findings.push(Finding::new(
+            "no-rollups",
+            Severity::Warning,
+            format!(
+                "{} never had monthly rollups: its updates are individual security updates, so no baseline \
+                 month can be computed; {}",
+                target.product.name,
+                target.product.notes.as_deref().unwrap_or("see the product notes in the catalog")
+            ),
+        ));
+        if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
+            for (i, sp) in
+                plan::service_packs(catalog, &target.product.family, current, target.arch)
+                    .into_iter()
+                    .enumerate()
+            {
+                a.missing.push(Step {
+                    order: i + 1,
+                    kb: Some(sp.kb_name()),
+                    kind: sp.kind.name(),
+                    title: sp.title.clone(),
+                    released: sp.released,
+                    reason: "every later update needs Service Pack 2".into(),
+                    condition: None,
+                });
+            }
+        }
+        findings.extend(consistency::foreign_family_updates(host, &target, catalog));
+        a.findings = findings;
+        return a;
+    }
+
+    let final_kb = target.product.final_update.get(&target.arch).copied();
+    let Some(final_update) = final_kb.and_then(|kb| catalog.update(kb)) else {
+        findings.push(Finding::new(
+            "not-assessed",
+            Severity::Warning,
+            format!(
+                "the catalog gives no final update of {} for {}",
+                target.product.name, target.arch
+            ),
+        ));
+        a.findings = findings;
+        return a;
+    };
+    let without_esu = target
+        .product
+        .without_esu
+        .get(&target.arch)
+        .and_then(|kb| catalog.update(*kb));
+    let goal = match options.goal {
+        Goal::Final => final_update,
+        Goal::WithoutEsu => without_esu.unwrap_or(final_update),
+    };
+
+    let releases = baseline::releases(catalog, &target);
+    let below_sp2 = target.service_pack.is_some_and(|sp| sp < 2);
+    let coverage = if below_sp2 {
+        baseline::Coverage {
+            month: None,
+            via: Vec::new(),
+            gaps: Vec::new(),
+            newest_covered: None,
+        }
+    } else {
+        baseline::coverage(&releases, &installed, catalog, &target)
+    };
+    let (month, via, basis) = if installed.has_list || below_sp2 {
+        (
+            coverage.month,
+            coverage.via.iter().map(|kb| format!("KB{kb}")).collect(),
+            if below_sp2 {
+                Basis::None
+            } else {
+                Basis::UpdateList
+            },
+        )
+    } else if let Some(k) = kernel.as_ref().filter(|k| k.month.is_some()) {
+        (
+            k.month,
+            vec![format!("kernel {}", k.version)],
+            Basis::KernelRevision,
+        )
+    } else {
+        (None, Vec::new(), Basis::None)
+    };
+    let first = target
+        .product
+        .first_rollup_month
+        .unwrap_or(final_update.month);
+    let months_behind = match month {
+        Some(m) => final_update.month.since(m).max(0),
+        None => final_update.month.since(first) + 1,
+    };
+    let at_final = month.is_some_and(|m| m >= final_update.month);
+    findings.extend(consistency::foreign_family_updates(host, &target, catalog));
+    if !below_sp2 {
+        findings.extend(consistency::check(
+            host,
+            &target,
+            &installed,
+            &coverage,
+            kernel.as_ref(),
+            catalog,
+        ));
+    }
+    a.missing = plan::plan(host, &target, goal, &installed, catalog);
+    a.baseline = Some(Baseline {
+        month,
+        via,
+        basis,
+        final_update: UpdateRef::of(final_update),
+        months_behind,
+        at_final,
+        without_esu: without_esu.map(UpdateRef::of),
+        kernel,
+        newest_covered: coverage.newest_covered,
+        gaps: coverage.gaps,
+    });
+    a.findings = findings;
+    a
+}

@@ -1,0 +1,239 @@
+//! What is missing, in the order it must be installed, with the reason for
+//! each step.
+//!
+//! Order: Service Pack 2 (if below) → SSU KB4493730 → SHA-2 KB4474419 → the
+//! latest SSU up to the target → ESU licensing preparation (when the target
+//! is after the end of extended support) → the target monthly rollup → the
+//! latest Internet Explorer 9 cumulative update → reboot. A prerequisite is
+//! listed only when something after it remains to be installed, and never
+//! when it, a newer update superseding it, or an update that cannot install
+//! without it is already installed.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::installed::Installed;
+use super::target::Target;
+use crate::catalog::{Catalog, Update, UpdateKind};
+use crate::host::{Host, Installation};
+
+/// One step of the plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Step {
+    /// 1-based position.
+    pub order: usize,
+    /// `KB4493730`; absent for a reboot.
+    pub kb: Option<String>,
+    /// `service_pack`, `ssu`, `sha2`, `esu_prep`, `monthly_rollup`,
+    /// `ie_cumulative` or `reboot`.
+    pub kind: &'static str,
+    /// Title.
+    pub title: String,
+    /// Release date, where known.
+    pub released: Option<Date>,
+    /// Why it is needed.
+    pub reason: String,
+    /// When it applies only in some cases.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+}
+
+/// Whether a prerequisite is already there: listed, superseded by a listed
+/// update, or implied by a listed update that cannot install without it.
+fn present(u: &Update, installed: &Installed, catalog: &Catalog) -> bool {
+    if installed.covering(u.kb).is_some() {
+        return true;
+    }
+    u.implied_from.is_some_and(|from| {
+        installed
+            .known(catalog)
+            .any(|i| i.is_os_security() && i.month >= from)
+    })
+}
+
+/// The service packs that take a host of `family` from `current` to SP2, in order.
+pub fn service_packs<'c>(
+    catalog: &'c Catalog,
+    family: &str,
+    current: u8,
+    arch: crate::host::Arch,
+) -> Vec<&'c Update> {
+    (current..2)
+        .filter_map(|level| {
+            let from = catalog.product_for(family, level)?;
+            catalog
+                .updates
+                .iter()
+                .find(|u| u.kind == UpdateKind::ServicePack && u.applies_to(&from.id, arch))
+        })
+        .collect()
+}
+
+/// The plan for `host` to reach `goal` (a monthly rollup of the target product).
+pub fn plan(
+    host: &Host,
+    target: &Target<'_>,
+    goal: &Update,
+    installed: &Installed,
+    catalog: &Catalog,
+) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut push = |u: &Update, reason: String, condition: Option<String>| {
+        steps.push(Step {
+            order: 0,
+            kb: Some(u.kb_name()),
+            kind: u.kind.name(),
+            title: u.title.clone(),
+            released: u.released,
+            reason,
+            condition,
+        });
+    };
+    let product_id = target.product.id.as_str();
+    let below_sp2 = target.service_pack.is_some_and(|sp| sp < 2);
+    if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
+        for u in service_packs(catalog, &target.product.family, current, target.arch) {
+            push(
+                u,
+                format!(
+                    "the host is at {}; every later update needs Service Pack 2 (build 6002)",
+                    if current == 0 {
+                        "the release without a service pack".to_string()
+                    } else {
+                        format!("Service Pack {current}")
+                    }
+                ),
+                None,
+            );
+        }
+    }
+    let goal_reached = installed.covering(goal.kb).is_some();
+    if !goal_reached {
+        let applicable =
+            |u: &&Update| u.applies_to(product_id, target.arch) && u.month <= goal.month;
+        // The first SSU and SHA-2 support, which every later update needs.
+        let mut prereqs: Vec<&Update> = catalog
+            .updates
+            .iter()
+            .filter(applicable)
+            .filter(|u| u.implied_from.is_some_and(|f| f <= goal.month))
+            .filter(|u| matches!(u.kind, UpdateKind::Ssu | UpdateKind::Sha2))
+            .collect();
+        prereqs.sort_by_key(|u| (u.kind != UpdateKind::Ssu, u.effective_date()));
+        for u in prereqs {
+            if !present(u, installed, catalog) || below_sp2 {
+                let reason = match u.kind {
+                    UpdateKind::Ssu => format!(
+                        "servicing stack update that SHA-2 support (and every update from {} on) needs first",
+                        u.implied_from.map(|m| m.to_string()).unwrap_or_default()
+                    ),
+                    _ => format!(
+                        "updates from {} on are signed with SHA-2 only and do not install without it",
+                        u.implied_from.map(|m| m.to_string()).unwrap_or_default()
+                    ),
+                };
+                push(u, reason, None);
+            }
+        }
+        // The newest SSU released up to the goal: it supersedes the earlier ones.
+        let latest_ssu = catalog
+            .updates
+            .iter()
+            .filter(applicable)
+            .filter(|u| u.kind == UpdateKind::Ssu && u.implied_from.is_none())
+            .max_by_key(|u| u.effective_date());
+        if let Some(ssu) = latest_ssu {
+            let newer_ssu_listed = installed
+                .known(catalog)
+                .any(|i| i.kind == UpdateKind::Ssu && i.effective_date() >= ssu.effective_date());
+            if !newer_ssu_listed && installed.covering(ssu.kb).is_none() {
+                push(
+                    ssu,
+                    format!(
+                        "the newest servicing stack update up to {}: rollups are tested against it, and it \
+                         supersedes the earlier ones",
+                        goal.month
+                    ),
+                    None,
+                );
+            }
+        }
+        let esu_prep = catalog.updates.iter().filter(applicable).find(|u| {
+            u.kind == UpdateKind::EsuPrep && u.implied_from.is_some_and(|f| f <= goal.month)
+        });
+        if let Some(lpp) = esu_prep {
+            if !present(lpp, installed, catalog) || below_sp2 {
+                push(
+                    lpp,
+                    format!(
+                        "updates from {} on install only with an ESU or Premium Assurance entitlement: this \
+                         package prepares the ESU key install and activation",
+                        lpp.implied_from.map(|m| m.to_string()).unwrap_or_default()
+                    ),
+                    Some("needs an ESU (years 1–3), Azure (year 4) or Premium Assurance entitlement".into()),
+                );
+            }
+        }
+        let reason = match installed.newest_security_month(catalog) {
+            Some(m) if m < goal.month => format!(
+                "cumulative: brings every security fix from {} up to {} ({} months)",
+                m.add(1),
+                goal.month,
+                goal.month.since(m)
+            ),
+            Some(_) => format!(
+                "cumulative: fills the months of {} and before that no installed update covers",
+                goal.month
+            ),
+            None => format!(
+                "cumulative: every security fix of the monthly rollups up to {}",
+                goal.month
+            ),
+        };
+        push(goal, reason, None);
+    }
+    // Internet Explorer 9 has its own cumulative updates on Server 2008 SP2.
+    let server_core = host
+        .os
+        .installation
+        .as_ref()
+        .is_some_and(|i| i.value == Installation::ServerCore);
+    if !server_core {
+        let ie = catalog
+            .updates
+            .iter()
+            .filter(|u| u.kind == UpdateKind::IeCumulative && u.applies_to(product_id, target.arch))
+            .filter(|u| u.month <= goal.month)
+            .max_by_key(|u| u.effective_date());
+        if let Some(ie) = ie {
+            let newer_listed = installed.known(catalog).any(|i| {
+                i.kind == UpdateKind::IeCumulative && i.effective_date() >= ie.effective_date()
+            });
+            if !newer_listed && installed.covering(ie.kb).is_none() {
+                push(
+                    ie,
+                    "Internet Explorer 9 fixes are not in the monthly rollup of Windows Server 2008 SP2; this is \
+                     the newest cumulative one"
+                        .into(),
+                    Some("only if Internet Explorer 9 is installed (Windows Server 2008 ships with IE7)".into()),
+                );
+            }
+        }
+    }
+    if !steps.is_empty() {
+        steps.push(Step {
+            order: 0,
+            kb: None,
+            kind: "reboot",
+            title: "Restart the computer".into(),
+            released: None,
+            reason: "the updates take effect, and the kernel revision moves, only after a restart"
+                .into(),
+            condition: None,
+        });
+    }
+    for (i, s) in steps.iter_mut().enumerate() {
+        s.order = i + 1;
+    }
+    steps
+}

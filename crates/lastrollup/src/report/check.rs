@@ -1,0 +1,345 @@
+//! The `lastrollup.check/1` contract (docs/check.md, schema in
+//! docs/schema/check-1.schema.json), the five-second verdict and the
+//! Markdown report.
+
+use std::fmt::Write as _;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::identify::{host_view, ErrorView, HostView};
+use crate::assess::{Assessment, Baseline, Basis, Goal, LifecycleStatus, Step};
+use crate::error::EvidenceError;
+use crate::host::{Finding, Host, Severity};
+
+/// The schema id of this contract.
+pub const SCHEMA: &str = "lastrollup.check/1";
+
+/// The whole document.
+#[derive(Debug, Serialize)]
+pub struct CheckReport<'a> {
+    /// Always [`SCHEMA`].
+    pub schema: &'static str,
+    /// The day the assessment is for.
+    pub as_of: Date,
+    /// Where the plans lead.
+    pub goal: Goal,
+    /// One entry per host.
+    pub hosts: Vec<CheckHost<'a>>,
+    /// Files that could not be used.
+    pub errors: Vec<ErrorView>,
+}
+
+/// One host: everything `identify` gives, and the assessment.
+#[derive(Debug, Serialize)]
+pub struct CheckHost<'a> {
+    /// The identity (host, os, updates, findings of both stages, sources, provenance).
+    #[serde(flatten)]
+    pub identity: HostView<'a>,
+    /// The verdict, for people.
+    pub verdict: String,
+    /// `assessed`, `not-nt60` or `unknown`.
+    pub status: &'static str,
+    /// Serviced product id.
+    pub product: Option<&'a str>,
+    /// Architecture the catalog was read for.
+    pub assessed_arch: Option<&'a str>,
+    /// The baseline.
+    pub baseline: Option<&'a Baseline>,
+    /// What to install, in order.
+    pub missing: &'a [Step],
+    /// Lifecycle.
+    pub lifecycle: Option<&'a LifecycleStatus>,
+    /// Upgrade paths.
+    pub upgrades: &'a [crate::assess::upgrade::UpgradeView],
+}
+
+/// Builds the report. `assessments[i]` belongs to `hosts[i]`.
+pub fn build<'a>(
+    hosts: &'a [Host],
+    assessments: &'a [Assessment],
+    errors: &[EvidenceError],
+    as_of: Date,
+    goal: Goal,
+) -> CheckReport<'a> {
+    CheckReport {
+        schema: SCHEMA,
+        as_of,
+        goal,
+        hosts: hosts
+            .iter()
+            .zip(assessments)
+            .map(|(h, a)| {
+                let mut identity = host_view(h);
+                identity.findings.extend(a.findings.iter());
+                identity
+                    .findings
+                    .sort_by_key(|f| std::cmp::Reverse(f.severity));
+                CheckHost {
+                    identity,
+                    verdict: verdict(h, a),
+                    status: a.status,
+                    product: a.product.as_deref(),
+                    assessed_arch: a.arch.as_deref(),
+                    baseline: a.baseline.as_ref(),
+                    missing: &a.missing,
+                    lifecycle: a.lifecycle.as_ref(),
+                    upgrades: &a.upgrades,
+                }
+            })
+            .collect(),
+        errors: errors.iter().map(ErrorView::of).collect(),
+    }
+}
+
+/// Serializes the report as pretty JSON.
+pub fn to_json(report: &CheckReport<'_>) -> String {
+    serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+fn title_case(slug: &str) -> String {
+    slug.split('-')
+        .map(|w| match w {
+            "r2" => "R2".to_string(),
+            "hyper" => "Hyper".to_string(),
+            "v" => "V".to_string(),
+            "without" | "for" | "with" => w.to_string(),
+            "hpc" => "HPC".to_string(),
+            w => {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_uppercase().chain(c).collect())
+                    .unwrap_or_default()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace("Hyper V", "Hyper-V")
+}
+
+/// `Windows Server 2008 Enterprise x64 SP2, build 6003`, from what is known.
+pub fn os_summary(host: &Host) -> String {
+    let os = &host.os;
+    let mut out = match os.family.as_ref() {
+        Some(f) => title_case(&f.value),
+        None => match os.nt_version.as_ref() {
+            Some(nt) => format!("Windows NT {}", nt.value),
+            None => "Unknown Windows".to_string(),
+        },
+    };
+    if let Some(e) = &os.edition {
+        out.push(' ');
+        out.push_str(&title_case(&e.value));
+    }
+    if os
+        .installation
+        .as_ref()
+        .is_some_and(|i| i.value == crate::host::Installation::ServerCore)
+    {
+        out.push_str(" (Server Core)");
+    }
+    if let Some(a) = &os.arch {
+        write!(out, " {}", a.value).ok();
+    }
+    if let Some(sp) = &os.service_pack {
+        if sp.value > 0 {
+            write!(out, " SP{}", sp.value).ok();
+        }
+    }
+    if let Some(b) = &os.build {
+        write!(out, ", build {}", b.value).ok();
+        if let Some(r) = &os.revision {
+            write!(out, ".{}", r.value).ok();
+        }
+    }
+    out
+}
+
+fn final_text(b: &Baseline) -> String {
+    match b.final_update.released {
+        Some(d) => format!("{} ({d})", b.final_update.kb),
+        None => format!("{} ({})", b.final_update.kb, b.final_update.month),
+    }
+}
+
+/// The one-paragraph verdict a person reads in five seconds.
+pub fn verdict(host: &Host, a: &Assessment) -> String {
+    let who = os_summary(host);
+    let mut out = match (a.status, a.baseline.as_ref()) {
+        ("not-nt60", _) => format!(
+            "{} — not Windows Server 2008 / Vista (NT 6.0); not assessed",
+            a.reason.as_deref().unwrap_or(&who)
+        ),
+        ("unknown", _) => format!(
+            "{who} — could not be assessed: {}",
+            a.reason.as_deref().unwrap_or("not enough evidence")
+        ),
+        (_, None) => {
+            let name = a.product_name.as_deref().unwrap_or("this product");
+            format!("{who} — {name} never had monthly rollups, so no baseline month applies")
+        }
+        (_, Some(b)) if b.at_final => format!("{who} — at the final baseline {}", final_text(b)),
+        (_, Some(b)) => {
+            let via = if b.via.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", b.via.join(" + "))
+            };
+            let start = match (b.month, b.basis) {
+                (_, Basis::None) if host.os.service_pack.as_ref().is_some_and(|s| s.value < 2) => {
+                    "needs Service Pack 2 before any rollup".to_string()
+                }
+                (Some(m), Basis::KernelRevision) => {
+                    format!("security baseline {m}{via}, from the kernel alone")
+                }
+                (Some(m), _) => format!("security baseline {m}{via}"),
+                (None, Basis::None) if b.kernel.is_none() => {
+                    "security baseline unknown (no update list)".into()
+                }
+                (None, _) => {
+                    "no monthly rollup or security-only update since the first rollup month".into()
+                }
+            };
+            format!(
+                "{who} — {start}, {} monthly rollup{} behind the final baseline {}",
+                b.months_behind,
+                if b.months_behind == 1 { "" } else { "s" },
+                final_text(b)
+            )
+        }
+    };
+    if let Some(l) = &a.lifecycle {
+        if !l.updates_can_still_come {
+            match l.updates_end {
+                Some(d) => write!(out, "; no update has come since {d}").ok(),
+                None => None,
+            };
+        }
+    }
+    out.push('.');
+    out
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Info => "info",
+        Severity::Warning => "warning",
+        Severity::Error => "error",
+    }
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+/// The report as Markdown (one section per host), for tickets and wikis.
+pub fn to_markdown(report: &CheckReport<'_>) -> String {
+    let mut out = String::new();
+    writeln!(out, "# lastrollup check — as of {}\n", report.as_of).ok();
+    for h in &report.hosts {
+        let name = h.identity.host.name.unwrap_or("(unnamed host)");
+        writeln!(out, "## {name}\n\n{}\n", h.verdict).ok();
+        if let Some(b) = h.baseline {
+            writeln!(out, "| | |\n|---|---|").ok();
+            writeln!(
+                out,
+                "| Security baseline | {} |",
+                b.month
+                    .map(|m| m.to_string())
+                    .unwrap_or_else(|| "none".into())
+            )
+            .ok();
+            if !b.via.is_empty() {
+                writeln!(out, "| Via | {} |", b.via.join(", ")).ok();
+            }
+            writeln!(out, "| Final baseline | {} |", final_text(b)).ok();
+            writeln!(out, "| Months behind | {} |", b.months_behind).ok();
+            if let Some(w) = &b.without_esu {
+                writeln!(out, "| Last update without ESU | {} ({}) |", w.kb, w.month).ok();
+            }
+            if let Some(k) = &b.kernel {
+                writeln!(
+                    out,
+                    "| Kernel | {} ({}) |",
+                    k.version,
+                    k.month
+                        .map(|m| format!("implies {m}"))
+                        .unwrap_or_else(|| "before the first rollup".into())
+                )
+                .ok();
+            }
+            out.push('\n');
+        }
+        if !h.missing.is_empty() {
+            writeln!(out, "### Install, in this order\n").ok();
+            for s in h.missing {
+                let kb =
+                    s.kb.as_deref()
+                        .map(|k| format!("**{k}** "))
+                        .unwrap_or_default();
+                let cond = s
+                    .condition
+                    .as_deref()
+                    .map(|c| format!(" _({c})_"))
+                    .unwrap_or_default();
+                writeln!(out, "{}. {kb}{} — {}{cond}", s.order, s.title, s.reason).ok();
+            }
+            out.push('\n');
+        }
+        if !h.identity.findings.is_empty() {
+            writeln!(
+                out,
+                "### Findings\n\n| severity | id | finding |\n|---|---|---|"
+            )
+            .ok();
+            for f in &h.identity.findings {
+                writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    severity_word(f.severity),
+                    f.id,
+                    md_escape(&f.message)
+                )
+                .ok();
+            }
+            out.push('\n');
+        }
+        if let Some(l) = h.lifecycle {
+            writeln!(out, "### Lifecycle\n").ok();
+            match &l.phase {
+                Some(p) => writeln!(
+                    out,
+                    "On {}: {} ({} – {}); needs {}.\n",
+                    l.as_of, p.name, p.first, p.last, p.entitlement
+                )
+                .ok(),
+                None => writeln!(
+                    out,
+                    "On {}: every support phase has ended{}.\n",
+                    l.as_of,
+                    l.updates_end
+                        .map(|d| format!(" (last day {d})"))
+                        .unwrap_or_default()
+                )
+                .ok(),
+            };
+            for m in &l.milestones {
+                writeln!(out, "- {} — {}", m.date, m.title).ok();
+            }
+            out.push('\n');
+        }
+    }
+    if !report.errors.is_empty() {
+        writeln!(out, "## Files that could not be used\n").ok();
+        for e in &report.errors {
+            let line = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+            writeln!(out, "- `{}{line}`: {}", e.file, e.message).ok();
+        }
+    }
+    out
+}
+
+/// The findings of a host that decide its exit status.
+pub fn has_warnings(findings: &[&Finding]) -> bool {
+    findings.iter().any(|f| f.severity >= Severity::Warning)
+}
