@@ -52,7 +52,7 @@ impl Month {
     }
 
     /// The month `n` months later (earlier when negative).
-    pub fn add(self, n: i32) -> Month {
+    pub fn plus(self, n: i32) -> Month {
         Month::from_index(self.index() + n)
     }
 
@@ -65,7 +65,7 @@ impl Month {
     pub fn patch_tuesday(self) -> Date {
         let first = Date::new(self.year, self.month, 1).expect("a Month is always a valid date");
         // weekday: Monday = 1 … Sunday = 7; Tuesday = 2.
-        let wd = i8::from(first.weekday().to_monday_one_offset());
+        let wd = first.weekday().to_monday_one_offset();
         let to_first_tuesday = (2 - wd).rem_euclid(7);
         Date::new(self.year, self.month, 1 + to_first_tuesday + 7).expect("the 8th–14th exist")
     }
@@ -124,14 +124,14 @@ mod tests {
         let m: Month = "2024-01".parse().unwrap();
         assert_eq!(m.to_string(), "2024-01");
         assert_eq!("2026-01".parse::<Month>().unwrap().since(m), 24);
-        assert_eq!(m.add(-1).to_string(), "2023-12");
-        assert_eq!(m.add(13).to_string(), "2025-02");
+        assert_eq!(m.plus(-1).to_string(), "2023-12");
+        assert_eq!(m.plus(13).to_string(), "2025-02");
         for bad in [
             "2024-13", "2024-1", "24-01", "2024/01", "", "2024-00", "x-y",
         ] {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
-        assert_eq!(m.through(m.add(2)).count(), 3);
+        assert_eq!(m.through(m.plus(2)).count(), 3);
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::baseline::Coverage;
 use super::installed::Installed;
 use super::kernel::{KernelMonth, TOLERANCE};
 use super::target::Target;
+use crate::catalog::updates::RevisionBasis;
 use crate::catalog::{Catalog, UpdateKind};
 use crate::host::{Finding, Host, Severity};
 
@@ -72,7 +73,12 @@ pub fn check(
         if let (Some((rev, u)), Some(kr)) =
             (implied, crate::catalog::BuildRevision::parse(&k.version))
         {
-            if (kr.build, kr.revision.saturating_add(TOLERANCE)) < (rev.build, rev.revision) {
+            let tolerance = if u.revision_basis == Some(RevisionBasis::FixedBuild) {
+                TOLERANCE
+            } else {
+                0
+            };
+            if (kr.build, kr.revision.saturating_add(tolerance)) < (rev.build, rev.revision) {
                 let mut sources = revision_source.clone();
                 sources.extend(update_sources(host, u.kb));
                 out.push(

@@ -19,8 +19,8 @@ use crate::catalog::updates::RevisionBasis;
 use crate::catalog::{BuildRevision, Catalog, Update};
 use crate::month::Month;
 
-/// How far below an update's revision a kernel may be and still count as
-/// that update. The largest gap seen between an MSRC fixed build and the
+/// How far below an MSRC fixed build a kernel may be and still count as
+/// that update (scanner ntoskrnl.exe thresholds are exact). The largest gap seen between an MSRC fixed build and the
 /// ntoskrnl.exe version of the same update is 4 (2021-07: 21167 vs 21163).
 pub const TOLERANCE: u32 = 4;
 
@@ -33,6 +33,9 @@ pub struct Threshold<'c> {
     pub revision: BuildRevision,
     /// The update.
     pub update: &'c Update,
+    /// How far below `revision` a kernel may be and still count: [`TOLERANCE`]
+    /// for an MSRC fixed build, 0 for an ntoskrnl.exe threshold.
+    pub tolerance: u32,
 }
 
 /// Every OS update of the target product with a kernel revision, by revision.
@@ -47,12 +50,17 @@ pub fn thresholds<'c>(catalog: &'c Catalog, target: &Target<'c>) -> Vec<Threshol
             let month = if u.effective_date() >= u.month.patch_tuesday() {
                 u.month
             } else {
-                u.month.add(-1)
+                u.month.plus(-1)
+            };
+            let tolerance = match u.revision_basis {
+                Some(RevisionBasis::FixedBuild) => TOLERANCE,
+                _ => 0,
             };
             Some(Threshold {
                 month,
                 revision,
                 update: u,
+                tolerance,
             })
         })
         .collect();
@@ -60,9 +68,9 @@ pub fn thresholds<'c>(catalog: &'c Catalog, target: &Target<'c>) -> Vec<Threshol
     out
 }
 
-fn reaches(kernel: BuildRevision, threshold: BuildRevision) -> bool {
-    (kernel.build, kernel.revision.saturating_add(TOLERANCE))
-        >= (threshold.build, threshold.revision)
+fn reaches(kernel: BuildRevision, t: &Threshold<'_>) -> bool {
+    (kernel.build, kernel.revision.saturating_add(t.tolerance))
+        >= (t.revision.build, t.revision.revision)
 }
 
 /// What a kernel revision implies.
@@ -84,7 +92,7 @@ pub fn month_of(thresholds: &[Threshold<'_>], kernel: BuildRevision) -> KernelMo
     let reached = thresholds
         .iter()
         .rev()
-        .find(|t| reaches(kernel, t.revision))
+        .find(|t| reaches(kernel, t))
         .map(|t| t.revision);
     let hit = reached.and_then(|r| {
         thresholds

@@ -177,7 +177,7 @@ pub fn plan(
         let reason = match installed.newest_security_month(catalog) {
             Some(m) if m < goal.month => format!(
                 "cumulative: brings every security fix from {} up to {} ({} months)",
-                m.add(1),
+                m.plus(1),
                 goal.month,
                 goal.month.since(m)
             ),
