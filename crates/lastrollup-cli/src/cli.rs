@@ -145,7 +145,7 @@ pub enum GoalArg {
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// A version string, a KB or an error code.
-    #[arg(value_name = "WHAT")]
+    #[arg(value_name = "WHAT", allow_hyphen_values = true)]
     pub what: String,
 
     /// Output format.

@@ -24,6 +24,25 @@ fn pipeline(bytes: &[u8]) {
             &hosts,
             &[],
         ));
+        // The assessment and its renderers take whatever identify made of it.
+        let options = lastrollup::assess::Options {
+            as_of: jiff::civil::date(2026, 11, 23),
+            goal: lastrollup::assess::Goal::Final,
+        };
+        let catalog = lastrollup::catalog::Catalog::embedded();
+        let assessments: Vec<_> = hosts
+            .iter()
+            .map(|h| lastrollup::assess::assess(h, catalog, options))
+            .collect();
+        let report = lastrollup::report::check::build(
+            &hosts,
+            &assessments,
+            &[],
+            options.as_of,
+            options.goal,
+        );
+        let _ = lastrollup::report::check::to_json(&report);
+        let _ = lastrollup::report::check::to_markdown(&report);
     }
 }
 
@@ -33,6 +52,19 @@ proptest! {
     #[test]
     fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..4096)) {
         pipeline(&bytes);
+    }
+
+    #[test]
+    fn explain_never_panics(query in ".{0,80}") {
+        let _ = lastrollup::explain::explain(&query, lastrollup::catalog::Catalog::embedded());
+    }
+
+    #[test]
+    fn explain_never_panics_on_version_shapes(a in 0u32..100_000, b in 0u32..100_000, lab in "[a-z0-9_]{0,12}") {
+        let c = lastrollup::catalog::Catalog::embedded();
+        for q in [format!("6.0.{a}.{b}"), format!("{a}.{b}.amd64fre.{lab}.190320-1700"), format!("KB{a}{b}"), format!("-{a}{b}"), format!("0x{a:x}")] {
+            let _ = lastrollup::explain::explain(&q, c);
+        }
     }
 
     #[test]

@@ -132,11 +132,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         Resolution::Nt60(t) => t,
         Resolution::NotNt60 { what } => {
             a.status = "not-nt60";
-            findings.push(Finding::new(
-                "not-nt60",
-                Severity::Error,
-                format!("this is {what}, not Windows Server 2008 / Vista (NT 6.0): lastrollup does not assess it"),
-            ));
+            // identify already reports `not-nt60` with its source.
             a.reason = Some(what);
             a.findings = findings;
             return a;
@@ -183,14 +179,18 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
     };
 
     if !target.product.rollups {
+        let ended = catalog
+            .phases(&target.product.family)
+            .last()
+            .map(|p| format!(" and its support ended {}", p.last))
+            .unwrap_or_default();
         findings.push(Finding::new(
             "no-rollups",
             Severity::Warning,
             format!(
-                "{} never had monthly rollups: its updates are individual security updates, so no baseline \
-                 month can be computed; {}",
-                target.product.name,
-                target.product.notes.as_deref().unwrap_or("see the product notes in the catalog")
+                "{} never had monthly rollups{ended}: its updates were individual security updates, so there is \
+                 no baseline month and no final rollup; plan a migration (see the upgrade paths)",
+                target.product.name
             ),
         ));
         if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {

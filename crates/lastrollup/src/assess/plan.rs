@@ -215,7 +215,7 @@ pub fn plan(
                     "Internet Explorer 9 fixes are not in the monthly rollup of Windows Server 2008 SP2; this is \
                      the newest cumulative one"
                         .into(),
-                    Some("only if Internet Explorer 9 is installed (Windows Server 2008 ships with IE7)".into()),
+                    Some("only if Internet Explorer 9 is installed; Windows Server 2008 ships with IE7".into()),
                 );
             }
         }
