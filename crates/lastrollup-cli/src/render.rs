@@ -230,7 +230,7 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
                 Some(p) => {
                     let _ = writeln!(
                         out,
-                        "  on {}: {} (until {}); needs {}",
+                        "  on {}: {} (until {}); entitlement: {}",
                         l.as_of, p.name, p.last, p.entitlement
                     );
                 }

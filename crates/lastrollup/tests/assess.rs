@@ -152,7 +152,7 @@ fn final_baseline() {
     let b = a.baseline.as_ref().unwrap();
     assert_eq!(month(&a).as_deref(), Some("2026-01"));
     assert!(b.at_final);
-    assert_eq!(b.months_behind, 0);
+    assert_eq!(b.months_behind, Some(0));
     assert_eq!(b.via, ["KB5073697"]);
     assert_eq!(b.final_update.kb, "KB5073697");
     assert_eq!(
@@ -181,7 +181,7 @@ fn behind_by_24_months() {
     let b = a.baseline.as_ref().unwrap();
     assert_eq!(month(&a).as_deref(), Some("2024-01"));
     assert_eq!(b.via, ["KB5034173"]);
-    assert_eq!(b.months_behind, 24);
+    assert_eq!(b.months_behind, Some(24));
     assert!(!b.at_final);
     // SSU 4493730 and SHA-2 are listed; the ESU preparation package is implied
     // by a rollup of 2024 (it cannot install without it).
@@ -209,7 +209,7 @@ fn build_6002_before_april_2019_needs_the_whole_chain() {
     }
     .assess();
     assert_eq!(month(&a).as_deref(), Some("2019-01"));
-    assert_eq!(a.baseline.as_ref().unwrap().months_behind, 84);
+    assert_eq!(a.baseline.as_ref().unwrap().months_behind, Some(84));
     assert_eq!(
         plan(&a),
         [
@@ -486,4 +486,22 @@ fn assessment_is_deterministic() {
         ..Default::default()
     };
     assert_eq!(m.assess().1, m.assess().1);
+}
+
+#[test]
+fn no_update_list_and_no_kernel_is_unknown_not_zero() {
+    let (h, a) = Machine::default().assess();
+    let b = a.baseline.as_ref().unwrap();
+    assert_eq!(b.basis, Basis::None);
+    assert_eq!(b.month, None);
+    assert_eq!(
+        b.months_behind, None,
+        "nothing is known, so nothing is claimed"
+    );
+    assert!(ids(&a).contains(&"no-update-list"));
+    let v = lastrollup::report::check::verdict(&h, &a);
+    assert!(
+        v.contains("security baseline unknown") && v.contains("at least the 2019-03"),
+        "{v}"
+    );
 }

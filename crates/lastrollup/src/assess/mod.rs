@@ -61,8 +61,9 @@ pub struct Baseline {
     /// The last update of the product for the host's architecture.
     #[serde(rename = "final")]
     pub final_update: UpdateRef,
-    /// Months between the baseline and the final update.
-    pub months_behind: i32,
+    /// Months between the baseline and the final update; null when the
+    /// evidence gives neither an update list nor a kernel revision.
+    pub months_behind: Option<i32>,
     /// Whether the host is at its final baseline.
     pub at_final: bool,
     /// The last update installable without an ESU entitlement.
@@ -273,9 +274,11 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         .product
         .first_rollup_month
         .unwrap_or(final_update.month);
+    let unknown = basis == Basis::None && !below_sp2 && kernel.is_none();
     let months_behind = match month {
-        Some(m) => final_update.month.since(m).max(0),
-        None => final_update.month.since(first) + 1,
+        Some(m) => Some(final_update.month.since(m).max(0)),
+        None if unknown => None,
+        None => Some(final_update.month.since(first) + 1),
     };
     let at_final = month.is_some_and(|m| m >= final_update.month);
     findings.extend(consistency::foreign_family_updates(host, &target, catalog));

@@ -194,18 +194,27 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
                 }
                 (Some(m), _) => format!("security baseline {m}{via}"),
                 (None, Basis::None) if b.kernel.is_none() => {
-                    "security baseline unknown (no update list)".into()
+                    let floor = if host.os.build.as_ref().is_some_and(|b| b.value == 6003) {
+                        "; build 6003 means at least the 2019-03 preview rollup"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "security baseline unknown (no update list and no kernel revision{floor})"
+                    )
                 }
                 (None, _) => {
                     "no monthly rollup or security-only update since the first rollup month".into()
                 }
             };
-            format!(
-                "{who} — {start}, {} monthly rollup{} behind the final baseline {}",
-                b.months_behind,
-                if b.months_behind == 1 { "" } else { "s" },
-                final_text(b)
-            )
+            match b.months_behind {
+                Some(n) => format!(
+                    "{who} — {start}, {n} monthly rollup{} behind the final baseline {}",
+                    if n == 1 { "" } else { "s" },
+                    final_text(b)
+                ),
+                None => format!("{who} — {start}; the final baseline is {}", final_text(b)),
+            }
         }
     };
     if let Some(l) = &a.lifecycle {
@@ -253,7 +262,10 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
                 writeln!(out, "| Via | {} |", b.via.join(", ")).ok();
             }
             writeln!(out, "| Final baseline | {} |", final_text(b)).ok();
-            writeln!(out, "| Months behind | {} |", b.months_behind).ok();
+            let behind = b
+                .months_behind
+                .map_or_else(|| "unknown".to_string(), |n| n.to_string());
+            writeln!(out, "| Months behind | {behind} |").ok();
             if let Some(w) = &b.without_esu {
                 writeln!(out, "| Last update without ESU | {} ({}) |", w.kb, w.month).ok();
             }
@@ -309,7 +321,7 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
             match &l.phase {
                 Some(p) => writeln!(
                     out,
-                    "On {}: {} ({} – {}); needs {}.\n",
+                    "On {}: {} ({} – {}); entitlement: {}.\n",
                     l.as_of, p.name, p.first, p.last, p.entitlement
                 )
                 .ok(),
