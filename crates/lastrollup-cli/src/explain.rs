@@ -122,7 +122,7 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     match explain::explain(&args.what, Catalog::embedded()) {
         Ok(e) => {
             match args.format {
-                OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&e)?),
+                OutputFormat::Json => println!("{}", explain::to_json(&e)),
                 OutputFormat::Table => print!("{}", text(&e)),
             }
             Ok(ExitCode::SUCCESS)

@@ -246,6 +246,9 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
                 let _ = writeln!(out, "  extended support ended {d}");
             }
         }
+        if !h.upgrades.is_empty() {
+            let _ = writeln!(out, "\n{}", paint(Style::Heading, "Upgrade:"));
+        }
         for u in h.upgrades {
             match &u.to {
                 Some(to) => {

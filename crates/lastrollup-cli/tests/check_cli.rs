@@ -169,3 +169,36 @@ fn explain_refuses_what_it_does_not_know() {
         .stderr(predicate::str::contains("not an NT 6.0 version"));
     cmd().args(["explain", "hello"]).assert().code(2);
 }
+
+#[test]
+fn explain_reads_bare_numbers_and_flags_impossible_versions() {
+    cmd()
+        .args(["explain", "4474419"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("KB4474419"));
+    cmd()
+        .args(["explain", "80092004"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("CRYPT_E_NOT_FOUND"));
+    cmd()
+        .args(["explain", "6.0.6003.20000"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "no update released a build-6003 kernel below revision 20489",
+        ))
+        .stdout(predicate::str::contains("implies").not());
+    let json = stdout(cmd().args([
+        "explain",
+        "--format",
+        "json",
+        "6003.20491.amd64fre.vistasp2_ldr_escrow.190320-1700",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(v["schema"], "lastrollup.explain/1");
+    assert_eq!(v["branch"], "ldr");
+    assert_eq!(v["month"], "2019-03");
+    assert_eq!(v["rollup"], "KB4489887");
+}

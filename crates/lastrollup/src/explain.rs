@@ -124,6 +124,14 @@ pub fn explain(query: &str, catalog: &Catalog) -> Result<Explanation, ExplainErr
     if let Some(kb) = kb_number(q) {
         return explain_kb(kb, catalog).map(Explanation::Update);
     }
+    // A bare number the catalog knows as a KB (`4474419`).
+    if let Some(kb) = q
+        .parse::<u32>()
+        .ok()
+        .filter(|kb| catalog.update(*kb).is_some())
+    {
+        return explain_kb(kb, catalog).map(Explanation::Update);
+    }
     if let Some(v) = explain_version(q, catalog)? {
         return Ok(Explanation::Version(v));
     }
@@ -210,8 +218,10 @@ fn explain_kb(kb: u32, catalog: &Catalog) -> Result<UpdateExplanation, ExplainEr
 
 fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanation>, ExplainError> {
     let facts = windows::facts();
+    let mut lab_branch: Option<&'static str> = None;
     let (nt, build, revision, arch, compiled, mut remarks) =
         if let Some(lab) = version::build_lab(q) {
+            lab_branch = version::branch_of_lab(&lab.branch_name);
             let nt = facts.nt_of_build(lab.build).unwrap_or("?").to_string();
             let mut remarks = Vec::new();
             if let Some(b) = version::branch_of_lab(&lab.branch_name) {
@@ -234,8 +244,10 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
         return Err(ExplainError::NotNt60(q.to_string()));
     }
     let b = facts.build(build);
+    // The revision range says the branch on 6002; a build lab says it on any build.
     let branch = revision
         .and_then(|r| facts.branch(build, r))
+        .or(lab_branch)
         .map(str::to_string);
     let mut out = VersionExplanation {
         input: q.to_string(),
@@ -265,13 +277,17 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
             service_pack: Some(2),
         };
         let thresholds = kernel::thresholds(catalog, &target);
-        let km = kernel::month_of(
-            &thresholds,
-            BuildRevision {
-                build,
-                revision: rev,
-            },
-        );
+        let final_month = product
+            .final_update
+            .get(&target.arch)
+            .and_then(|kb| catalog.update(*kb))
+            .map(|u| u.month)
+            .unwrap_or_else(|| "2026-01".parse().expect("a valid month"));
+        let kernel = BuildRevision {
+            build,
+            revision: rev,
+        };
+        let km = kernel::month_of(&thresholds, kernel, final_month);
         out.month = km.month;
         if let Some(m) = km.month {
             if let Some(t) = thresholds
@@ -279,16 +295,29 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
                 .find(|t| Some(t.update.kb_name()) == km.kb)
             {
                 out.month_revision = Some(format!("{} ({})", t.revision, t.update.kb_name()));
-                let rollup = catalog.updates_for(&product.id, target.arch).find(|u| {
-                    u.kind == UpdateKind::MonthlyRollup
-                        && u.month == m
-                        && u.release == crate::catalog::Release::PatchTuesday
-                });
-                out.rollup = rollup.map(|u| u.kb_name());
+                // The rollup that brings this kernel: the hit itself when it is
+                // one, else that month's Patch-Tuesday rollup on the same build.
+                out.rollup = if t.update.kind == UpdateKind::MonthlyRollup {
+                    Some(t.update.kb_name())
+                } else {
+                    catalog
+                        .updates_for(&product.id, target.arch)
+                        .find(|u| {
+                            u.kind == UpdateKind::MonthlyRollup
+                                && u.month == t.update.month
+                                && u.release == crate::catalog::Release::PatchTuesday
+                                && u.build_revision().is_some_and(|r| r.build == build)
+                        })
+                        .map(|u| u.kb_name())
+                };
             }
+            // The next revision step above this kernel.
             if let Some(n) = thresholds
                 .iter()
-                .filter(|t| t.month > m)
+                .filter(|t| {
+                    (t.revision.build, t.revision.revision)
+                        > (build, rev.saturating_add(t.tolerance))
+                })
                 .min_by_key(|t| t.revision)
             {
                 out.next = Some(format!(
@@ -303,7 +332,11 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
                  alone cannot tell a monthly rollup from a security-only update, and MSRC fixed builds may be up \
                  to {TOLERANCE} above the ntoskrnl.exe version"
             ));
-        } else if let Some(first) = thresholds.iter().min_by_key(|t| t.month) {
+        } else if let Some(first) = thresholds
+            .iter()
+            .filter(|_| build != 6003)
+            .min_by_key(|t| t.month)
+        {
             remarks.push(format!(
                 "older than the first monthly rollup ({}, {}): the host has no rollup-era update in its kernel",
                 first.month, first.revision
@@ -315,10 +348,40 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
                     .into(),
             );
         }
+        let first_6003 = thresholds
+            .iter()
+            .filter(|t| t.revision.build == 6003)
+            .map(|t| t.revision.revision)
+            .min();
+        if build == 6003 && first_6003.is_some_and(|f| rev < f) {
+            remarks.push(format!(
+                "no update released a build-6003 kernel below revision {}: a modified kernel or a mistyped version",
+                first_6003.unwrap_or_default()
+            ));
+        }
         if build == 6002 && rev < 16384 {
             remarks.push("revisions below 16384 are not from a GDR or LDR servicing branch".into());
         }
     }
     out.remarks = remarks;
     Ok(Some(out))
+}
+
+/// The schema id of `explain --format json` (docs/explain.md).
+pub const SCHEMA: &str = "lastrollup.explain/1";
+
+#[derive(Serialize)]
+struct Envelope<'a> {
+    schema: &'static str,
+    #[serde(flatten)]
+    explanation: &'a Explanation,
+}
+
+/// The explanation as pretty JSON, with its schema id.
+pub fn to_json(e: &Explanation) -> String {
+    serde_json::to_string_pretty(&Envelope {
+        schema: SCHEMA,
+        explanation: e,
+    })
+    .unwrap_or_else(|err| format!("{{\"error\":\"{err}\"}}"))
 }

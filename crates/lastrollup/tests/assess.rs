@@ -505,3 +505,83 @@ fn no_update_list_and_no_kernel_is_unknown_not_zero() {
         "{v}"
     );
 }
+
+#[test]
+fn security_only_updates_without_the_start_of_the_chain() {
+    let (h, a) = Machine {
+        kbs: &[5004299, 5005095],
+        ..Default::default()
+    }
+    .assess();
+    let b = a.baseline.as_ref().unwrap();
+    assert_eq!(b.month, None);
+    assert_eq!(
+        b.newest_covered.map(|m| m.to_string()).as_deref(),
+        Some("2021-08")
+    );
+    assert!(ids(&a).contains(&"security-only-gap"), "{:?}", ids(&a));
+    let v = lastrollup::report::check::verdict(&h, &a);
+    assert!(v.contains("up to 2021-08"), "{v}");
+}
+
+#[test]
+fn a_complete_security_only_chain_reaches_the_final_baseline() {
+    let (_, a) = Machine {
+        kbs: &[5071504, 5073700],
+        ..Default::default()
+    }
+    .assess();
+    assert!(a.at_final());
+    assert!(
+        !plan(&a).contains(&"KB5073697".to_string()),
+        "{:?}",
+        plan(&a)
+    );
+}
+
+#[test]
+fn the_kernel_implies_prerequisites_when_no_list_exists() {
+    let (_, a) = Machine {
+        build_lab_ex: Some("6003.21481.amd64fre.vistasp2_ldr_escrow.220409-1556"),
+        ..Default::default()
+    }
+    .assess();
+    let p = plan(&a);
+    for implied in ["KB4493730", "KB4474419", "KB4538484"] {
+        assert!(!p.contains(&implied.to_string()), "{implied} in {p:?}");
+    }
+    let rollup = a
+        .missing
+        .iter()
+        .find(|s| s.kind == "monthly_rollup")
+        .unwrap();
+    assert!(rollup.reason.contains("(44 months)"), "{}", rollup.reason);
+}
+
+#[test]
+fn the_goal_without_esu_is_reached_by_the_january_2020_rollup() {
+    let (_, a) = Machine {
+        kbs: &[4534303],
+        ..Default::default()
+    }
+    .assess_with(Options {
+        goal: Goal::WithoutEsu,
+        ..AS_OF
+    });
+    assert!(a.at_goal());
+    assert!(!a.at_final());
+}
+
+#[test]
+fn an_itanium_kernel_at_its_last_update_is_not_beyond_the_catalog() {
+    let (_, a) = Machine {
+        os_name: "Microsoft® Windows Server® 2008 for Itanium-Based Systems ",
+        system_type: "Itanium (TM) -based System",
+        kbs: &[4534303],
+        build_lab_ex: Some("6003.20705.ia64fre.vistasp2_ldr_escrow.191212-1700"),
+        ..Default::default()
+    }
+    .assess();
+    assert!(!ids(&a).contains(&"revision-beyond-final"), "{:?}", ids(&a));
+    assert!(a.at_final());
+}

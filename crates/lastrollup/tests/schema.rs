@@ -9,9 +9,15 @@ use std::path::Path;
 use lastrollup::{host, report};
 use serde_json::Value;
 
-fn schema() -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/schema/identify-1.schema.json");
+fn schema_file(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../docs/schema")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).expect("schema file")).expect("schema is JSON")
+}
+
+fn schema() -> Value {
+    schema_file("identify-1.schema.json")
 }
 
 fn type_ok(t: &str, v: &Value) -> bool {
@@ -115,10 +121,68 @@ fn validate(s: &Value, v: &Value, path: &str, errs: &mut Vec<String>) {
 }
 
 fn check(json: &str, what: &str) {
+    check_against(&schema(), json, what);
+}
+
+fn check_against(schema: &Value, json: &str, what: &str) {
     let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{what}: {e}"));
     let mut errs = Vec::new();
-    validate(&schema(), &v, "$", &mut errs);
+    validate(schema, &v, "$", &mut errs);
     assert!(errs.is_empty(), "{what}:\n{}", errs.join("\n"));
+}
+
+/// The `check` report of `files`, as JSON, for both goals.
+fn check_reports(
+    files: &[lastrollup::evidence::EvidenceFile],
+    errors: &[lastrollup::EvidenceError],
+) -> Vec<String> {
+    use lastrollup::assess::{assess, Goal, Options};
+    let hosts = host::identify(files);
+    let catalog = lastrollup::catalog::Catalog::embedded();
+    [Goal::Final, Goal::WithoutEsu]
+        .into_iter()
+        .map(|goal| {
+            let options = Options {
+                as_of: jiff::civil::date(2026, 11, 23),
+                goal,
+            };
+            let a: Vec<_> = hosts.iter().map(|h| assess(h, catalog, options)).collect();
+            report::check::to_json(&report::check::build(
+                &hosts,
+                &a,
+                errors,
+                options.as_of,
+                goal,
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn every_fixture_check_report_validates() {
+    let schema = schema_file("check-1.schema.json");
+    let mut folders = support::FORMAT_FOLDERS.to_vec();
+    folders.push("hosts/srv-hist01");
+    folders.push("check");
+    let files = support::fixture_files(&folders);
+    for (name, path) in &files {
+        for json in check_reports(&[support::read(path, name)], &[]) {
+            check_against(&schema, &json, name);
+        }
+    }
+    // Several hosts and an unusable file in one report.
+    let all: Vec<_> = files.iter().map(|(n, p)| support::read(p, n)).collect();
+    let errors = vec![lastrollup::evidence::read_file("empty.txt", b" ").unwrap_err()];
+    for json in check_reports(&all, &errors) {
+        check_against(&schema, &json, "all fixtures together");
+    }
+    let mut errs = Vec::new();
+    let bad = serde_json::json!({"schema": "lastrollup.check/1", "as_of": "2026-11-23", "goal": "final", "hosts": [{"verdict": 1}], "errors": []});
+    validate(&schema, &bad, "$", &mut errs);
+    assert!(
+        errs.iter().any(|e| e.contains("missing baseline")),
+        "{errs:?}"
+    );
 }
 
 #[test]

@@ -130,6 +130,19 @@ pub fn check(
         }
     }
 
+    // Security-only updates without the start of the chain.
+    if let (None, Some(newest)) = (coverage.month, coverage.newest_covered) {
+        out.push(Finding::new(
+            "security-only-gap",
+            Severity::Warning,
+            format!(
+                "updates cover months up to {newest}, but nothing covers {}, the first month of the rollup era: a \
+                 security-only update covers its own month only, so there is no baseline month until a monthly \
+                 rollup is installed",
+                target.product.first_rollup_month.map(|m| m.to_string()).unwrap_or_default()
+            ),
+        ));
+    }
     // A broken security-only chain.
     if !coverage.gaps.is_empty() {
         let gaps: Vec<String> = coverage.gaps.iter().map(ToString::to_string).collect();
@@ -175,7 +188,8 @@ pub fn check(
                             the collector bundle"
                     .to_string(),
                 None => "the evidence lists no installed updates and gives no kernel revision: the baseline \
-                         cannot be told; add systeminfo, `wmic qfe list full` or the collector bundle"
+                         cannot be told; add `wmic qfe list full`, a BuildLabEx / ntoskrnl.exe version or the \
+                         collector bundle"
                     .to_string(),
             },
         ));

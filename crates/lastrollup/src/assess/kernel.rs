@@ -87,11 +87,18 @@ pub struct KernelMonth {
     pub beyond_catalog: bool,
 }
 
-/// The month a kernel revision implies for the target product.
-pub fn month_of(thresholds: &[Threshold<'_>], kernel: BuildRevision) -> KernelMonth {
+/// The month a kernel revision implies for the target product, whose last
+/// update is of `final_month`.
+pub fn month_of(
+    thresholds: &[Threshold<'_>],
+    kernel: BuildRevision,
+    final_month: Month,
+) -> KernelMonth {
     let reached = thresholds
         .iter()
         .rev()
+        // A kernel is put there by an update of its own build.
+        .filter(|t| t.revision.build == kernel.build)
         .find(|t| reaches(kernel, t))
         .map(|t| t.revision);
     let hit = reached.and_then(|r| {
@@ -100,13 +107,21 @@ pub fn month_of(thresholds: &[Threshold<'_>], kernel: BuildRevision) -> KernelMo
             .filter(|t| t.revision >= r)
             .min_by_key(|t| (t.month, t.update.effective_date()))
     });
-    let beyond_catalog = thresholds.last().is_some_and(|t| {
-        (kernel.build, kernel.revision)
-            > (
-                t.revision.build,
-                t.revision.revision.saturating_add(TOLERANCE),
-            )
-    });
+    // "Beyond" needs the final update's own revision: Itanium's last update
+    // (2020-01) has only another file's version, so its line stops earlier.
+    let line_complete = thresholds
+        .iter()
+        .map(|t| t.month)
+        .max()
+        .is_some_and(|m| m >= final_month);
+    let beyond_catalog = line_complete
+        && thresholds.last().is_some_and(|t| {
+            (kernel.build, kernel.revision)
+                > (
+                    t.revision.build,
+                    t.revision.revision.saturating_add(TOLERANCE),
+                )
+        });
     KernelMonth {
         version: kernel.to_string(),
         month: hit.map(|t| t.month),

@@ -66,6 +66,9 @@ pub struct Baseline {
     pub months_behind: Option<i32>,
     /// Whether the host is at its final baseline.
     pub at_final: bool,
+    /// Whether the host has reached the goal of the plan (`--goal`): the final
+    /// update, or the last update without ESU.
+    pub at_goal: bool,
     /// The last update installable without an ESU entitlement.
     pub without_esu: Option<UpdateRef>,
     /// What the kernel revision implies, when the evidence gives one.
@@ -106,6 +109,11 @@ impl Assessment {
     /// Whether the host is NT 6.0 at its final baseline.
     pub fn at_final(&self) -> bool {
         self.baseline.as_ref().is_some_and(|b| b.at_final)
+    }
+
+    /// Whether the host has reached the goal its plan leads to.
+    pub fn at_goal(&self) -> bool {
+        self.baseline.as_ref().is_some_and(|b| b.at_goal)
     }
 }
 
@@ -165,8 +173,18 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
     a.upgrades = upgrade::paths(host, &target, catalog);
 
     let installed = installed::Installed::of(host, catalog);
-    let kernel = match (host.os.build.as_ref(), host.os.revision.as_ref()) {
-        (Some(b), Some(r)) if target.product.rollups => {
+    let final_month = target
+        .product
+        .final_update
+        .get(&target.arch)
+        .and_then(|kb| catalog.update(*kb))
+        .map(|u| u.month);
+    let kernel = match (
+        host.os.build.as_ref(),
+        host.os.revision.as_ref(),
+        final_month,
+    ) {
+        (Some(b), Some(r), Some(final_month)) if target.product.rollups => {
             let thresholds = kernel::thresholds(catalog, &target);
             Some(kernel::month_of(
                 &thresholds,
@@ -174,6 +192,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
                     build: b.value,
                     revision: r.value,
                 },
+                final_month,
             ))
         }
         _ => None,
@@ -206,7 +225,25 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
                     kind: sp.kind.name(),
                     title: sp.title.clone(),
                     released: sp.released,
-                    reason: "every later update needs Service Pack 2".into(),
+                    reason: format!(
+                        "the host is at {}; Service Pack 2 is the last service pack and every later update needs it",
+                        if current == 0 {
+                            "the release without a service pack".to_string()
+                        } else {
+                            format!("Service Pack {current}")
+                        }
+                    ),
+                    condition: None,
+                });
+            }
+            if !a.missing.is_empty() {
+                a.missing.push(Step {
+                    order: a.missing.len() + 1,
+                    kb: None,
+                    kind: "reboot",
+                    title: "Restart the computer".into(),
+                    released: None,
+                    reason: "a service pack takes effect only after a restart".into(),
                     condition: None,
                 });
             }
@@ -281,6 +318,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         None => Some(final_update.month.since(first) + 1),
     };
     let at_final = month.is_some_and(|m| m >= final_update.month);
+    let at_goal = month.is_some_and(|m| m >= goal.month);
     findings.extend(consistency::foreign_family_updates(host, &target, catalog));
     if !below_sp2 {
         findings.extend(consistency::check(
@@ -292,7 +330,11 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
             catalog,
         ));
     }
-    a.missing = plan::plan(host, &target, goal, &installed, catalog);
+    let state = plan::HostState {
+        baseline: month,
+        kernel_month: kernel.as_ref().and_then(|k| k.month),
+    };
+    a.missing = plan::plan(host, &target, goal, &installed, catalog, state);
     a.baseline = Some(Baseline {
         month,
         via,
@@ -300,6 +342,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         final_update: UpdateRef::of(final_update),
         months_behind,
         at_final,
+        at_goal,
         without_esu: without_esu.map(UpdateRef::of),
         kernel,
         newest_covered: coverage.newest_covered,

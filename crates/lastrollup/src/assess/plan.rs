@@ -40,15 +40,25 @@ pub struct Step {
 
 /// Whether a prerequisite is already there: listed, superseded by a listed
 /// update, or implied by a listed update that cannot install without it.
-fn present(u: &Update, installed: &Installed, catalog: &Catalog) -> bool {
+fn present(u: &Update, installed: &Installed, catalog: &Catalog, state: &HostState) -> bool {
     if installed.covering(u.kb).is_some() {
         return true;
     }
     u.implied_from.is_some_and(|from| {
-        installed
-            .known(catalog)
-            .any(|i| i.is_os_security() && i.month >= from)
+        state.kernel_month.is_some_and(|k| k >= from)
+            || installed
+                .known(catalog)
+                .any(|i| i.is_os_security() && i.month >= from)
     })
+}
+
+/// What the assessment already knows about the host, for the plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HostState {
+    /// The security baseline month.
+    pub baseline: Option<crate::month::Month>,
+    /// The month the running kernel proves.
+    pub kernel_month: Option<crate::month::Month>,
 }
 
 /// The service packs that take a host of `family` from `current` to SP2, in order.
@@ -76,6 +86,7 @@ pub fn plan(
     goal: &Update,
     installed: &Installed,
     catalog: &Catalog,
+    state: HostState,
 ) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     let mut push = |u: &Update, reason: String, condition: Option<String>| {
@@ -107,7 +118,11 @@ pub fn plan(
             );
         }
     }
-    let goal_reached = installed.covering(goal.kb).is_some();
+    // Reached when the goal (or an update superseding it) is installed, or
+    // when the baseline already covers its month (a complete security-only
+    // chain up to the final month).
+    let goal_reached =
+        installed.covering(goal.kb).is_some() || state.baseline.is_some_and(|b| b >= goal.month);
     if !goal_reached {
         let applicable =
             |u: &&Update| u.applies_to(product_id, target.arch) && u.month <= goal.month;
@@ -121,7 +136,7 @@ pub fn plan(
             .collect();
         prereqs.sort_by_key(|u| (u.kind != UpdateKind::Ssu, u.effective_date()));
         for u in prereqs {
-            if !present(u, installed, catalog) || below_sp2 {
+            if !present(u, installed, catalog, &state) || below_sp2 {
                 let reason = match u.kind {
                     UpdateKind::Ssu => format!(
                         "servicing stack update that SHA-2 support (and every update from {} on) needs first",
@@ -162,7 +177,7 @@ pub fn plan(
             u.kind == UpdateKind::EsuPrep && u.implied_from.is_some_and(|f| f <= goal.month)
         });
         if let Some(lpp) = esu_prep {
-            if !present(lpp, installed, catalog) || below_sp2 {
+            if !present(lpp, installed, catalog, &state) || below_sp2 {
                 push(
                     lpp,
                     format!(
@@ -174,18 +189,14 @@ pub fn plan(
                 );
             }
         }
-        let reason = match installed.newest_security_month(catalog) {
+        let reason = match state.baseline {
             Some(m) if m < goal.month => format!(
                 "cumulative: brings every security fix from {} up to {} ({} months)",
                 m.plus(1),
                 goal.month,
                 goal.month.since(m)
             ),
-            Some(_) => format!(
-                "cumulative: fills the months of {} and before that no installed update covers",
-                goal.month
-            ),
-            None => format!(
+            _ => format!(
                 "cumulative: every security fix of the monthly rollups up to {}",
                 goal.month
             ),

@@ -36,7 +36,12 @@ pub fn paths(host: &Host, target: &Target<'_>, catalog: &Catalog) -> Vec<Upgrade
         .no_path
         .iter()
         .filter(|n| n.from_family == family && n.from_arch.contains(&target.arch))
-        .filter(|n| n.from_editions.as_deref().is_none_or(edition_ok))
+        // A no-path for some editions applies only when the edition is known.
+        .filter(|n| match (n.from_editions.as_deref(), edition) {
+            (None, _) => true,
+            (Some(eds), Some(e)) => eds.iter().any(|x| x == e),
+            (Some(_), None) => false,
+        })
         .map(|n| UpgradeView {
             to: None,
             to_editions: Vec::new(),

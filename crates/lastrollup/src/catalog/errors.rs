@@ -56,7 +56,9 @@ pub fn parse_code(text: &str) -> Option<u32> {
             .ok()
             .and_then(|n| (n <= 1 << 31).then(|| (-(i64::from(n))) as i32 as u32));
     }
-    if t.len() == 8 && t.bytes().any(|b| b.is_ascii_alphabetic()) {
+    // Eight hex digits without `0x` (`80092004`, `c004f050`): a decimal
+    // HRESULT has ten digits, so eight digits are read as hex.
+    if t.len() == 8 && t.bytes().all(|b| b.is_ascii_hexdigit()) {
         return u32::from_str_radix(t, 16).ok();
     }
     t.parse::<u32>().ok()

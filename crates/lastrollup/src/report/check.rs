@@ -175,7 +175,11 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
             a.reason.as_deref().unwrap_or("not enough evidence")
         ),
         (_, None) => {
-            let name = a.product_name.as_deref().unwrap_or("this product");
+            let family = host.os.family.as_ref().map(|f| title_case(&f.value));
+            let name = family
+                .as_deref()
+                .or(a.product_name.as_deref())
+                .unwrap_or("this product");
             format!("{who} — {name} never had monthly rollups, so no baseline month applies")
         }
         (_, Some(b)) if b.at_final => format!("{who} — at the final baseline {}", final_text(b)),
@@ -203,9 +207,13 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
                         "security baseline unknown (no update list and no kernel revision{floor})"
                     )
                 }
-                (None, _) => {
-                    "no monthly rollup or security-only update since the first rollup month".into()
-                }
+                (None, _) => match b.newest_covered {
+                    Some(n) => format!(
+                        "no security baseline: nothing covers the first rollup month, although updates cover \
+                         months up to {n}"
+                    ),
+                    None => "no monthly rollup or security-only update of the rollup era is installed".into(),
+                },
             };
             match b.months_behind {
                 Some(n) => format!(
@@ -219,9 +227,14 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
     };
     if let Some(l) = &a.lifecycle {
         if !l.updates_can_still_come {
-            match l.updates_end {
-                Some(d) => write!(out, "; no update has come since {d}").ok(),
-                None => None,
+            // The last update for this host's architecture, else the end of support.
+            match (
+                a.baseline.as_ref().and_then(|b| b.final_update.released),
+                l.updates_end,
+            ) {
+                (Some(d), _) => write!(out, "; no update has come since {d}").ok(),
+                (None, Some(d)) => write!(out, "; support ended {d}").ok(),
+                (None, None) => None,
             };
         }
     }
