@@ -45,7 +45,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     }
     let not_nt60 = assessments.iter().any(|a| a.status == "not-nt60");
     let attention = doc.hosts.iter().zip(&assessments).any(|(h, a)| {
-        !a.at_final()
+        !a.at_goal()
             || h.identity
                 .findings
                 .iter()

@@ -1,6 +1,7 @@
 //! `lastrollup explain`.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -46,7 +47,7 @@ pub fn text(e: &Explanation) -> String {
                 line(&mut out, "implies", format!("the update of {m} or later"));
             }
             if let Some(r) = &v.rollup {
-                line(&mut out, "that month", format!("monthly rollup {r}"));
+                line(&mut out, "brought by", r);
             }
             if let Some(r) = &v.month_revision {
                 line(&mut out, "threshold", r);
@@ -122,8 +123,8 @@ pub fn run(args: &ExplainArgs) -> Result<ExitCode> {
     match explain::explain(&args.what, Catalog::embedded()) {
         Ok(e) => {
             match args.format {
-                OutputFormat::Json => println!("{}", explain::to_json(&e)),
-                OutputFormat::Table => print!("{}", text(&e)),
+                OutputFormat::Json => writeln!(std::io::stdout(), "{}", explain::to_json(&e))?,
+                OutputFormat::Table => write!(std::io::stdout(), "{}", text(&e))?,
             }
             Ok(ExitCode::SUCCESS)
         }

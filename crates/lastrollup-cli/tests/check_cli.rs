@@ -202,3 +202,13 @@ fn explain_reads_bare_numbers_and_flags_impossible_versions() {
     assert_eq!(v["month"], "2019-03");
     assert_eq!(v["rollup"], "KB4489887");
 }
+
+#[test]
+fn the_goal_decides_the_exit_code() {
+    let host = ["check/esu-end-x86-systeminfo.txt"];
+    check(&host).assert().code(1);
+    check(&["--goal", "without-esu"])
+        .args(host)
+        .assert()
+        .code(0);
+}

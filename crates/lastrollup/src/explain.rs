@@ -33,7 +33,9 @@ pub struct VersionExplanation {
     pub compiled: Option<String>,
     /// The newest servicing month whose update the revision reaches.
     pub month: Option<Month>,
-    /// That month's Patch-Tuesday rollup.
+    /// The update that brings this kernel (`KB4489887`): the one whose
+    /// revision the kernel reaches, or that month's Patch-Tuesday rollup of
+    /// the same build when the threshold is a security-only update.
     pub rollup: Option<String>,
     /// The revision that month's update brings.
     pub month_revision: Option<String>,

@@ -40,14 +40,15 @@ impl Default for Machine<'_> {
 impl Machine<'_> {
     fn systeminfo(&self) -> String {
         let sp = match self.build {
-            6002 | 6003 => 2,
-            _ => 1,
+            6002 | 6003 => "Service Pack 2",
+            6000 => "N/A",
+            _ => "Service Pack 1",
         };
         let nt = if self.build >= 7600 { "6.1" } else { "6.0" };
         let mut s = format!(
             "\r\nHost Name:                 SCENARIO01\r\n\
              OS Name:                   {}\r\n\
-             OS Version:                {nt}.{} Service Pack {sp} Build {}\r\n\
+             OS Version:                {nt}.{} {sp} Build {}\r\n\
              OS Manufacturer:           Microsoft Corporation\r\n\
              OS Configuration:          {}\r\n\
              OS Build Type:             Multiprocessor Free\r\n\
@@ -584,4 +585,58 @@ fn an_itanium_kernel_at_its_last_update_is_not_beyond_the_catalog() {
     .assess();
     assert!(!ids(&a).contains(&"revision-beyond-final"), "{:?}", ids(&a));
     assert!(a.at_final());
+}
+
+#[test]
+fn a_build_6003_kernel_below_any_release_is_a_finding() {
+    let (h, a) = Machine {
+        build_lab_ex: Some("6003.20400.amd64fre.vistasp2_ldr_escrow.190101-1700"),
+        ..Default::default()
+    }
+    .assess();
+    assert!(ids(&a).contains(&"revision-not-released"), "{:?}", ids(&a));
+    let v = lastrollup::report::check::verdict(&h, &a);
+    assert!(v.contains("proves no update of the rollup era"), "{v}");
+}
+
+#[test]
+fn service_packs_each_need_a_restart() {
+    let (_, a) = Machine {
+        build: 6001,
+        ..Default::default()
+    }
+    .assess();
+    assert_eq!(a.missing[0].kind, "service_pack");
+    assert_eq!(a.missing[1].kind, "reboot");
+    let (_, v) = Machine {
+        os_name: "Microsoft® Windows Vista™ Business ",
+        build: 6000,
+        system_type: "X86-based PC",
+        config: "Standalone Workstation",
+        ..Default::default()
+    }
+    .assess();
+    let kinds: Vec<&str> = v.missing.iter().map(|s| s.kind).collect();
+    assert_eq!(
+        kinds,
+        ["service_pack", "reboot", "service_pack", "reboot"],
+        "{:?}",
+        plan(&v)
+    );
+}
+
+#[test]
+fn the_verdict_names_the_last_update_of_the_architecture() {
+    let m = Machine {
+        os_name: "Microsoft® Windows Server® 2008 for Itanium-Based Systems ",
+        system_type: "Itanium (TM) -based System",
+        kbs: &[4534303],
+        ..Default::default()
+    };
+    let (h, a) = m.assess_with(Options {
+        as_of: date(2025, 6, 1),
+        ..AS_OF
+    });
+    let v = lastrollup::report::check::verdict(&h, &a);
+    assert!(v.contains("no update has come since 2020-01-14"), "{v}");
 }

@@ -114,6 +114,20 @@ pub fn check(
                 );
             }
         }
+        if k.month.is_none() && k.version.starts_with("6.0.6003.") {
+            out.push(
+                Finding::new(
+                    "revision-not-released",
+                    Severity::Warning,
+                    format!(
+                        "the kernel {} is a build-6003 revision below any update ever released (build 6003 starts \
+                         with the 2019-03 preview rollup at 20489): the kernel may be modified or the capture damaged",
+                        k.version
+                    ),
+                )
+                .with_sources(revision_source.clone()),
+            );
+        }
         if k.beyond_catalog {
             out.push(
                 Finding::new(

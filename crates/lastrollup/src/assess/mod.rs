@@ -210,43 +210,16 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
             format!(
                 "{} never had monthly rollups{ended}: its updates were individual security updates, so there is \
                  no baseline month and no final rollup; plan a migration (see the upgrade paths)",
-                target.product.name
+                catalog
+                    .products
+                    .iter()
+                    .find(|p| p.family == target.product.family && Some(p.service_pack) == target.service_pack)
+                    .map_or(target.product.name.as_str(), |p| p.name.as_str())
             ),
         ));
         if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
-            for (i, sp) in
-                plan::service_packs(catalog, &target.product.family, current, target.arch)
-                    .into_iter()
-                    .enumerate()
-            {
-                a.missing.push(Step {
-                    order: i + 1,
-                    kb: Some(sp.kb_name()),
-                    kind: sp.kind.name(),
-                    title: sp.title.clone(),
-                    released: sp.released,
-                    reason: format!(
-                        "the host is at {}; Service Pack 2 is the last service pack and every later update needs it",
-                        if current == 0 {
-                            "the release without a service pack".to_string()
-                        } else {
-                            format!("Service Pack {current}")
-                        }
-                    ),
-                    condition: None,
-                });
-            }
-            if !a.missing.is_empty() {
-                a.missing.push(Step {
-                    order: a.missing.len() + 1,
-                    kb: None,
-                    kind: "reboot",
-                    title: "Restart the computer".into(),
-                    released: None,
-                    reason: "a service pack takes effect only after a restart".into(),
-                    condition: None,
-                });
-            }
+            a.missing =
+                plan::service_pack_steps(catalog, &target.product.family, current, target.arch);
         }
         findings.extend(consistency::foreign_family_updates(host, &target, catalog));
         a.findings = findings;

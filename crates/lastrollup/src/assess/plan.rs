@@ -79,6 +79,51 @@ pub fn service_packs<'c>(
         .collect()
 }
 
+/// The service packs from `current` to SP2, each followed by a restart (a
+/// service pack must be active before the next update installs).
+pub fn service_pack_steps(
+    catalog: &Catalog,
+    family: &str,
+    current: u8,
+    arch: crate::host::Arch,
+) -> Vec<Step> {
+    let mut steps = Vec::new();
+    for (level, u) in ((current + 1)..=2).zip(service_packs(catalog, family, current, arch)) {
+        let from = if level == 1 {
+            "the release without a service pack".to_string()
+        } else {
+            format!("Service Pack {}", level - 1)
+        };
+        let reason = if level == 2 {
+            format!("the host is at {from}; every later update needs Service Pack 2 (build 6002)")
+        } else {
+            format!("the host is at {from}; Service Pack {level} is needed before Service Pack 2")
+        };
+        steps.push(Step {
+            order: 0,
+            kb: Some(u.kb_name()),
+            kind: u.kind.name(),
+            title: u.title.clone(),
+            released: u.released,
+            reason,
+            condition: None,
+        });
+        steps.push(Step {
+            order: 0,
+            kb: None,
+            kind: "reboot",
+            title: "Restart the computer".into(),
+            released: None,
+            reason: format!("Service Pack {level} must be active before anything else installs"),
+            condition: None,
+        });
+    }
+    for (i, s) in steps.iter_mut().enumerate() {
+        s.order = i + 1;
+    }
+    steps
+}
+
 /// The plan for `host` to reach `goal` (a monthly rollup of the target product).
 pub fn plan(
     host: &Host,
@@ -88,7 +133,10 @@ pub fn plan(
     catalog: &Catalog,
     state: HostState,
 ) -> Vec<Step> {
-    let mut steps: Vec<Step> = Vec::new();
+    let mut steps: Vec<Step> = match target.service_pack.filter(|sp| *sp < 2) {
+        Some(current) => service_pack_steps(catalog, &target.product.family, current, target.arch),
+        None => Vec::new(),
+    };
     let mut push = |u: &Update, reason: String, condition: Option<String>| {
         steps.push(Step {
             order: 0,
@@ -102,22 +150,6 @@ pub fn plan(
     };
     let product_id = target.product.id.as_str();
     let below_sp2 = target.service_pack.is_some_and(|sp| sp < 2);
-    if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
-        for u in service_packs(catalog, &target.product.family, current, target.arch) {
-            push(
-                u,
-                format!(
-                    "the host is at {}; every later update needs Service Pack 2 (build 6002)",
-                    if current == 0 {
-                        "the release without a service pack".to_string()
-                    } else {
-                        format!("Service Pack {current}")
-                    }
-                ),
-                None,
-            );
-        }
-    }
     // Reached when the goal (or an update superseding it) is installed, or
     // when the baseline already covers its month (a complete security-only
     // chain up to the final month).
@@ -231,7 +263,7 @@ pub fn plan(
             }
         }
     }
-    if !steps.is_empty() {
+    if steps.last().is_some_and(|s| s.kind != "reboot") {
         steps.push(Step {
             order: 0,
             kb: None,

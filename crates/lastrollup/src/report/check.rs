@@ -212,7 +212,12 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
                         "no security baseline: nothing covers the first rollup month, although updates cover \
                          months up to {n}"
                     ),
-                    None => "no monthly rollup or security-only update of the rollup era is installed".into(),
+                    None => match (&b.kernel, b.basis) {
+                        (Some(k), Basis::None) => {
+                            format!("the kernel {} proves no update of the rollup era", k.version)
+                        }
+                        _ => "no monthly rollup or security-only update of the rollup era is installed".into(),
+                    },
                 },
             };
             match b.months_behind {
@@ -225,18 +230,25 @@ pub fn verdict(host: &Host, a: &Assessment) -> String {
             }
         }
     };
-    if let Some(l) = &a.lifecycle {
-        if !l.updates_can_still_come {
-            // The last update for this host's architecture, else the end of support.
-            match (
-                a.baseline.as_ref().and_then(|b| b.final_update.released),
-                l.updates_end,
-            ) {
-                (Some(d), _) => write!(out, "; no update has come since {d}").ok(),
-                (None, Some(d)) => write!(out, "; support ended {d}").ok(),
-                (None, None) => None,
-            };
+    // The last update for this host's architecture once it is out, else the
+    // end of support when every phase has ended.
+    let final_out = a
+        .baseline
+        .as_ref()
+        .and_then(|b| b.final_update.released)
+        .zip(a.lifecycle.as_ref())
+        .filter(|(d, l)| *d < l.as_of)
+        .map(|(d, _)| d);
+    match (final_out, a.lifecycle.as_ref()) {
+        (Some(d), _) => {
+            write!(out, "; no update has come since {d}").ok();
         }
+        (None, Some(l)) if !l.updates_can_still_come => {
+            if let Some(d) = l.updates_end {
+                write!(out, "; support ended {d}").ok();
+            }
+        }
+        _ => {}
     }
     out.push('.');
     out
