@@ -62,6 +62,21 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Explain(ExplainArgs),
 
+    /// Print or write the collector script to run on an NT 6.0 machine.
+    ///
+    /// `lastrollup-collect.cmd` uses built-in tools only (cmd, reg, wmic,
+    /// systeminfo, cscript slmgr.vbs; no PowerShell) and is strictly
+    /// read-only: it writes nothing but its own output file,
+    /// `%COMPUTERNAME%.lastrollup.txt`. Run it in an elevated prompt on the
+    /// machine, bring the file back, and give it to `check` like any capture.
+    /// See docs/collector.md for USB-stick, psexec, GPO and SCCM use.
+    ///
+    /// Examples:
+    ///   lastrollup collector --write E:\
+    ///   lastrollup collector > lastrollup-collect.cmd
+    #[command(verbatim_doc_comment)]
+    Collector(CollectorArgs),
+
     /// Read captured files and say which machine(s) and which Windows they describe.
     ///
     /// Give every file of a host together: systeminfo output, `wmic qfe list
@@ -140,6 +155,13 @@ pub enum GoalArg {
     Final,
     /// The last update installable without an ESU entitlement.
     WithoutEsu,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectorArgs {
+    /// Write `lastrollup-collect.cmd` into this folder instead of printing it.
+    #[arg(long, value_name = "DIR")]
+    pub write: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

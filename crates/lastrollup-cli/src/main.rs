@@ -2,6 +2,7 @@
 
 mod check;
 mod cli;
+mod collector;
 mod explain;
 mod identify;
 mod render;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
         cli::Command::Identify(a) => identify::run(&a),
         cli::Command::Check(a) => check::run(&a),
         cli::Command::Explain(a) => explain::run(&a),
+        cli::Command::Collector(a) => collector::run(&a),
     };
     match result {
         Ok(code) => code,

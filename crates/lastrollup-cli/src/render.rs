@@ -193,6 +193,37 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
                 let _ = writeln!(out, "  {:<14}{} ({})", "without ESU", w.kb, w.month);
             }
         }
+        let sv = &h.servicing;
+        if let Some(v) = &sv.stack_version {
+            let _ = writeln!(out, "  {:<14}{v}", "stack");
+        }
+        if let Some(b) = sv.sha2_support {
+            let _ = writeln!(
+                out,
+                "  {:<14}{}",
+                "SHA-2",
+                if b { "supported" } else { "not installed" }
+            );
+        }
+        if let Some(l) = sv.esu_licensed {
+            let what = if l {
+                sv.esu_licenses.join("; ")
+            } else {
+                "no licensed ESU add-on".to_owned()
+            };
+            let _ = writeln!(out, "  {:<14}{what}", "ESU licence");
+        }
+        if let Some(p) = sv.reboot_pending {
+            let what = if p {
+                sv.pending_markers.join("; ")
+            } else {
+                "none".to_owned()
+            };
+            let _ = writeln!(out, "  {:<14}{what}", "restart due");
+        }
+        if let Some(v) = &sv.ie_version {
+            let _ = writeln!(out, "  {:<14}{v}", "IE");
+        }
         if !h.missing.is_empty() {
             let _ = writeln!(
                 out,

@@ -247,3 +247,61 @@ pub fn foreign_family_updates(host: &Host, target: &Target<'_>, catalog: &Catalo
     )
     .with_sources(sources)]
 }
+
+/// What the collector's servicing state says: a pending restart, a missing
+/// ESU licence for a goal after January 2020.
+pub fn servicing(
+    host: &Host,
+    goal_month: crate::month::Month,
+    baseline: Option<crate::month::Month>,
+    without_esu: Option<crate::month::Month>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let s = &host.servicing;
+    if let Some(markers) = s.pending_reboot.as_ref().filter(|m| !m.is_empty()) {
+        let what: Vec<&str> = markers.iter().map(|m| m.value.as_str()).collect();
+        out.push(
+            Finding::new(
+                "reboot-pending",
+                Severity::Warning,
+                format!(
+                    "a restart is pending ({}): updates installed since the last restart are not active yet, and \
+                     further updates may refuse to install until the host restarts",
+                    what.join("; ")
+                ),
+            )
+            .with_sources(markers.iter().map(|m| m.source.to_string()).collect()),
+        );
+    }
+    let needs_esu =
+        without_esu.is_some_and(|w| goal_month > w) && baseline.is_none_or(|b| b < goal_month);
+    if needs_esu && s.esu_licensed() == Some(false) {
+        let sources = s
+            .esu_licenses
+            .iter()
+            .flatten()
+            .map(|e| e.source.to_string())
+            .collect::<Vec<_>>();
+        let seen = s
+            .esu_licenses
+            .iter()
+            .flatten()
+            .map(|e| e.value.clone())
+            .collect::<Vec<_>>();
+        out.push(
+            Finding::new(
+                "esu-not-licensed",
+                Severity::Warning,
+                format!(
+                    "`slmgr /dlv all` shows no licensed ESU add-on{}: updates released after {} will not install; \
+                     install the ESU licensing preparation package, then the ESU key, and activate it (or plan to \
+                     the last update without ESU with `--goal without-esu`)",
+                    if seen.is_empty() { String::new() } else { format!(" ({})", seen.join("; ")) },
+                    without_esu.map(|m| m.to_string()).unwrap_or_default()
+                ),
+            )
+            .with_sources(sources),
+        );
+    }
+    out
+}

@@ -303,9 +303,21 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
             catalog,
         ));
     }
+    findings.extend(consistency::servicing(
+        host,
+        goal.month,
+        month,
+        without_esu.map(|u| u.month),
+    ));
     let state = plan::HostState {
         baseline: month,
         kernel_month: kernel.as_ref().and_then(|k| k.month),
+        sha2_support: host.servicing.sha2_support.as_ref().map(|s| s.value),
+        stack_version: host
+            .servicing
+            .stack_version
+            .as_ref()
+            .and_then(|v| BuildRevision::parse(&v.value)),
     };
     a.missing = plan::plan(host, &target, goal, &installed, catalog, state);
     a.baseline = Some(Baseline {

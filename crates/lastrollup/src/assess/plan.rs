@@ -44,6 +44,20 @@ fn present(u: &Update, installed: &Installed, catalog: &Catalog, state: &HostSta
     if installed.covering(u.kb).is_some() {
         return true;
     }
+    if u.kind == UpdateKind::Sha2 && state.sha2_support == Some(true) {
+        return true;
+    }
+    // A servicing stack at or above this SSU's own version.
+    if let (Some(have), Some(need)) = (
+        state.stack_version,
+        u.stack_version
+            .as_deref()
+            .and_then(crate::catalog::BuildRevision::parse),
+    ) {
+        if have >= need {
+            return true;
+        }
+    }
     u.implied_from.is_some_and(|from| {
         state.kernel_month.is_some_and(|k| k >= from)
             || installed
@@ -59,6 +73,10 @@ pub struct HostState {
     pub baseline: Option<crate::month::Month>,
     /// The month the running kernel proves.
     pub kernel_month: Option<crate::month::Month>,
+    /// SHA-2 support as the collector read it from the registry.
+    pub sha2_support: Option<bool>,
+    /// The servicing stack version the collector read.
+    pub stack_version: Option<crate::catalog::BuildRevision>,
 }
 
 /// The service packs that take a host of `family` from `current` to SP2, in order.
@@ -193,7 +211,7 @@ pub fn plan(
             let newer_ssu_listed = installed
                 .known(catalog)
                 .any(|i| i.kind == UpdateKind::Ssu && i.effective_date() >= ssu.effective_date());
-            if !newer_ssu_listed && installed.covering(ssu.kb).is_none() {
+            if !newer_ssu_listed && !present(ssu, installed, catalog, &state) {
                 push(
                     ssu,
                     format!(

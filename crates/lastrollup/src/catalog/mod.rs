@@ -183,6 +183,11 @@ impl Catalog {
                     format!("{who}: implied_from is only for prerequisites"),
                 ));
             }
+            if let Some(v) = &up.stack_version {
+                if up.kind != UpdateKind::Ssu || BuildRevision::parse(v).is_none() {
+                    return Err(err(u, format!("{who}: stack_version `{v}` is only for SSUs, as 6.0.<build>.<revision>")));
+                }
+            }
             if up.supersedes.contains(&up.kb) || up.requires.contains(&up.kb) {
                 return Err(err(u, format!("{who}: supersedes or requires itself")));
             }

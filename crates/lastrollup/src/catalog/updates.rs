@@ -164,6 +164,9 @@ pub struct Update {
     /// For prerequisites: the first month whose updates cannot install
     /// without it (so an installed update of that month or later implies it).
     pub implied_from: Option<Month>,
+    /// For SSUs: the servicing stack version it installs (the folder name
+    /// under `%SystemRoot%\servicing\Version`), where known.
+    pub stack_version: Option<String>,
     /// Where the facts come from.
     pub sources: Vec<String>,
     /// What is uncertain.

@@ -8,11 +8,13 @@
 //! (what "6.0.6002 Service Pack 2 Build 6002" means) is the job of
 //! [`crate::host`].
 
+pub mod bundle;
 pub mod columns;
 mod csv_rows;
 pub mod kb;
 pub mod qfe;
 pub mod registry;
+pub mod servicing;
 pub mod systeminfo;
 pub mod text;
 pub mod version_strings;
@@ -61,6 +63,10 @@ pub enum Format {
     /// Version strings found in free text: the `ver` banner, BuildLabEx,
     /// ntoskrnl.exe file versions, SQL Server `@@VERSION`, SMB banners.
     VersionStrings,
+    /// The collector bundle's own servicing sections (CBS packages, servicing
+    /// stack, SHA-2, IE, .NET, pending reboot, ESU licence); its other
+    /// sections keep the format of the command that wrote them.
+    CollectorBundle,
 }
 
 impl Format {
@@ -80,6 +86,7 @@ impl Format {
             Format::RegQuery => "reg-query",
             Format::RegExport => "reg-export",
             Format::VersionStrings => "version-strings",
+            Format::CollectorBundle => "collector-bundle",
         }
     }
 }
@@ -124,6 +131,18 @@ pub enum Key {
     Sku,
     /// `EditionID` from the registry (`ServerEnterprise`).
     EditionId,
+    /// The servicing stack version (newest folder under `servicing\Version`).
+    StackVersion,
+    /// SHA-2 code signing support: `present (…)` or `absent`.
+    Sha2Support,
+    /// A pending-reboot marker, or `none` when the collector found none.
+    PendingReboot,
+    /// An ESU licence entry of `slmgr /dlv all` (`Licensed | name`), or `none`.
+    EsuLicense,
+    /// Internet Explorer's version (`svcVersion`, else `Version`).
+    IeVersion,
+    /// A .NET Framework version (`v4\Full: 4.6.01590`).
+    DotNetVersion,
 }
 
 /// One value read from a capture, with the line it was read from.
@@ -238,6 +257,13 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
                 limit: MAX_FILE_BYTES,
             },
         ));
+    }
+    if bundle::is_bundle(bytes) {
+        return Ok(EvidenceFile {
+            file: name.to_owned(),
+            encoding: TextEncoding::Mixed,
+            records: bundle::parse(bytes),
+        });
     }
     let (text, encoding) = text::decode(bytes, &systeminfo::labels::code_page_hint);
     if text

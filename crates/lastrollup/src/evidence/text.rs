@@ -28,6 +28,8 @@ pub enum TextEncoding {
     Utf16Be,
     /// A Windows OEM or ANSI code page, by number.
     CodePage(u16),
+    /// Several: a collector bundle, each section decoded on its own.
+    Mixed,
 }
 
 impl TextEncoding {
@@ -39,6 +41,7 @@ impl TextEncoding {
             TextEncoding::Utf16Le => "utf-16le".into(),
             TextEncoding::Utf16Be => "utf-16be".into(),
             TextEncoding::CodePage(cp) => format!("cp{cp}"),
+            TextEncoding::Mixed => "mixed".into(),
         }
     }
 }

@@ -9,6 +9,7 @@
 pub mod finding;
 pub mod product;
 mod reconcile;
+pub mod servicing;
 pub mod version;
 
 use std::fmt;
@@ -235,6 +236,8 @@ pub struct Host {
     pub os: OsIdentity,
     /// Installed updates, sorted by identity.
     pub updates: Vec<InstalledUpdate>,
+    /// Servicing state from a collector bundle.
+    pub servicing: servicing::Servicing,
     /// What deserves attention.
     pub findings: Vec<Finding>,
     /// The files this host was read from.

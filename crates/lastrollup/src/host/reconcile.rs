@@ -190,6 +190,7 @@ pub(super) fn host(records: &[SourcedRecord<'_>]) -> Host {
 
     os(records, &mut host, &mut findings);
     host.updates = updates(records);
+    host.servicing = super::servicing::read(records);
     host.sources = source_files(records);
     notes(records, &mut findings);
     checks(&mut host, &mut findings);

@@ -52,6 +52,55 @@ pub struct CheckHost<'a> {
     pub lifecycle: Option<&'a LifecycleStatus>,
     /// Upgrade paths.
     pub upgrades: &'a [crate::assess::upgrade::UpgradeView],
+    /// Servicing state from a collector bundle (all null without one).
+    pub servicing: ServicingView,
+}
+
+/// The servicing state of a host, for reports.
+#[derive(Debug, Serialize)]
+pub struct ServicingView {
+    /// Servicing stack version.
+    pub stack_version: Option<String>,
+    /// SHA-2 code signing support.
+    pub sha2_support: Option<bool>,
+    /// Whether a restart is pending; null when not checked.
+    pub reboot_pending: Option<bool>,
+    /// The pending-restart markers found.
+    pub pending_markers: Vec<String>,
+    /// Whether a licensed ESU add-on is present; null when not checked.
+    pub esu_licensed: Option<bool>,
+    /// The ESU licence entries (`Licensed | name`).
+    pub esu_licenses: Vec<String>,
+    /// Internet Explorer version.
+    pub ie_version: Option<String>,
+    /// .NET Framework versions.
+    pub dotnet: Vec<String>,
+}
+
+impl ServicingView {
+    /// The view of a host's servicing state.
+    pub fn of(s: &crate::host::servicing::Servicing) -> ServicingView {
+        ServicingView {
+            stack_version: s.stack_version.as_ref().map(|v| v.value.clone()),
+            sha2_support: s.sha2_support.as_ref().map(|v| v.value),
+            reboot_pending: s.reboot_pending(),
+            pending_markers: s
+                .pending_reboot
+                .iter()
+                .flatten()
+                .map(|m| m.value.clone())
+                .collect(),
+            esu_licensed: s.esu_licensed(),
+            esu_licenses: s
+                .esu_licenses
+                .iter()
+                .flatten()
+                .map(|m| m.value.clone())
+                .collect(),
+            ie_version: s.ie_version.as_ref().map(|v| v.value.clone()),
+            dotnet: s.dotnet.iter().map(|v| v.value.clone()).collect(),
+        }
+    }
 }
 
 /// Builds the report. `assessments[i]` belongs to `hosts[i]`.
@@ -85,6 +134,7 @@ pub fn build<'a>(
                     missing: &a.missing,
                     lifecycle: a.lifecycle.as_ref(),
                     upgrades: &a.upgrades,
+                    servicing: ServicingView::of(&h.servicing),
                 }
             })
             .collect(),
