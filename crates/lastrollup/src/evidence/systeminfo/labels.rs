@@ -236,39 +236,44 @@ pub fn labels() -> &'static Labels {
 
 /// A label as raw bytes are compared: ASCII white space removed, ASCII
 /// letters lower-cased (other bytes differ between code pages and are kept).
-fn byte_key(bytes: &[u8]) -> Vec<u8> {
-    bytes
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(u8::to_ascii_lowercase)
-        .collect()
+/// Written into `out` (cleared first), so one buffer serves every lookup.
+fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        bytes
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(u8::to_ascii_lowercase),
+    );
 }
 
-/// Every label encoded in every legacy code page it can be written in:
-/// byte key → (code page, language index).
-/// Byte key → (code page, language index) hits, and the longest key worth looking up.
-type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(u16, usize)>>, usize);
+/// Byte key → (index in [`LEGACY_CODE_PAGES`], language index) of every label
+/// encoded in every legacy code page it can be written in, and the longest
+/// key worth looking up.
+type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(usize, usize)>>, usize);
 
 fn encoded_labels() -> &'static EncodedIndex {
     static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let labels = labels();
-        let mut index: FxHashMap<Vec<u8>, Vec<(u16, usize)>> = FxHashMap::default();
+        let mut index: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
         let mut longest = 0;
+        let mut key = Vec::new();
         for (idx, tag) in labels.language_tags.iter().enumerate() {
             for value in labels.file.languages[tag].fields.values() {
                 let LabelValue::List(list) = value else {
                     continue;
                 };
                 for label in list {
-                    for &cp in LEGACY_CODE_PAGES {
+                    for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
                         let Some(bytes) = encode_code_page(label, cp) else {
                             continue;
                         };
                         longest = longest.max(bytes.len());
-                        let entry = index.entry(byte_key(&bytes)).or_default();
-                        if !entry.contains(&(cp, idx)) {
-                            entry.push((cp, idx));
+                        byte_key_into(&bytes, &mut key);
+                        let entry = index.entry(key.clone()).or_default();
+                        if !entry.contains(&(cp_idx, idx)) {
+                            entry.push((cp_idx, idx));
                         }
                     }
                 }
@@ -288,11 +293,24 @@ fn encoded_labels() -> &'static EncodedIndex {
 pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     let (index, max_len) = encoded_labels();
     let prefix = &bytes[..bytes.len().min(16 * 1024)];
-    let mut votes: Vec<(u16, usize)> = Vec::new();
-    let mut record = |key: &[u8]| -> bool {
-        match index.get(&byte_key(key)) {
+    // Every hit votes for each (page, language) its key is known in.
+    let mut lang_counts = vec![0usize; labels().language_tags.len()];
+    let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
+    let mut any_vote = false;
+    let mut key = Vec::with_capacity(*max_len);
+    let mut record = |candidate: &[u8]| -> bool {
+        byte_key_into(candidate, &mut key);
+        match index.get(key.as_slice()) {
             Some(hits) => {
-                votes.extend_from_slice(hits);
+                for &(cp_idx, lang) in hits {
+                    any_vote = true;
+                    if let Some(n) = lang_counts.get_mut(lang) {
+                        *n += 1;
+                    }
+                    if let Some(n) = cp_counts.get_mut(cp_idx) {
+                        *n += 1;
+                    }
+                }
                 true
             }
             None => false,
@@ -328,18 +346,8 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             }
         }
     }
-    if votes.is_empty() {
+    if !any_vote {
         return None;
-    }
-    let mut lang_counts = vec![0usize; labels().language_tags.len()];
-    let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
-    for (cp, lang) in &votes {
-        if let Some(n) = lang_counts.get_mut(*lang) {
-            *n += 1;
-        }
-        if let Some(i) = LEGACY_CODE_PAGES.iter().position(|c| c == cp) {
-            cp_counts[i] += 1;
-        }
     }
     let majority = lang_counts
         .iter()
