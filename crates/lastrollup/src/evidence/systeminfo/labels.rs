@@ -99,6 +99,35 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The characters of [`normalize`]'s result as they are made, trailing
+/// colons included (so values can be compared without building a string;
+/// a test checks that both agree).
+fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    // Whether anything was written, a space is owed, the last char was ':'.
+    let (mut started, mut pending_space, mut after_colon) = (false, false, false);
+    s.chars().flat_map(move |c| {
+        let c = if c == '：' { ':' } else { c };
+        if c.is_whitespace() || c == '\u{A0}' || c == '\u{202F}' {
+            pending_space = started;
+            return None.into_iter().chain(None.into_iter().flatten());
+        }
+        let space = (pending_space && c != ':' && !after_colon).then_some(' ');
+        pending_space = false;
+        started = true;
+        after_colon = c == ':';
+        space
+            .into_iter()
+            .chain(Some(c.to_lowercase()).into_iter().flatten())
+    })
+}
+
+/// Whether `normalize(value) == word` for a `word` that is itself normalized,
+/// without allocating (stops at the first character that differs).
+fn normalizes_to(value: &str, word: &str) -> bool {
+    let mut chars = normalized_chars(value);
+    word.chars().all(|w| chars.next() == Some(w)) && chars.all(|c| c == ':')
+}
+
 impl Labels {
     fn build(file: LabelFile) -> Result<Labels, String> {
         let mut by_label = FxHashMap::default();
@@ -212,8 +241,8 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
-        let n = normalize(value);
-        n.is_empty() || self.not_available.binary_search(&n).is_ok()
+        normalized_chars(value).all(|c| c == ':')
+            || self.not_available.iter().any(|w| normalizes_to(value, w))
     }
 }
 
@@ -398,5 +427,57 @@ mod tests {
         );
         assert_eq!(normalize("  Page File:  Max Size "), "page file:max size");
         assert_eq!(normalize("OS 名称："), "os 名称");
+    }
+
+    #[test]
+    fn normalized_chars_agree_with_normalize() {
+        for v in [
+            "",
+            " ",
+            ":",
+            "a",
+            " A  b ",
+            "a : b",
+            "a: b:",
+            "a :b",
+            "A\u{A0}:\u{202F}B：",
+            "İstanbul  K",
+            "Page File:   Max Size:",
+            "OS 名称：",
+            " ::x:: ",
+        ] {
+            let mut streamed: String = normalized_chars(v).collect();
+            while streamed.ends_with(':') {
+                streamed.pop();
+            }
+            assert_eq!(streamed, normalize(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn not_available_compares_as_normalized() {
+        let labels = labels();
+        for v in [
+            "N/A",
+            " n/a ",
+            "N/A:",
+            "N/A::",
+            "N / A",
+            "n/a x",
+            "",
+            "  ",
+            ":",
+            "：",
+            "Nicht  zutreffend",
+            "nicht zutreffend:",
+            "N/D",
+            "N/AA",
+            "Н/Д",
+            "x N/A",
+        ] {
+            let n = normalize(v);
+            let expected = n.is_empty() || labels.not_available.binary_search(&n).is_ok();
+            assert_eq!(labels.is_not_available(v), expected, "{v:?}");
+        }
     }
 }
