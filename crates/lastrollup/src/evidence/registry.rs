@@ -119,8 +119,11 @@ fn parse_dword(data: &str) -> Option<u32> {
 }
 
 fn is_key_line(t: &str) -> bool {
-    let u = t.to_ascii_uppercase();
-    u.starts_with("HKEY_") || u.starts_with("HKLM\\") || u.starts_with("HKCU\\")
+    let starts = |prefix: &str| {
+        t.get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
+    };
+    starts("HKEY_") || starts("HKLM\\") || starts("HKCU\\")
 }
 
 /// `reg query` output: a key line, then indented `Name    REG_TYPE    data`.

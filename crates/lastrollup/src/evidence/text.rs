@@ -99,18 +99,44 @@ pub fn decode_code_page(bytes: &[u8], cp: u16) -> String {
         let (text, _) = enc.decode_without_bom_handling(bytes);
         return text.into_owned();
     }
-    let table = match cp {
-        437 => &oem_cp::code_table::DECODING_TABLE_CP437,
-        852 => &oem_cp::code_table::DECODING_TABLE_CP852,
-        857 => {
-            return oem_cp::decode_string_incomplete_table_lossy(
-                bytes,
-                &oem_cp::code_table::DECODING_TABLE_CP857,
-            )
+    match cp {
+        437 => decode_oem(bytes, |b| {
+            oem_cp::code_table::DECODING_TABLE_CP437[usize::from(b & 0x7F)]
+        }),
+        852 => decode_oem(bytes, |b| {
+            oem_cp::code_table::DECODING_TABLE_CP852[usize::from(b & 0x7F)]
+        }),
+        857 => decode_oem(bytes, |b| {
+            oem_cp::code_table::DECODING_TABLE_CP857[usize::from(b & 0x7F)].unwrap_or('\u{FFFD}')
+        }),
+        _ => decode_oem(bytes, |b| {
+            oem_cp::code_table::DECODING_TABLE_CP850[usize::from(b & 0x7F)]
+        }),
+    }
+}
+
+/// Decodes a single-byte OEM page: ASCII bytes are themselves (copied a run
+/// at a time), every other byte is the character `high` gives it. The same
+/// result as `oem_cp`'s table decoders, without a `char` push per byte.
+fn decode_oem(bytes: &[u8], high: impl Fn(u8) -> char) -> String {
+    let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let ascii = rest
+            .iter()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        // An ASCII run is valid UTF-8, so this never falls back.
+        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+        if let Some((&b, tail)) = tail.split_first() {
+            out.push(high(b));
+            rest = tail;
+        } else {
+            rest = tail;
         }
-        _ => &oem_cp::code_table::DECODING_TABLE_CP850,
-    };
-    oem_cp::decode_string_complete_table(bytes, table)
+    }
+    out
 }
 
 /// Encodes `text` in code page `cp`; `None` when a character has no byte
@@ -158,15 +184,36 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
         }
     }
     let prefix = &sample[..];
+    // A single-byte page decodes every byte on its own, so its score is the
+    // sum over the sample's non-ASCII bytes of the score of each byte's
+    // character: count the bytes once instead of decoding the sample.
+    let mut counts = [0i64; 128];
+    for &b in prefix {
+        if !b.is_ascii() {
+            counts[usize::from(b & 0x7F)] += 1;
+        }
+    }
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
     for &cp in LEGACY_CODE_PAGES {
-        let text = decode_code_page(prefix, cp);
-        let s = plausibility(&text);
+        let s = if is_multi_byte(cp) {
+            plausibility(&decode_code_page(prefix, cp))
+        } else {
+            (0x80u8..=0xFF)
+                .zip(counts)
+                .filter(|(_, n)| *n != 0)
+                .map(|(b, n)| n * plausibility(&decode_code_page(&[b], cp)))
+                .sum()
+        };
         if s > best.0 {
             best = (s, cp);
         }
     }
     best.1
+}
+
+/// The East Asian pages, whose characters take one or two bytes.
+fn is_multi_byte(cp: u16) -> bool {
+    matches!(cp, 932 | 936 | 949 | 950)
 }
 
 /// A content-free plausibility score: letters are good; replacement
@@ -336,6 +383,49 @@ mod tests {
             Some(&bytes[..])
         );
         assert_eq!(encode_code_page("Имя", 850), None);
+    }
+
+    #[test]
+    fn oem_pages_decode_as_oem_cp_does() {
+        let all: Vec<u8> = (0..=255u8)
+            .chain(b"abc\xFF\x80 x".iter().copied())
+            .collect();
+        assert_eq!(
+            decode_code_page(&all, 437),
+            oem_cp::decode_string_complete_table(&all, &oem_cp::code_table::DECODING_TABLE_CP437)
+        );
+        assert_eq!(
+            decode_code_page(&all, 850),
+            oem_cp::decode_string_complete_table(&all, &oem_cp::code_table::DECODING_TABLE_CP850)
+        );
+        assert_eq!(
+            decode_code_page(&all, 852),
+            oem_cp::decode_string_complete_table(&all, &oem_cp::code_table::DECODING_TABLE_CP852)
+        );
+        assert_eq!(
+            decode_code_page(&all, 857),
+            oem_cp::decode_string_incomplete_table_lossy(
+                &all,
+                &oem_cp::code_table::DECODING_TABLE_CP857
+            )
+        );
+    }
+
+    #[test]
+    fn single_byte_scores_match_decoding_the_sample() {
+        let sample: Vec<u8> = (0..=255u8).chain(0x80..=0xA0).collect();
+        for &cp in LEGACY_CODE_PAGES.iter().filter(|cp| !is_multi_byte(**cp)) {
+            let per_byte: i64 = sample
+                .iter()
+                .filter(|b| !b.is_ascii())
+                .map(|b| plausibility(&decode_code_page(&[*b], cp)))
+                .sum();
+            assert_eq!(
+                per_byte,
+                plausibility(&decode_code_page(&sample, cp)),
+                "cp{cp}"
+            );
+        }
     }
 
     #[test]

@@ -99,6 +99,35 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The characters of [`normalize`]'s result as they are made, trailing
+/// colons included (so values can be compared without building a string;
+/// a test checks that both agree).
+fn normalized_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    // Whether anything was written, a space is owed, the last char was ':'.
+    let (mut started, mut pending_space, mut after_colon) = (false, false, false);
+    s.chars().flat_map(move |c| {
+        let c = if c == '：' { ':' } else { c };
+        if c.is_whitespace() || c == '\u{A0}' || c == '\u{202F}' {
+            pending_space = started;
+            return None.into_iter().chain(None.into_iter().flatten());
+        }
+        let space = (pending_space && c != ':' && !after_colon).then_some(' ');
+        pending_space = false;
+        started = true;
+        after_colon = c == ':';
+        space
+            .into_iter()
+            .chain(Some(c.to_lowercase()).into_iter().flatten())
+    })
+}
+
+/// Whether `normalize(value) == word` for a `word` that is itself normalized,
+/// without allocating (stops at the first character that differs).
+fn normalizes_to(value: &str, word: &str) -> bool {
+    let mut chars = normalized_chars(value);
+    word.chars().all(|w| chars.next() == Some(w)) && chars.all(|c| c == ':')
+}
+
 impl Labels {
     fn build(file: LabelFile) -> Result<Labels, String> {
         let mut by_label = FxHashMap::default();
@@ -212,8 +241,8 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
-        let n = normalize(value);
-        n.is_empty() || self.not_available.binary_search(&n).is_ok()
+        normalized_chars(value).all(|c| c == ':')
+            || self.not_available.iter().any(|w| normalizes_to(value, w))
     }
 }
 
@@ -236,39 +265,44 @@ pub fn labels() -> &'static Labels {
 
 /// A label as raw bytes are compared: ASCII white space removed, ASCII
 /// letters lower-cased (other bytes differ between code pages and are kept).
-fn byte_key(bytes: &[u8]) -> Vec<u8> {
-    bytes
-        .iter()
-        .filter(|b| !b.is_ascii_whitespace())
-        .map(u8::to_ascii_lowercase)
-        .collect()
+/// Written into `out` (cleared first), so one buffer serves every lookup.
+fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend(
+        bytes
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace())
+            .map(u8::to_ascii_lowercase),
+    );
 }
 
-/// Every label encoded in every legacy code page it can be written in:
-/// byte key → (code page, language index).
-/// Byte key → (code page, language index) hits, and the longest key worth looking up.
-type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(u16, usize)>>, usize);
+/// Byte key → (index in [`LEGACY_CODE_PAGES`], language index) of every label
+/// encoded in every legacy code page it can be written in, and the longest
+/// key worth looking up.
+type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(usize, usize)>>, usize);
 
 fn encoded_labels() -> &'static EncodedIndex {
     static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let labels = labels();
-        let mut index: FxHashMap<Vec<u8>, Vec<(u16, usize)>> = FxHashMap::default();
+        let mut index: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
         let mut longest = 0;
+        let mut key = Vec::new();
         for (idx, tag) in labels.language_tags.iter().enumerate() {
             for value in labels.file.languages[tag].fields.values() {
                 let LabelValue::List(list) = value else {
                     continue;
                 };
                 for label in list {
-                    for &cp in LEGACY_CODE_PAGES {
+                    for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
                         let Some(bytes) = encode_code_page(label, cp) else {
                             continue;
                         };
                         longest = longest.max(bytes.len());
-                        let entry = index.entry(byte_key(&bytes)).or_default();
-                        if !entry.contains(&(cp, idx)) {
-                            entry.push((cp, idx));
+                        byte_key_into(&bytes, &mut key);
+                        let entry = index.entry(key.clone()).or_default();
+                        if !entry.contains(&(cp_idx, idx)) {
+                            entry.push((cp_idx, idx));
                         }
                     }
                 }
@@ -288,11 +322,24 @@ fn encoded_labels() -> &'static EncodedIndex {
 pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     let (index, max_len) = encoded_labels();
     let prefix = &bytes[..bytes.len().min(16 * 1024)];
-    let mut votes: Vec<(u16, usize)> = Vec::new();
-    let mut record = |key: &[u8]| -> bool {
-        match index.get(&byte_key(key)) {
+    // Every hit votes for each (page, language) its key is known in.
+    let mut lang_counts = vec![0usize; labels().language_tags.len()];
+    let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
+    let mut any_vote = false;
+    let mut key = Vec::with_capacity(*max_len);
+    let mut record = |candidate: &[u8]| -> bool {
+        byte_key_into(candidate, &mut key);
+        match index.get(key.as_slice()) {
             Some(hits) => {
-                votes.extend_from_slice(hits);
+                for &(cp_idx, lang) in hits {
+                    any_vote = true;
+                    if let Some(n) = lang_counts.get_mut(lang) {
+                        *n += 1;
+                    }
+                    if let Some(n) = cp_counts.get_mut(cp_idx) {
+                        *n += 1;
+                    }
+                }
                 true
             }
             None => false,
@@ -328,18 +375,8 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             }
         }
     }
-    if votes.is_empty() {
+    if !any_vote {
         return None;
-    }
-    let mut lang_counts = vec![0usize; labels().language_tags.len()];
-    let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
-    for (cp, lang) in &votes {
-        if let Some(n) = lang_counts.get_mut(*lang) {
-            *n += 1;
-        }
-        if let Some(i) = LEGACY_CODE_PAGES.iter().position(|c| c == cp) {
-            cp_counts[i] += 1;
-        }
     }
     let majority = lang_counts
         .iter()
@@ -390,5 +427,57 @@ mod tests {
         );
         assert_eq!(normalize("  Page File:  Max Size "), "page file:max size");
         assert_eq!(normalize("OS 名称："), "os 名称");
+    }
+
+    #[test]
+    fn normalized_chars_agree_with_normalize() {
+        for v in [
+            "",
+            " ",
+            ":",
+            "a",
+            " A  b ",
+            "a : b",
+            "a: b:",
+            "a :b",
+            "A\u{A0}:\u{202F}B：",
+            "İstanbul  K",
+            "Page File:   Max Size:",
+            "OS 名称：",
+            " ::x:: ",
+        ] {
+            let mut streamed: String = normalized_chars(v).collect();
+            while streamed.ends_with(':') {
+                streamed.pop();
+            }
+            assert_eq!(streamed, normalize(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn not_available_compares_as_normalized() {
+        let labels = labels();
+        for v in [
+            "N/A",
+            " n/a ",
+            "N/A:",
+            "N/A::",
+            "N / A",
+            "n/a x",
+            "",
+            "  ",
+            ":",
+            "：",
+            "Nicht  zutreffend",
+            "nicht zutreffend:",
+            "N/D",
+            "N/AA",
+            "Н/Д",
+            "x N/A",
+        ] {
+            let n = normalize(v);
+            let expected = n.is_empty() || labels.not_available.binary_search(&n).is_ok();
+            assert_eq!(labels.is_not_available(v), expected, "{v:?}");
+        }
     }
 }

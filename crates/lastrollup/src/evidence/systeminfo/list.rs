@@ -51,27 +51,41 @@ fn splits_up_to(text: &str, limit: usize) -> Vec<Split> {
         if !ascii {
             width += UnicodeWidthChar::width(c).unwrap_or(0);
         }
-        if (c != ':' && c != '：') || i == 0 {
-            continue;
+        if is_label_colon(text, i, c) {
+            out.push(split_after(text, i, c, width, ascii));
         }
-        let after = i + c.len_utf8();
-        let rest = &text[after..];
-        if !(rest.is_empty() || rest.starts_with(char::is_whitespace)) {
-            continue;
-        }
-        let pad = rest.len() - rest.trim_start().len();
-        let value_col = if ascii {
-            after + pad
-        } else {
-            width + UnicodeWidthStr::width(&rest[..pad])
-        };
-        out.push(Split {
-            colon: i,
-            value_start: after + pad,
-            value_col,
-        });
     }
     out
+}
+
+/// Whether the character `c` at byte `i` is a colon that can end a label:
+/// not the first character, followed by white space or the end of the line.
+fn is_label_colon(text: &str, i: usize, c: char) -> bool {
+    if (c != ':' && c != '：') || i == 0 {
+        return false;
+    }
+    let rest = &text[i + c.len_utf8()..];
+    rest.is_empty() || rest.starts_with(char::is_whitespace)
+}
+
+/// The split after the label colon `c` at byte `i`; `width` is the display
+/// width of the text up to and including the colon (unused for ASCII text).
+fn split_after(text: &str, i: usize, c: char, width: usize, ascii: bool) -> Split {
+    let after = i + c.len_utf8();
+    let rest = &text[after..];
+    // The padding is nearly always plain spaces: count those by byte.
+    let spaces = rest.bytes().take_while(|&b| b == b' ').count();
+    let pad = rest.len() - rest[spaces..].trim_start().len();
+    let value_col = if ascii {
+        after + pad
+    } else {
+        width + UnicodeWidthStr::width(&rest[..pad])
+    };
+    Split {
+        colon: i,
+        value_start: after + pad,
+        value_col,
+    }
 }
 
 /// The known label at the start of `text`, if any.
@@ -81,12 +95,23 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     if !text.contains([':', '：']) {
         return None;
     }
-    splits_up_to(text, labels.max_label_bytes())
-        .into_iter()
-        .find_map(|s| {
-            labels
-                .lookup(&text[..s.colon])
-                .map(|(f, lang)| (f, lang, s))
+    // The label is looked up before the split is measured: most lines are
+    // settled at their first label colon.
+    let ascii = text.is_ascii();
+    text.char_indices()
+        .take_while(|(i, _)| *i <= labels.max_label_bytes())
+        .filter(|(i, c)| is_label_colon(text, *i, *c))
+        .find_map(|(i, c)| {
+            let (field, lang) = labels.lookup(&text[..i])?;
+            let width = if ascii {
+                0
+            } else {
+                text[..i + c.len_utf8()]
+                    .chars()
+                    .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+                    .sum()
+            };
+            Some((field, lang, split_after(text, i, c, width, ascii)))
         })
 }
 
