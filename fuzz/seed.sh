@@ -6,7 +6,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 shared="${LASTROLLUP_SHARED:-$here/../../shared}"
 fixtures="$here/../crates/lastrollup/tests/fixtures"
-for t in read_file systeminfo qfe wmic_os registry version_strings check; do
+for t in read_file systeminfo qfe wmic_os registry version_strings check bundle; do
   mkdir -p "$here/corpus/$t"
   find "$fixtures" -type f ! -name '*.csv' ! -name '*.snap' -exec cp -t "$here/corpus/$t" {} + 2>/dev/null || true
   if [ -d "$shared/corpus" ]; then

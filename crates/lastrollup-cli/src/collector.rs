@@ -15,10 +15,20 @@ pub const SCRIPT: &[u8] = include_bytes!("../../../collector/lastrollup-collect.
 /// Its file name.
 pub const SCRIPT_NAME: &str = "lastrollup-collect.cmd";
 
+/// The read-only VBScript helper the script uses for `/logs` (cmd has no `tail`).
+pub const HELPER: &[u8] = include_bytes!("../../../collector/lastrollup-collect.vbs");
+
+/// The helper's file name: the script looks for it beside itself.
+pub const HELPER_NAME: &str = "lastrollup-collect.vbs";
+
 pub fn run(args: &CollectorArgs) -> Result<ExitCode> {
     match &args.write {
         None => {
             std::io::stdout().write_all(SCRIPT)?;
+            anstream::eprintln!(
+                "(the /logs option also needs {HELPER_NAME} beside the script: `lastrollup collector --write DIR` \
+                 writes both)"
+            );
             Ok(ExitCode::SUCCESS)
         }
         Some(dir) => {
@@ -32,9 +42,14 @@ fn write_to(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let path = dir.join(SCRIPT_NAME);
     std::fs::write(&path, SCRIPT).with_context(|| format!("cannot write {}", path.display()))?;
+    let helper = dir.join(HELPER_NAME);
+    std::fs::write(&helper, HELPER)
+        .with_context(|| format!("cannot write {}", helper.display()))?;
     anstream::eprintln!(
-        "wrote {} — copy it to the machine and run it in an elevated prompt: {SCRIPT_NAME} [OUTPUT_DIR] [/logs]",
-        path.display()
+        "wrote {} and {} — copy both to the machine and run the script in an elevated prompt: {SCRIPT_NAME} \
+         [OUTPUT_DIR] [/logs]",
+        path.display(),
+        helper.display()
     );
     Ok(())
 }

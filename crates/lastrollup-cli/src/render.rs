@@ -38,6 +38,17 @@ pub fn paint(style: Style, text: &str) -> String {
     format!("\x1b[{code}m{text}\x1b[0m")
 }
 
+/// File names in first-seen order, each once (a bundle gives one record per section).
+fn file_names<'a>(names: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 fn val<T: std::fmt::Display>(v: &Option<Sourced<T>>) -> String {
     v.as_ref()
         .map_or_else(|| "unknown".to_owned(), |s| s.value.to_string())
@@ -58,7 +69,7 @@ pub fn identify_table(hosts: &[Host]) -> String {
             .name
             .as_ref()
             .map_or("(unnamed host)", |n| n.value.as_str());
-        let files: Vec<&str> = h.sources.iter().map(|s| s.file.as_str()).collect();
+        let files = file_names(h.sources.iter().map(|s| s.file.as_str()));
         let _ = writeln!(
             out,
             "{}  {}",
@@ -173,7 +184,7 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
             out.push('\n');
         }
         let name = h.identity.host.name.unwrap_or("(unnamed host)");
-        let files: Vec<&str> = h.identity.sources.iter().map(|s| s.file.as_str()).collect();
+        let files = file_names(h.identity.sources.iter().map(|s| s.file.as_str()));
         let _ = writeln!(
             out,
             "{}  {}",

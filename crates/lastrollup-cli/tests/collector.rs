@@ -10,6 +10,50 @@ fn script_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../collector/lastrollup-collect.cmd")
 }
 
+fn helper_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../collector/lastrollup-collect.vbs")
+}
+
+/// What a VBScript would call to change a system or write a file.
+fn vbs_forbidden() -> RegexSet {
+    RegexSet::new([
+        r"(?i)\bReg(Write|Delete)\b",
+        r"(?i)\b(CreateTextFile|DeleteFile|DeleteFolder|CopyFile|CopyFolder|MoveFile|MoveFolder|CreateFolder)\b",
+        r"(?i)\bOpenTextFile\s*\([^,]*,\s*[^1\s]",
+        r"(?i)\.(Run|Exec|ShellExecute)\b",
+        r"(?i)\b(ExecMethod_?|Put_|SpawnInstance_|SetInfo)\b",
+        r"(?i)WScript\.Shell|Shell\.Application",
+    ])
+    .expect("patterns")
+}
+
+#[test]
+fn the_helper_only_reads() {
+    let vbs = std::fs::read_to_string(helper_path()).expect("collector helper");
+    let set = vbs_forbidden();
+    let bad: Vec<String> = vbs
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('\''))
+        .filter(|(_, l)| set.is_match(l))
+        .map(|(i, l)| format!("line {}: {l}", i + 1))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "the helper must be read-only:\n{}",
+        bad.join("\n")
+    );
+    for l in [
+        "Set ts = fso.OpenTextFile(path, 2, True)",
+        "fso.DeleteFile \"x\"",
+        "sh.RegWrite \"HKLM\\X\", 1",
+        "CreateObject(\"WScript.Shell\").Run \"cmd\"",
+    ] {
+        assert!(set.is_match(l), "not caught: {l}");
+    }
+    assert!(!set.is_match("Set ts = fso.OpenTextFile(path, 1, False, 0)"));
+}
+
 /// Commands and verbs that change a system. A line of the script that
 /// matches one of these (outside comments) fails the test.
 fn forbidden() -> RegexSet {

@@ -55,6 +55,20 @@ proptest! {
     }
 
     #[test]
+    fn arbitrary_bundles_never_panic(body in proptest::collection::vec(any::<u8>(), 0..4096), markers in proptest::collection::vec((0usize..4096, 0usize..6), 0..12)) {
+        // Arbitrary bytes with bundle markers sprinkled in.
+        let mut bytes = b"#lastrollup-bundle 1\r\n".to_vec();
+        let mut body = body;
+        for (pos, m) in markers {
+            let marker: &[u8] = [&b"\r\n#begin systeminfo systeminfo\r\n"[..], b"\r\n#end systeminfo exit=0\r\n", b"\r\n#begin cbs-packages x\r\n", b"\r\n#begin esu x\r\n", b"\r\n#end esu exit=-1\r\n", b"\r\n#computer \r\n"][m];
+            let at = pos.min(body.len());
+            body.splice(at..at, marker.iter().copied());
+        }
+        bytes.extend_from_slice(&body);
+        pipeline(&bytes);
+    }
+
+    #[test]
     fn explain_never_panics(query in ".{0,80}") {
         let _ = lastrollup::explain::explain(&query, lastrollup::catalog::Catalog::embedded());
     }

@@ -164,6 +164,7 @@ fn every_fixture_check_report_validates() {
     let mut folders = support::FORMAT_FOLDERS.to_vec();
     folders.push("hosts/srv-hist01");
     folders.push("check");
+    folders.push("bundle");
     let files = support::fixture_files(&folders);
     for (name, path) in &files {
         for json in check_reports(&[support::read(path, name)], &[]) {
@@ -189,6 +190,7 @@ fn every_fixture_check_report_validates() {
 fn every_fixture_report_validates() {
     let mut folders = support::FORMAT_FOLDERS.to_vec();
     folders.push("hosts/srv-hist01");
+    folders.push("bundle");
     let files = support::fixture_files(&folders);
     for (name, path) in &files {
         let hosts = host::identify(&[support::read(path, name)]);

@@ -87,6 +87,16 @@ pub struct Nt10 {
     pub first_build: u32,
 }
 
+/// A locale identifier and its name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Locale {
+    /// The LCID in hex, four digits (`0409`).
+    pub lcid: String,
+    /// The locale name (`en-us`).
+    pub tag: String,
+}
+
 /// The whole of `windows.toml`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -105,6 +115,9 @@ pub struct WindowsFacts {
     pub without_hyperv: Vec<String>,
     /// SKUs.
     pub skus: Vec<Sku>,
+    /// Locale identifiers.
+    #[serde(default)]
+    pub locales: Vec<Locale>,
 }
 
 impl WindowsFacts {
@@ -146,6 +159,23 @@ impl WindowsFacts {
     /// Families of an NT version.
     pub fn nt_version(&self, nt: &str) -> Option<&NtVersion> {
         self.nt_versions.iter().find(|v| v.nt == nt)
+    }
+
+    /// The language of a locale as either form prints it: `0409`, `en-us`
+    /// and `en-us;English (United States)` are all `en`.
+    pub fn locale_language(&self, value: &str) -> String {
+        let v = value
+            .split(';')
+            .next()
+            .unwrap_or(value)
+            .trim()
+            .to_ascii_lowercase();
+        let tag = self
+            .locales
+            .iter()
+            .find(|l| l.lcid.eq_ignore_ascii_case(v.trim_start_matches("0x")))
+            .map_or(v.as_str(), |l| l.tag.as_str());
+        tag.split('-').next().unwrap_or(tag).to_string()
     }
 
     /// The SKU with number `id`.
@@ -220,6 +250,11 @@ mod tests {
             "6.1"
         );
         assert_eq!(f.product("windows server 2008 standard").unwrap().nt, "6.0");
+        assert_eq!(f.locale_language("0409"), "en");
+        assert_eq!(f.locale_language("en-us;English (United States)"), "en");
+        assert_eq!(f.locale_language("de;Deutsch (Deutschland)"), "de");
+        assert_eq!(f.locale_language("0407"), "de");
+        assert_ne!(f.locale_language("0407"), f.locale_language("0409"));
     }
 
     #[test]

@@ -158,13 +158,7 @@ fn shift(record: &mut Record, offset: u32) {
 }
 
 /// Sections read by the ordinary, content-detecting parsers.
-const IDENTITY_SECTIONS: &[&str] = &[
-    "systeminfo",
-    "wmic-os",
-    "wmic-qfe",
-    "reg-currentversion",
-    "ntoskrnl",
-];
+const IDENTITY_SECTIONS: &[&str] = &["systeminfo", "wmic-os", "wmic-qfe", "reg-currentversion"];
 
 /// Sections kept for later use (log diagnosis), not parsed here.
 const RAW_SECTIONS: &[&str] = &["cbs-log", "windowsupdate-log"];

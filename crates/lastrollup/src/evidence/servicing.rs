@@ -11,6 +11,7 @@ use super::{Key, Note, Record, UpdateEntry};
 /// Adds what section `id` says to `record`. Unknown ids are ignored.
 pub fn parse_section(id: &str, lines: &[Line<'_>], record: &mut Record) {
     match id {
+        "ntoskrnl" => kernel_version(lines, record),
         "cbs-packages" => cbs_packages(lines, record),
         "servicing-version" => stack_version(lines, record),
         "sha2" => sha2(lines, record),
@@ -37,7 +38,7 @@ fn reg_value(text: &str) -> Option<(&str, &str, &str)> {
 
 fn is_key_line(text: &str) -> bool {
     let t = text.trim_end();
-    t.len() > 5 && t[..5].eq_ignore_ascii_case("HKEY_")
+    t.len() > 5 && t.get(..5).is_some_and(|p| p.eq_ignore_ascii_case("HKEY_"))
 }
 
 fn reg_missing(text: &str) -> bool {
@@ -101,6 +102,20 @@ fn cbs_packages(lines: &[Line<'_>], record: &mut Record) {
                 &format!("KB{kb} is in CBS state 0x{state:x} (waits for a restart)"),
                 l.number,
             );
+        }
+    }
+}
+
+/// `wmic datafile … get Version /value` prints `Version=6.0.6003.22413`; the
+/// section id says whose version it is.
+fn kernel_version(lines: &[Line<'_>], record: &mut Record) {
+    for l in lines {
+        let t = l.text.trim();
+        let v = t.strip_prefix("Version=").unwrap_or(t).trim();
+        let parts: Option<Vec<u32>> = v.split('.').map(|p| p.parse().ok()).collect();
+        if parts.is_some_and(|p| p.len() == 4) {
+            record.push(Key::KernelVersion, v, l.number);
+            return;
         }
     }
 }
@@ -299,6 +314,15 @@ mod tests {
             "Name: Windows Vista(R), Business edition\r\nLicense Status: Licensed\r\n",
         );
         assert_eq!(none.fact(Key::EsuLicense).unwrap().value, "none");
+    }
+
+    #[test]
+    fn the_kernel_section_gives_the_kernel_version() {
+        let r = run("ntoskrnl", "\r\n\r\nVersion=6.0.6003.22413\r\n\r\n");
+        assert_eq!(r.fact(Key::KernelVersion).unwrap().value, "6.0.6003.22413");
+        assert!(run("ntoskrnl", "No Instance(s) Available.\r\n")
+            .facts
+            .is_empty());
     }
 
     #[test]

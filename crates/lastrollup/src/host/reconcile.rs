@@ -29,7 +29,7 @@ struct Cand<T> {
 /// How authoritative a source is for a fact.
 fn priority(format: Format, key: Key) -> u8 {
     match (format, key) {
-        (Format::VersionStrings, Key::KernelVersion) => 95,
+        (Format::VersionStrings | Format::CollectorBundle, Key::KernelVersion) => 95,
         (Format::RegQuery | Format::RegExport, _) => 90,
         (Format::VersionStrings, Key::BuildLabEx | Key::BuildLab) => 88,
         (Format::WmicOsList | Format::WmicOsTable, _) => 85,
@@ -143,7 +143,8 @@ pub(super) fn host(records: &[SourcedRecord<'_>]) -> Host {
         strings(records, Key::Locale, |v| {
             Some(v.split(';').next().unwrap_or(v).trim().to_lowercase())
         }),
-        same,
+        // `0409` (wmic os) and `en-us` (systeminfo) are one locale.
+        |v| crate::catalog::windows::facts().locale_language(v),
         &mut findings,
     );
     host.install_date = pick(

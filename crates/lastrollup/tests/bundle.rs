@@ -1,0 +1,179 @@
+//! Collector bundles end to end: split, every section parsed by its own
+//! parser with the bundle's line numbers, the servicing state, and the
+//! assessment that uses it.
+
+mod support;
+
+use lastrollup::assess::{assess, Goal, Options};
+use lastrollup::catalog::Catalog;
+use lastrollup::evidence::{read_file, Format, TextEncoding};
+use lastrollup::host::{self, Host};
+
+const AS_OF: Options = Options {
+    as_of: jiff::civil::date(2026, 11, 23),
+    goal: Goal::Final,
+};
+
+fn bundle(name: &str) -> Vec<u8> {
+    std::fs::read(support::fixtures().join("bundle").join(name)).expect("bundle fixture")
+}
+
+fn host_of(bytes: &[u8]) -> Host {
+    let file = read_file("bundle.txt", bytes).expect("a bundle reads");
+    assert_eq!(file.encoding, TextEncoding::Mixed);
+    let mut hosts = host::identify(&[file]);
+    assert_eq!(hosts.len(), 1, "one bundle is one host");
+    hosts.remove(0)
+}
+
+fn ids(a: &lastrollup::assess::Assessment) -> Vec<&'static str> {
+    a.findings.iter().map(|f| f.id).collect()
+}
+
+#[test]
+fn a_server_bundle_reads_every_section() {
+    let bytes = bundle("PLANT-HIST02.lastrollup.txt");
+    let file = read_file("PLANT-HIST02.lastrollup.txt", &bytes).unwrap();
+    let formats: Vec<Format> = file.records.iter().map(|r| r.format).collect();
+    for f in [
+        Format::SysteminfoList,
+        Format::WmicOsList,
+        Format::WmicQfeList,
+        Format::RegQuery,
+        Format::CollectorBundle,
+    ] {
+        assert!(formats.contains(&f), "{f:?} missing from {formats:?}");
+    }
+    let h = host_of(&bytes);
+    assert_eq!(support::text(&h.name), "PLANT-HIST02");
+    assert_eq!(support::text(&h.os.family), "windows-server-2008");
+    assert_eq!(support::text(&h.os.arch), "x64");
+    assert_eq!(support::text(&h.os.build), "6003");
+    assert_eq!(support::text(&h.os.revision), "22413");
+    // The revision comes from the ntoskrnl section, on its bundle line.
+    let rev = h.os.revision.as_ref().unwrap();
+    let line = rev.source.line.unwrap() as usize;
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.lines().count() > line,
+        "line {line} is inside the bundle"
+    );
+    assert!(h.updates.iter().any(|u| u.id.kb() == Some(5034173)));
+    let s = &h.servicing;
+    assert_eq!(support::text(&s.stack_version), "6.0.6003.21569");
+    assert_eq!(s.sha2_support.as_ref().map(|v| v.value), Some(true));
+    assert_eq!(s.reboot_pending(), Some(true));
+    assert_eq!(s.esu_licensed(), Some(true));
+    // No false disagreement between wmic's LCID and systeminfo's locale name.
+    assert!(
+        !h.findings.iter().any(|f| f.id == "sources-disagree"),
+        "{:?}",
+        h.findings
+    );
+}
+
+#[test]
+fn a_server_bundle_is_assessed_with_its_servicing_state() {
+    let h = host_of(&bundle("PLANT-HIST02.lastrollup.txt"));
+    let a = assess(&h, Catalog::embedded(), AS_OF);
+    let b = a.baseline.as_ref().unwrap();
+    assert_eq!(b.month.map(|m| m.to_string()).as_deref(), Some("2024-01"));
+    // The rollup is installed, but the restart is pending: the kernel is still December's.
+    assert!(ids(&a).contains(&"reboot-pending"), "{:?}", ids(&a));
+    assert!(
+        ids(&a).contains(&"revision-below-installed"),
+        "{:?}",
+        ids(&a)
+    );
+    assert!(!ids(&a).contains(&"esu-not-licensed"));
+    let plan: Vec<&str> = a.missing.iter().filter_map(|s| s.kb.as_deref()).collect();
+    for present in ["KB4493730", "KB4474419", "KB4538484"] {
+        assert!(!plan.contains(&present), "{present} in {plan:?}");
+    }
+    assert!(plan.contains(&"KB5073697"));
+    let report = lastrollup::report::check::build(
+        std::slice::from_ref(&h),
+        std::slice::from_ref(&a),
+        &[],
+        AS_OF.as_of,
+        AS_OF.goal,
+    );
+    insta::assert_snapshot!(
+        "bundle_plant_hist02_check",
+        lastrollup::report::check::to_json(&report)
+    );
+}
+
+#[test]
+fn a_missing_esu_licence_is_a_finding() {
+    let bytes = bundle("PLANT-HIST02.lastrollup.txt");
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    assert!(text.contains("ESU-Year"), "the fixture has ESU add-ons");
+    // Same host, with no ESU add-on in `slmgr /dlv all` (byte-level edit
+    // keeps the UTF-16 sections intact: the names are in the OEM section).
+    let edited = replace_bytes(&bytes, b"ESU-Year", b"XYZ-Year");
+    let h = host_of(&edited);
+    assert_eq!(h.servicing.esu_licensed(), Some(false));
+    let a = assess(&h, Catalog::embedded(), AS_OF);
+    assert!(ids(&a).contains(&"esu-not-licensed"), "{:?}", ids(&a));
+    // Up to the last update without ESU, no licence is needed.
+    let w = assess(
+        &h,
+        Catalog::embedded(),
+        Options {
+            goal: Goal::WithoutEsu,
+            ..AS_OF
+        },
+    );
+    assert!(!ids(&w).contains(&"esu-not-licensed"), "{:?}", ids(&w));
+}
+
+fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(hay.len());
+    let mut i = 0;
+    while i < hay.len() {
+        if hay[i..].starts_with(from) {
+            out.extend_from_slice(to);
+            i += from.len();
+        } else {
+            out.push(hay[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_vista_bundle() {
+    let h = host_of(&bundle("VISTA-LAB04.lastrollup.txt"));
+    assert_eq!(support::text(&h.os.family), "windows-vista");
+    assert_eq!(h.servicing.reboot_pending(), Some(false));
+    assert_eq!(
+        h.servicing.sha2_support.as_ref().map(|v| v.value),
+        Some(false)
+    );
+    let a = assess(&h, Catalog::embedded(), AS_OF);
+    assert!(ids(&a).contains(&"no-rollups"));
+    assert!(
+        !ids(&a).contains(&"esu-not-licensed"),
+        "Vista never had ESU: {:?}",
+        ids(&a)
+    );
+}
+
+#[test]
+fn a_cut_bundle_reads_what_it_has_and_says_so() {
+    let bytes = bundle("PLANT-HIST02.lastrollup.txt");
+    let cut = &bytes[..bytes.len() / 3];
+    let file = read_file("cut.txt", cut).unwrap();
+    let notes: Vec<&str> = file
+        .records
+        .iter()
+        .flat_map(|r| r.notes.iter().map(|n| n.id))
+        .collect();
+    assert!(notes.contains(&"capture-truncated"), "{notes:?}");
+    assert!(file
+        .records
+        .iter()
+        .any(|r| r.format == Format::SysteminfoList));
+}
