@@ -159,7 +159,9 @@ pub enum GoalArg {
 
 #[derive(Debug, Args)]
 pub struct CollectorArgs {
-    /// Write `lastrollup-collect.cmd` into this folder instead of printing it.
+    /// Write `lastrollup-collect.cmd` and its read-only helper
+    /// `lastrollup-collect.vbs` (used for `/logs`) into this folder instead of
+    /// printing the script.
     #[arg(long, value_name = "DIR")]
     pub write: Option<PathBuf>,
 }

@@ -640,3 +640,20 @@ fn the_verdict_names_the_last_update_of_the_architecture() {
     let v = lastrollup::report::check::verdict(&h, &a);
     assert!(v.contains("no update has come since 2020-01-14"), "{v}");
 }
+
+#[test]
+fn windows_7_sku_numbers_are_not_read_as_vista() {
+    // SKU 28 is Ultimate on Vista and on Windows 7; a 6.1 record is not NT 6.0.
+    let wmic = "\r\n\r\nBuildNumber=7601\r\nCaption=Microsoft Windows 7 Professional \r\nCSName=OFFICE-PC\r\nOperatingSystemSKU=1\r\nProductType=1\r\nVersion=6.1.7601\r\n\r\n";
+    let file = evidence::read_file("os.txt", wmic.as_bytes()).unwrap();
+    let h = host::identify(&[file]).remove(0);
+    assert!(
+        !h.findings.iter().any(|f| f.id == "sources-disagree"),
+        "{:?}",
+        h.findings
+    );
+    assert_ne!(
+        h.os.family.as_ref().map(|f| f.value.as_str()),
+        Some("windows-vista")
+    );
+}

@@ -91,6 +91,9 @@ fn a_server_bundle_is_assessed_with_its_servicing_state() {
         assert!(!plan.contains(&present), "{present} in {plan:?}");
     }
     assert!(plan.contains(&"KB5073697"));
+    // The pending restart comes first; years 1-3 do not reach 2026-01.
+    assert_eq!(a.missing[0].kind, "reboot");
+    assert!(ids(&a).contains(&"esu-coverage"), "{:?}", ids(&a));
     let report = lastrollup::report::check::build(
         std::slice::from_ref(&h),
         std::slice::from_ref(&a),

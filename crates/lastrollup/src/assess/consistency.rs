@@ -305,3 +305,55 @@ pub fn servicing(
     }
     out
 }
+
+/// Which ESU years the licensed add-ons cover, against the goal: years 1–3
+/// are add-on keys `slmgr` shows; year 4 (Azure) and Premium Assurance are
+/// entitlements the evidence cannot show.
+pub fn esu_coverage(
+    host: &Host,
+    target: &Target<'_>,
+    goal: &crate::catalog::Update,
+    baseline: Option<crate::month::Month>,
+    catalog: &Catalog,
+) -> Vec<Finding> {
+    let Some(licences) = host.servicing.esu_licenses.as_ref() else {
+        return Vec::new();
+    };
+    let year = licences
+        .iter()
+        .filter(|l| l.value.starts_with("Licensed |"))
+        .filter_map(|l| {
+            let upper = l.value.to_ascii_uppercase();
+            let at = upper.find("YEAR")?;
+            upper[at + 4..]
+                .chars()
+                .find(char::is_ascii_digit)?
+                .to_digit(10)
+        })
+        .max();
+    let Some(year) = year else { return Vec::new() };
+    let phase_id = format!("esu-{year}");
+    let Some(phase) = catalog
+        .phases(&target.product.family)
+        .into_iter()
+        .find(|p| p.id == phase_id)
+    else {
+        return Vec::new();
+    };
+    let goal_day = goal.effective_date();
+    if goal_day <= phase.last || baseline.is_some_and(|b| b >= goal.month) {
+        return Vec::new();
+    }
+    vec![Finding::new(
+        "esu-coverage",
+        Severity::Info,
+        format!(
+            "the licensed ESU add-ons reach year {year}, which covers updates up to {}; {} ({}) needs the Azure \
+             year 4 or Premium Assurance entitlement, which a capture cannot show",
+            phase.last,
+            goal.kb_name(),
+            goal.month
+        ),
+    )
+    .with_sources(licences.iter().map(|l| l.source.to_string()).collect())]
+}

@@ -309,6 +309,9 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         month,
         without_esu.map(|u| u.month),
     ));
+    findings.extend(consistency::esu_coverage(
+        host, &target, goal, month, catalog,
+    ));
     let state = plan::HostState {
         baseline: month,
         kernel_month: kernel.as_ref().and_then(|k| k.month),
@@ -318,6 +321,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
             .stack_version
             .as_ref()
             .and_then(|v| BuildRevision::parse(&v.value)),
+        reboot_pending: host.servicing.reboot_pending() == Some(true),
     };
     a.missing = plan::plan(host, &target, goal, &installed, catalog, state);
     a.baseline = Some(Baseline {

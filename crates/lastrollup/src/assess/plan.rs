@@ -77,6 +77,8 @@ pub struct HostState {
     pub sha2_support: Option<bool>,
     /// The servicing stack version the collector read.
     pub stack_version: Option<crate::catalog::BuildRevision>,
+    /// Whether the collector found a restart pending.
+    pub reboot_pending: bool,
 }
 
 /// The service packs that take a host of `family` from `current` to SP2, in order.
@@ -151,10 +153,28 @@ pub fn plan(
     catalog: &Catalog,
     state: HostState,
 ) -> Vec<Step> {
-    let mut steps: Vec<Step> = match target.service_pack.filter(|sp| *sp < 2) {
-        Some(current) => service_pack_steps(catalog, &target.product.family, current, target.arch),
-        None => Vec::new(),
-    };
+    let mut steps: Vec<Step> = Vec::new();
+    if state.reboot_pending {
+        steps.push(Step {
+            order: 0,
+            kb: None,
+            kind: "reboot",
+            title: "Restart the computer first".into(),
+            released: None,
+            reason: "a restart is pending: updates installed before it are not active yet, and new ones may \
+                     refuse to install until it is done"
+                .into(),
+            condition: None,
+        });
+    }
+    if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
+        steps.extend(service_pack_steps(
+            catalog,
+            &target.product.family,
+            current,
+            target.arch,
+        ));
+    }
     let mut push = |u: &Update, reason: String, condition: Option<String>| {
         steps.push(Step {
             order: 0,

@@ -138,21 +138,37 @@ fn stack_version(lines: &[Line<'_>], record: &mut Record) {
 }
 
 fn sha2(lines: &[Line<'_>], record: &mut Record) {
+    let mut key_line = None;
     for l in lines {
         if reg_missing(l.text) {
             record.push(Key::Sha2Support, "absent", l.number);
             return;
         }
+        if is_key_line(l.text) {
+            key_line = Some(l.number);
+        }
         if let Some((name, ty, data)) = reg_value(l.text) {
-            if ty.eq_ignore_ascii_case("REG_DWORD") && parse_dword(data).is_some_and(|v| v != 0) {
-                record.push(
-                    Key::Sha2Support,
-                    &format!("present ({name} = {data})"),
-                    l.number,
-                );
+            // The value WSUS Offline and community scripts test.
+            if name.eq_ignore_ascii_case("SHA2-Codesigning-Support")
+                && ty.eq_ignore_ascii_case("REG_DWORD")
+            {
+                let on = parse_dword(data).is_some_and(|v| v != 0);
+                let value = if on {
+                    format!("present ({name} = {data})")
+                } else {
+                    format!("absent ({name} = {data})")
+                };
+                record.push(Key::Sha2Support, &value, l.number);
                 return;
             }
         }
+    }
+    if let Some(line) = key_line {
+        record.push(
+            Key::Sha2Support,
+            "absent (the key has no SHA2-Codesigning-Support value)",
+            line,
+        );
     }
 }
 

@@ -369,6 +369,21 @@ fn os(records: &[SourcedRecord<'_>], host: &mut Host, findings: &mut Vec<Finding
                     windows.edition_id(&f.value)
                 };
                 let Some(sku) = sku else { continue };
+                // SKU numbers and EditionIDs repeat across NT versions (28 is
+                // Ultimate on Vista and on Windows 7): the table is NT 6.0's,
+                // so a record that states another version is not read by it.
+                let other_nt = sr.record.facts.iter().any(|x| match x.key {
+                    Key::Version => !x.value.trim().starts_with("6.0"),
+                    Key::Build => x
+                        .value
+                        .trim()
+                        .parse::<u32>()
+                        .is_ok_and(|b| !(6000..=6003).contains(&b)),
+                    _ => false,
+                });
+                if other_nt {
+                    continue;
+                }
                 family.push(Cand {
                     value: sku.family.clone(),
                     source: src(None),

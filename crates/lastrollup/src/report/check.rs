@@ -134,7 +134,20 @@ pub fn build<'a>(
                     missing: &a.missing,
                     lifecycle: a.lifecycle.as_ref(),
                     upgrades: &a.upgrades,
-                    servicing: ServicingView::of(&h.servicing),
+                    servicing: {
+                        let mut v = ServicingView::of(&h.servicing);
+                        // No ESU existed for the product (Vista): nothing to report.
+                        let esu_product = a
+                            .product
+                            .as_deref()
+                            .and_then(|p| crate::catalog::Catalog::embedded().product(p))
+                            .is_some_and(|p| p.esu);
+                        if !esu_product {
+                            v.esu_licensed = None;
+                            v.esu_licenses.clear();
+                        }
+                        v
+                    },
                 }
             })
             .collect(),
