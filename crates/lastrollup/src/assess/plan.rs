@@ -99,6 +99,19 @@ pub fn service_packs<'c>(
         .collect()
 }
 
+/// A restart step.
+fn reboot(title: &str, reason: impl Into<String>) -> Step {
+    Step {
+        order: 0,
+        kb: None,
+        kind: "reboot",
+        title: title.into(),
+        released: None,
+        reason: reason.into(),
+        condition: None,
+    }
+}
+
 /// The service packs from `current` to SP2, each followed by a restart (a
 /// service pack must be active before the next update installs).
 pub fn service_pack_steps(
@@ -128,15 +141,10 @@ pub fn service_pack_steps(
             reason,
             condition: None,
         });
-        steps.push(Step {
-            order: 0,
-            kb: None,
-            kind: "reboot",
-            title: "Restart the computer".into(),
-            released: None,
-            reason: format!("Service Pack {level} must be active before anything else installs"),
-            condition: None,
-        });
+        steps.push(reboot(
+            "Restart the computer",
+            format!("Service Pack {level} must be active before anything else installs"),
+        ));
     }
     for (i, s) in steps.iter_mut().enumerate() {
         s.order = i + 1;
@@ -155,17 +163,11 @@ pub fn plan(
 ) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     if state.reboot_pending {
-        steps.push(Step {
-            order: 0,
-            kb: None,
-            kind: "reboot",
-            title: "Restart the computer first".into(),
-            released: None,
-            reason: "a restart is pending: updates installed before it are not active yet, and new ones may \
-                     refuse to install until it is done"
-                .into(),
-            condition: None,
-        });
+        steps.push(reboot(
+            "Restart the computer first",
+            "a restart is pending: updates installed before it are not active yet, and new ones may refuse to \
+             install until it is done",
+        ));
     }
     if let Some(current) = target.service_pack.filter(|sp| *sp < 2) {
         steps.extend(service_pack_steps(
@@ -302,16 +304,10 @@ pub fn plan(
         }
     }
     if steps.last().is_some_and(|s| s.kind != "reboot") {
-        steps.push(Step {
-            order: 0,
-            kb: None,
-            kind: "reboot",
-            title: "Restart the computer".into(),
-            released: None,
-            reason: "the updates take effect, and the kernel revision moves, only after a restart"
-                .into(),
-            condition: None,
-        });
+        steps.push(reboot(
+            "Restart the computer",
+            "the updates take effect, and the kernel revision moves, only after a restart",
+        ));
     }
     for (i, s) in steps.iter_mut().enumerate() {
         s.order = i + 1;
