@@ -3,6 +3,8 @@
 //! file). Multi-valued fields are one cell: `2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`.
 //! Without a header (`/NH`) columns are taken in systeminfo's fixed order.
 
+use std::borrow::Cow;
+
 use super::fields::Field;
 use super::labels::labels;
 use super::{majority_language, split_inline_items, RawBlock, RawEntry};
@@ -14,7 +16,7 @@ const MIN_COLUMNS: usize = 20;
 /// A header row: the field of every column, the labels, the language.
 type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
 
-pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
     if rows.is_empty() {
         return None;
@@ -46,26 +48,31 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
             last_line: number,
             ..RawBlock::default()
         };
-        for (i, cell) in record.iter().enumerate() {
-            let (field, label) = match &header {
+        for (i, cell) in record.into_iter().enumerate() {
+            let (field, label): (_, Cow<'a, str>) = match &header {
                 Some((fields, names, _)) => (
                     fields.get(i).copied().flatten(),
-                    names.get(i).cloned().unwrap_or_default(),
+                    Cow::Owned(names.get(i).cloned().unwrap_or_default()),
                 ),
                 None => (
                     Field::ALL.get(i).copied(),
-                    Field::ALL
-                        .get(i)
-                        .map(|f| f.key().to_owned())
-                        .unwrap_or_default(),
+                    Cow::Borrowed(Field::ALL.get(i).map_or("", |f| f.key())),
                 ),
             };
-            let (value, items) =
+            let (value, items): (Cow<'a, str>, _) =
                 if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
-                    let (head, items) = split_inline_items(cell);
-                    (head, items.into_iter().map(|it| (it, number)).collect())
+                    let (head, items) = split_inline_items(&cell);
+                    (
+                        Cow::Owned(head.to_owned()),
+                        items
+                            .into_iter()
+                            .map(|it| (Cow::Owned(it.to_owned()), number))
+                            .collect(),
+                    )
+                } else if cell.trim().len() == cell.len() {
+                    (Cow::Owned(cell), Vec::new())
                 } else {
-                    (cell.trim().to_owned(), Vec::new())
+                    (Cow::Owned(cell.trim().to_owned()), Vec::new())
                 };
             block.entries.push(RawEntry {
                 field,

@@ -19,7 +19,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::fields::Field;
 use super::labels::labels;
-use super::{majority_language, RawBlock, RawEntry};
+use super::{majority_language, reborrow, RawBlock, RawEntry};
 use crate::evidence::text::Line;
 
 /// The console width whose wrapping is undone.
@@ -180,7 +180,7 @@ fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
 }
 
 /// Parses every list-layout systeminfo block in the text.
-pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let logical = unwrap_console(lines);
     let known: Vec<Option<(Field, &'static str, Split)>> = logical
         .iter()
@@ -204,9 +204,10 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
         )
     }?;
 
-    let mut blocks: Vec<RawBlock> = Vec::new();
-    let mut current: Option<(RawBlock, Vec<&'static str>)> = None;
-    let close = |cur: &mut Option<(RawBlock, Vec<&'static str>)>, blocks: &mut Vec<RawBlock>| {
+    let mut blocks: Vec<RawBlock<'a>> = Vec::new();
+    let mut current: Option<(RawBlock<'a>, Vec<&'static str>)> = None;
+    let close = |cur: &mut Option<(RawBlock<'a>, Vec<&'static str>)>,
+                 blocks: &mut Vec<RawBlock<'a>>| {
         if let Some((mut b, langs)) = cur.take() {
             b.language = majority_language(&langs);
             blocks.push(b);
@@ -227,7 +228,7 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
                     // Items sit in the value column; deeper lines belong to a
                     // network card's details.
                     if indent + 2 >= column && indent <= column + 2 {
-                        entry.items.push((item.to_owned(), number));
+                        entry.items.push((reborrow(text, item), number));
                     }
                 }
             }
@@ -245,8 +246,8 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
             langs.push(lang);
             Some(RawEntry {
                 field: Some(field),
-                label: text[..split.colon].trim().to_owned(),
-                value: text[split.value_start..].trim().to_owned(),
+                label: reborrow(text, text[..split.colon].trim()),
+                value: reborrow(text, text[split.value_start..].trim()),
                 line: number,
                 items: Vec::new(),
             })
@@ -258,8 +259,8 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
                 })
                 .map(|s| RawEntry {
                     field: None,
-                    label: text[..s.colon].trim().to_owned(),
-                    value: text[s.value_start..].trim().to_owned(),
+                    label: reborrow(text, text[..s.colon].trim()),
+                    value: reborrow(text, text[s.value_start..].trim()),
                     line: number,
                     items: Vec::new(),
                 })
