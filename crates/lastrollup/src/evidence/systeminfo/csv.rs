@@ -7,14 +7,14 @@ use std::borrow::Cow;
 
 use super::fields::Field;
 use super::labels::labels;
-use super::{majority_language, split_inline_items, RawBlock, RawEntry};
+use super::{majority_language, reborrow, split_inline_items, RawBlock, RawEntry};
 use crate::evidence::text::Line;
 
 /// The fewest columns a systeminfo CSV row has (NT 5.x printed 27+).
 const MIN_COLUMNS: usize = 20;
 
 /// A header row: the field of every column, the labels, the language.
-type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
+type Header<'a> = (Vec<Option<Field>>, Vec<Cow<'a, str>>, Option<String>);
 
 pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
@@ -22,7 +22,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         return None;
     }
     let labels = labels();
-    let mut header: Option<Header> = None;
+    let mut header: Option<Header<'a>> = None;
     let mut blocks = Vec::new();
     for (number, record) in crate::evidence::csv_rows::rows(rows.into_iter()) {
         if record.len() < MIN_COLUMNS {
@@ -52,7 +52,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             let (field, label): (_, Cow<'a, str>) = match &header {
                 Some((fields, names, _)) => (
                     fields.get(i).copied().flatten(),
-                    Cow::Owned(names.get(i).cloned().unwrap_or_default()),
+                    names.get(i).cloned().unwrap_or_default(),
                 ),
                 None => (
                     Field::ALL.get(i).copied(),
@@ -63,16 +63,15 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
                 if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
                     let (head, items) = split_inline_items(&cell);
                     (
-                        Cow::Owned(head.to_owned()),
+                        reborrow(&cell, head),
                         items
                             .into_iter()
-                            .map(|it| (Cow::Owned(it.to_owned()), number))
+                            .map(|it| (reborrow(&cell, it), number))
                             .collect(),
                     )
-                } else if cell.trim().len() == cell.len() {
-                    (Cow::Owned(cell), Vec::new())
                 } else {
-                    (Cow::Owned(cell.trim().to_owned()), Vec::new())
+                    // Cells come trimmed.
+                    (cell, Vec::new())
                 };
             block.entries.push(RawEntry {
                 field,
