@@ -241,8 +241,18 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
-        normalized_chars(value).all(|c| c == ':')
-            || self.not_available.iter().any(|w| normalizes_to(value, w))
+        let mut chars = normalized_chars(value);
+        let Some(first) = chars.next() else {
+            return true;
+        };
+        if first == ':' && chars.all(|c| c == ':') {
+            return true;
+        }
+        // A word can only match a value whose normalized text starts with the
+        // word's first character: compare only those words.
+        self.not_available
+            .iter()
+            .any(|w| w.starts_with(first) && normalizes_to(value, w))
     }
 }
 
