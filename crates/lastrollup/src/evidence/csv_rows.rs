@@ -57,6 +57,20 @@ impl Acc {
         }
     }
 
+    /// Appends bytes `start..end` of `line` (all within the line).
+    fn copy_run(&mut self, line: &[u8], start: usize, end: usize) {
+        match self {
+            Acc::Empty => *self = Acc::Slice(start, end),
+            Acc::Slice(_, e) if *e == start => *e = end,
+            Acc::Bytes(bytes) => bytes.extend_from_slice(line.get(start..end).unwrap_or_default()),
+            Acc::Slice(s, e) => {
+                let mut bytes = line.get(*s..*e).unwrap_or_default().to_vec();
+                bytes.extend_from_slice(line.get(start..end).unwrap_or_default());
+                *self = Acc::Bytes(bytes);
+            }
+        }
+    }
+
     /// The field read, trimmed; the accumulator is left empty.
     fn take<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
         match std::mem::replace(self, Acc::Empty) {
@@ -106,7 +120,27 @@ where
         last_text = text;
         let bytes = text.as_bytes();
         // Byte `bytes.len()` is the line feed that ends the line in the CSV text.
-        for i in 0..=bytes.len() {
+        let mut i = 0;
+        while i <= bytes.len() {
+            // Inside a field, bytes that change nothing are copied a run at a
+            // time: everything but `"` in quotes, everything but `,` and line
+            // breaks outside them.
+            let special: fn(&u8) -> bool = match state {
+                State::InQuoted => |&b| b == b'"',
+                State::InField => |&b| matches!(b, b',' | b'\n' | b'\r'),
+                _ => |_| true,
+            };
+            let run = bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .position(special)
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                acc.copy_run(bytes, i, i + run);
+                i += run;
+                continue;
+            }
             let b = bytes.get(i).copied().unwrap_or(b'\n');
             let term = b == b'\n' || b == b'\r';
             state = match state {
@@ -160,6 +194,7 @@ where
                     numbers.len() + 1
                 };
             }
+            i += 1;
         }
     }
     // The text ended inside quotes: the record ends with it.

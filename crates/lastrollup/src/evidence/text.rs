@@ -218,10 +218,14 @@ fn is_multi_byte(cp: u16) -> bool {
 /// wrong single-byte code page or a wrong multi-byte one produces) are bad.
 fn plausibility(text: &str) -> i64 {
     let mut s = 0i64;
-    for c in text.chars() {
-        if c.is_ascii() {
-            continue;
-        }
+    let mut at = 0;
+    // ASCII scores nothing: jump from one non-ASCII character to the next
+    // (the first non-ASCII byte after ASCII starts a character).
+    while let Some(found) = find_non_ascii(text.as_bytes().get(at..).unwrap_or_default()) {
+        let Some(c) = text.get(at + found..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        at += found + c.len_utf8();
         s += match c {
             '\u{FFFD}' => -20,
             '\u{80}'..='\u{9F}' => -10,
@@ -527,6 +531,25 @@ mod tests {
             ("é", "é"),
         ] {
             assert_eq!(trim_end(line), trimmed, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn plausibility_scores_every_non_ascii_char() {
+        let per_char = |t: &str| -> i64 {
+            t.chars()
+                .filter(|c| !c.is_ascii())
+                .map(|c| plausibility(c.encode_utf8(&mut [0; 4])))
+                .sum()
+        };
+        for t in [
+            "",
+            "abc",
+            "é",
+            "aé\u{FFFD}b\u{80}日本語 ｱ x\u{E000}─",
+            "Microsoft® Windows Server® 2008 Standard, José Ramírez",
+        ] {
+            assert_eq!(plausibility(t), per_char(t), "{t:?}");
         }
     }
 }
