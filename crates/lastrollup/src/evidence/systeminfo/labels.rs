@@ -405,10 +405,9 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             }
             continue;
         }
-        for (pos, _) in line.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
-            if pos > *max_len {
-                break;
-            }
+        // Colons past `max_len` end the search: only look that far.
+        let head = &line[..line.len().min(max_len.saturating_add(1))];
+        for (pos, _) in head.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
             if record(&line[..pos]) {
                 matched += 1;
                 break;
