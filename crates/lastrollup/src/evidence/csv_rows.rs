@@ -1,39 +1,207 @@
-//! Reading CSV rows out of a capture: one `csv` reader over the selected
-//! lines (building a reader per line costs far more than parsing it), with
-//! the file's own line number kept for every row.
+//! Reading CSV rows out of a capture, with the file's own line number kept
+//! for every row.
+//!
+//! The selected lines are read as one CSV text (each line followed by a line
+//! feed), exactly as the `csv` crate reads it with `has_headers(false)` and
+//! `flexible(true)`: `"` quotes, doubled `""` inside quotes, `,` between
+//! fields, `\r` or `\n` ending a record, empty lines skipped, a quoted field
+//! may run on over line breaks. It is done by hand because building a `csv`
+//! reader (its DFA) costs far more than the few rows of a capture, and so
+//! that cells can borrow from the lines: a cell is owned only when it is not
+//! one slice of one line (a doubled quote, text after a closing quote, a
+//! quoted line break).
+
+use std::borrow::Cow;
 
 use super::text::Line;
 
-/// Parses `lines` as CSV, one record per line. Rows that are not valid CSV
-/// are skipped; every row keeps the 1-based line it came from.
-pub(crate) fn rows<'a>(lines: impl Iterator<Item = &'a Line<'a>>) -> Vec<(u32, Vec<String>)> {
-    let mut numbers = Vec::new();
-    let mut joined = String::new();
+/// Where the reader is, as csv-core's states (the ones its default
+/// configuration reaches).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Before a record; line breaks are skipped.
+    StartRecord,
+    /// Before a field.
+    StartField,
+    /// In an unquoted field (or after the closing quote of a quoted one).
+    InField,
+    /// Inside quotes.
+    InQuoted,
+    /// Just after a quote inside quotes: a closing or a doubled quote.
+    AfterQuote,
+}
+
+/// The field being read: nothing yet, a byte range of the current line, or
+/// bytes gathered from several places.
+enum Acc {
+    Empty,
+    Slice(usize, usize),
+    Bytes(Vec<u8>),
+}
+
+impl Acc {
+    /// Appends byte `i` of `line` (`i == line.len()` is the joining line feed).
+    fn copy(&mut self, line: &[u8], i: usize) {
+        match self {
+            Acc::Empty if i < line.len() => *self = Acc::Slice(i, i + 1),
+            Acc::Slice(_, end) if *end == i && i < line.len() => *end += 1,
+            Acc::Bytes(bytes) => bytes.push(line.get(i).copied().unwrap_or(b'\n')),
+            _ => {
+                let mut bytes = match self {
+                    Acc::Slice(start, end) => line.get(*start..*end).unwrap_or_default().to_vec(),
+                    _ => Vec::new(),
+                };
+                bytes.push(line.get(i).copied().unwrap_or(b'\n'));
+                *self = Acc::Bytes(bytes);
+            }
+        }
+    }
+
+    /// Appends bytes `start..end` of `line` (all within the line).
+    fn copy_run(&mut self, line: &[u8], start: usize, end: usize) {
+        match self {
+            Acc::Empty => *self = Acc::Slice(start, end),
+            Acc::Slice(_, e) if *e == start => *e = end,
+            Acc::Bytes(bytes) => bytes.extend_from_slice(line.get(start..end).unwrap_or_default()),
+            Acc::Slice(s, e) => {
+                let mut bytes = line.get(*s..*e).unwrap_or_default().to_vec();
+                bytes.extend_from_slice(line.get(start..end).unwrap_or_default());
+                *self = Acc::Bytes(bytes);
+            }
+        }
+    }
+
+    /// The field read, trimmed; the accumulator is left empty.
+    fn take<'a>(&mut self, line: &'a str) -> Cow<'a, str> {
+        match std::mem::replace(self, Acc::Empty) {
+            Acc::Empty => Cow::Borrowed(""),
+            // Fields end next to ASCII bytes, so the range is on char boundaries.
+            Acc::Slice(start, end) => {
+                Cow::Borrowed(line.get(start..end).unwrap_or_default().trim())
+            }
+            Acc::Bytes(bytes) => {
+                let text = match String::from_utf8(bytes) {
+                    Ok(text) => text,
+                    // Cannot happen: bytes are copied whole from UTF-8 text.
+                    Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                };
+                if text.trim().len() == text.len() {
+                    Cow::Owned(text)
+                } else {
+                    Cow::Owned(text.trim().to_owned())
+                }
+            }
+        }
+    }
+}
+
+/// Parses `lines` as CSV, one record per line (or more, for a quoted line
+/// break). Every row keeps the 1-based line it came from, and every cell is
+/// trimmed.
+pub(crate) fn rows<'a, 'b>(
+    lines: impl Iterator<Item = &'b Line<'a>>,
+) -> Vec<(u32, Vec<Cow<'a, str>>)>
+where
+    'a: 'b,
+{
+    let mut out = Vec::new();
+    // The file's line number of every line read, by position in the CSV text.
+    let mut numbers: Vec<u32> = Vec::new();
+    let mut state = State::StartRecord;
+    let mut fields: Vec<Cow<'a, str>> = Vec::new();
+    let mut acc = Acc::Empty;
+    // As the `csv` reader reports positions: a record is at the line where
+    // reading it began, right after the previous record's line break.
+    let mut record_line = 1usize;
+    let mut last_text: &'a str = "";
     for l in lines {
         numbers.push(l.number);
-        // Quotes spanning lines would merge rows; captures never have them.
-        joined.push_str(l.text);
-        joined.push('\n');
-    }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(joined.as_bytes());
-    let mut out = Vec::with_capacity(numbers.len());
-    let mut record = csv::StringRecord::new();
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(true) => {
-                let idx = record
-                    .position()
-                    .map_or(0, |p| p.line().saturating_sub(1) as usize);
-                let number = numbers.get(idx).copied().unwrap_or(0);
-                out.push((number, record.iter().map(|c| c.trim().to_owned()).collect()));
+        let text = l.text;
+        last_text = text;
+        let bytes = text.as_bytes();
+        // Byte `bytes.len()` is the line feed that ends the line in the CSV text.
+        let mut i = 0;
+        while i <= bytes.len() {
+            // Inside a field, bytes that change nothing are copied a run at a
+            // time: everything but `"` in quotes, everything but `,` and line
+            // breaks outside them.
+            let special: fn(&u8) -> bool = match state {
+                State::InQuoted => |&b| b == b'"',
+                State::InField => |&b| matches!(b, b',' | b'\n' | b'\r'),
+                _ => |_| true,
+            };
+            let run = bytes
+                .get(i..)
+                .unwrap_or_default()
+                .iter()
+                .position(special)
+                .unwrap_or(bytes.len() - i);
+            if run > 0 {
+                acc.copy_run(bytes, i, i + run);
+                i += run;
+                continue;
             }
-            Ok(false) => break,
-            // A malformed row (bad UTF-8 cannot happen on &str): skip it.
-            Err(_) => continue,
+            let b = bytes.get(i).copied().unwrap_or(b'\n');
+            let term = b == b'\n' || b == b'\r';
+            state = match state {
+                State::StartRecord if term => State::StartRecord,
+                State::StartRecord | State::StartField => {
+                    if b == b'"' {
+                        State::InQuoted
+                    } else if b == b',' {
+                        fields.push(acc.take(text));
+                        State::StartField
+                    } else if term {
+                        fields.push(acc.take(text));
+                        State::StartRecord
+                    } else {
+                        acc.copy(bytes, i);
+                        State::InField
+                    }
+                }
+                State::InQuoted => {
+                    if b == b'"' {
+                        State::AfterQuote
+                    } else {
+                        acc.copy(bytes, i);
+                        State::InQuoted
+                    }
+                }
+                State::InField | State::AfterQuote => {
+                    if b == b'"' && state == State::AfterQuote {
+                        acc.copy(bytes, i);
+                        State::InQuoted
+                    } else if b == b',' {
+                        fields.push(acc.take(text));
+                        State::StartField
+                    } else if term {
+                        fields.push(acc.take(text));
+                        State::StartRecord
+                    } else {
+                        acc.copy(bytes, i);
+                        State::InField
+                    }
+                }
+            };
+            if term && state == State::StartRecord && !fields.is_empty() {
+                // The record ended at this line break, which is consumed.
+                let number = numbers.get(record_line - 1).copied().unwrap_or(0);
+                out.push((number, std::mem::take(&mut fields)));
+                // Lines are counted by their line feeds.
+                record_line = if i < bytes.len() {
+                    numbers.len()
+                } else {
+                    numbers.len() + 1
+                };
+            }
+            i += 1;
         }
+    }
+    // The text ended inside quotes: the record ends with it.
+    if state != State::StartRecord {
+        fields.push(acc.take(last_text));
+        let number = numbers.get(record_line - 1).copied().unwrap_or(0);
+        out.push((number, fields));
     }
     out
 }
@@ -52,9 +220,74 @@ mod tests {
         assert_eq!(
             r,
             vec![
-                (2, vec!["a".to_owned(), "b,c".to_owned()]),
-                (4, vec!["1".to_owned(), "2".to_owned()])
+                (2, vec![Cow::from("a"), Cow::from("b,c")]),
+                (4, vec![Cow::from("1"), Cow::from("2")])
             ]
         );
+    }
+
+    /// What the `csv` crate reads from the same lines (the reader this
+    /// module replaces), for comparison.
+    fn csv_crate_rows(ls: &[Line<'_>]) -> Vec<(u32, Vec<String>)> {
+        let mut numbers = Vec::new();
+        let mut joined = String::new();
+        for l in ls {
+            numbers.push(l.number);
+            joined.push_str(l.text);
+            joined.push('\n');
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(joined.as_bytes());
+        let mut out = Vec::new();
+        let mut record = csv::StringRecord::new();
+        while let Ok(true) = reader.read_record(&mut record) {
+            let idx = record
+                .position()
+                .map_or(0, |p| p.line().saturating_sub(1) as usize);
+            let number = numbers.get(idx).copied().unwrap_or(0);
+            out.push((number, record.iter().map(|c| c.trim().to_owned()).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn same_rows_as_the_csv_crate() {
+        let cases = [
+            "\"a\",\"b\"\n1,2\n",
+            "\"a\"\"b\",c\n",
+            "\"ab\"cd,e\n",
+            "a\"b,c\n",
+            "\"open\nstill open\",x\ny,z\n",
+            "\"never closed\nmore\n",
+            ",,\n,\n\"\",\n",
+            " \"a\" , b ,\"c \" \n",
+            "\"Ünïcode\",\"日本語\"\"x\",é\n",
+            "\"a\"\n\n\n\"b\"\n",
+            "\"a\"\"\"\n\"\"\"\"\n",
+            "\"x\" \"y\",z\n",
+            "last line without break",
+        ];
+        for text in cases {
+            let ls = lines(text);
+            let ours: Vec<(u32, Vec<String>)> = rows(ls.iter())
+                .into_iter()
+                .map(|(n, cells)| (n, cells.into_iter().map(Cow::into_owned).collect()))
+                .collect();
+            assert_eq!(ours, csv_crate_rows(&ls), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn same_rows_as_the_csv_crate_on_any_text(text in "[\"\",a é\n\r]{0,40}") {
+            let ls = lines(&text);
+            let ours: Vec<(u32, Vec<String>)> = rows(ls.iter())
+                .into_iter()
+                .map(|(n, cells)| (n, cells.into_iter().map(Cow::into_owned).collect()))
+                .collect();
+            proptest::prop_assert_eq!(ours, csv_crate_rows(&ls));
+        }
     }
 }

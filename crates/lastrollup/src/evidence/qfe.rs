@@ -137,7 +137,7 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
     for (number, cells) in rows_iter {
         let cell = |c: Option<usize>| {
             c.and_then(|i| cells.get(i))
-                .map(String::as_str)
+                .map(|c| c.as_ref())
                 .unwrap_or("")
         };
         let Some(id) = UpdateId::parse(cell(Some(id_col))) else {

@@ -122,10 +122,7 @@ fn decode_oem(bytes: &[u8], high: impl Fn(u8) -> char) -> String {
     let mut out = String::with_capacity(bytes.len() + bytes.len() / 2);
     let mut rest = bytes;
     while !rest.is_empty() {
-        let ascii = rest
-            .iter()
-            .position(|b| !b.is_ascii())
-            .unwrap_or(rest.len());
+        let ascii = find_non_ascii(rest).unwrap_or(rest.len());
         let (run, tail) = rest.split_at(ascii);
         // An ASCII run is valid UTF-8, so this never falls back.
         out.push_str(std::str::from_utf8(run).unwrap_or_default());
@@ -221,10 +218,14 @@ fn is_multi_byte(cp: u16) -> bool {
 /// wrong single-byte code page or a wrong multi-byte one produces) are bad.
 fn plausibility(text: &str) -> i64 {
     let mut s = 0i64;
-    for c in text.chars() {
-        if c.is_ascii() {
-            continue;
-        }
+    let mut at = 0;
+    // ASCII scores nothing: jump from one non-ASCII character to the next
+    // (the first non-ASCII byte after ASCII starts a character).
+    while let Some(found) = find_non_ascii(text.as_bytes().get(at..).unwrap_or_default()) {
+        let Some(c) = text.get(at + found..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        at += found + c.len_utf8();
         s += match c {
             '\u{FFFD}' => -20,
             '\u{80}'..='\u{9F}' => -10,
@@ -289,35 +290,30 @@ pub struct Line<'a> {
 /// `wmic` writes when redirected each end one line. Trailing white space and
 /// NUL characters are removed from every line.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
-    let mut out = Vec::new();
     let bytes = text.as_bytes();
-    let (mut start, mut i, mut number) = (0usize, 0usize, 1u32);
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' | b'\r' => {
-                out.push(Line {
-                    number,
-                    text: trim_end(&text[start..i]),
-                });
-                number = number.saturating_add(1);
-                // Consume the whole break: any run of CRs followed by an optional LF.
-                if bytes[i] == b'\r' {
-                    while i + 1 < bytes.len()
-                        && bytes[i + 1] == b'\r'
-                        && i + 2 < bytes.len()
-                        && bytes[i + 2] == b'\n'
-                    {
-                        i += 1;
-                    }
-                    if i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
-                        i += 1;
-                    }
-                }
+    let mut out = Vec::new();
+    let (mut start, mut number) = (0usize, 1u32);
+    while let Some(found) = find_line_break(bytes.get(start..).unwrap_or_default()) {
+        let mut i = start + found;
+        out.push(Line {
+            number,
+            text: trim_end(&text[start..i]),
+        });
+        number = number.saturating_add(1);
+        // Consume the whole break: any run of CRs followed by an optional LF.
+        if bytes[i] == b'\r' {
+            while i + 1 < bytes.len()
+                && bytes[i + 1] == b'\r'
+                && i + 2 < bytes.len()
+                && bytes[i + 2] == b'\n'
+            {
                 i += 1;
-                start = i;
             }
-            _ => i += 1,
+            if i + 1 < bytes.len() && bytes[i + 1] == b'\n' {
+                i += 1;
+            }
         }
+        start = i + 1;
     }
     if start < bytes.len() {
         out.push(Line {
@@ -328,7 +324,63 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
     out
 }
 
+/// Eight copies of byte `b`.
+const fn splat(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
+/// The high bit of every byte of `v` that is zero, and possibly of bytes
+/// after the first zero byte (so only the lowest set bit is exact).
+const fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(splat(0x01)) & !v & splat(0x80)
+}
+
+/// The position of the first `\n` or `\r`, eight bytes at a time.
+fn find_line_break(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let v = u64::from_le_bytes(word);
+        let hits = zero_bytes(v ^ splat(b'\n')) | zero_bytes(v ^ splat(b'\r'));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map(|p| base + p)
+}
+
+/// The position of the first byte that is not ASCII, eight bytes at a time.
+fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let high = u64::from_le_bytes(word) & splat(0x80);
+        if high != 0 {
+            return Some(base + (high.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|p| base + p)
+}
+
 fn trim_end(s: &str) -> &str {
+    // Most lines end in a printable ASCII character: nothing to trim.
+    if s.as_bytes().last().is_some_and(u8::is_ascii_graphic) {
+        return s;
+    }
     s.trim_end_matches(|c: char| c.is_whitespace() || c == '\0')
 }
 
@@ -444,5 +496,60 @@ mod tests {
                 (7, "f")
             ]
         );
+    }
+
+    #[test]
+    fn byte_searches_agree_with_plain_scans() {
+        let text: Vec<u8> = b"abc\rdefghijklmno\npqrstuvwxyz\xC3\xA9\r\n0123456789\x80\xFF"
+            .iter()
+            .copied()
+            .chain(0..=255u8)
+            .collect();
+        for start in 0..text.len() {
+            let rest = &text[start..];
+            assert_eq!(
+                find_line_break(rest),
+                rest.iter().position(|&b| b == b'\n' || b == b'\r'),
+                "{start}"
+            );
+            assert_eq!(
+                find_non_ascii(rest),
+                rest.iter().position(|b| !b.is_ascii()),
+                "{start}"
+            );
+        }
+    }
+
+    #[test]
+    fn trailing_white_space_and_nuls_are_trimmed() {
+        for (line, trimmed) in [
+            ("a", "a"),
+            ("a \t\0", "a"),
+            ("a\u{3000}", "a"),
+            ("a\u{A0}\u{1F}", "a\u{A0}\u{1F}"),
+            ("", ""),
+            ("é", "é"),
+        ] {
+            assert_eq!(trim_end(line), trimmed, "{line:?}");
+        }
+    }
+
+    #[test]
+    fn plausibility_scores_every_non_ascii_char() {
+        let per_char = |t: &str| -> i64 {
+            t.chars()
+                .filter(|c| !c.is_ascii())
+                .map(|c| plausibility(c.encode_utf8(&mut [0; 4])))
+                .sum()
+        };
+        for t in [
+            "",
+            "abc",
+            "é",
+            "aé\u{FFFD}b\u{80}日本語 ｱ x\u{E000}─",
+            "Microsoft® Windows Server® 2008 Standard, José Ramírez",
+        ] {
+            assert_eq!(plausibility(t), per_char(t), "{t:?}");
+        }
     }
 }

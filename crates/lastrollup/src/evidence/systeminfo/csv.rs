@@ -3,24 +3,26 @@
 //! file). Multi-valued fields are one cell: `2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`.
 //! Without a header (`/NH`) columns are taken in systeminfo's fixed order.
 
+use std::borrow::Cow;
+
 use super::fields::Field;
 use super::labels::labels;
-use super::{majority_language, split_inline_items, RawBlock, RawEntry};
+use super::{majority_language, reborrow, split_inline_items, RawBlock, RawEntry};
 use crate::evidence::text::Line;
 
 /// The fewest columns a systeminfo CSV row has (NT 5.x printed 27+).
 const MIN_COLUMNS: usize = 20;
 
 /// A header row: the field of every column, the labels, the language.
-type Header = (Vec<Option<Field>>, Vec<String>, Option<String>);
+type Header<'a> = (Vec<Option<Field>>, Vec<Cow<'a, str>>, Option<String>);
 
-pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
     if rows.is_empty() {
         return None;
     }
     let labels = labels();
-    let mut header: Option<Header> = None;
+    let mut header: Option<Header<'a>> = None;
     let mut blocks = Vec::new();
     for (number, record) in crate::evidence::csv_rows::rows(rows.into_iter()) {
         if record.len() < MIN_COLUMNS {
@@ -46,26 +48,30 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
             last_line: number,
             ..RawBlock::default()
         };
-        for (i, cell) in record.iter().enumerate() {
-            let (field, label) = match &header {
+        for (i, cell) in record.into_iter().enumerate() {
+            let (field, label): (_, Cow<'a, str>) = match &header {
                 Some((fields, names, _)) => (
                     fields.get(i).copied().flatten(),
                     names.get(i).cloned().unwrap_or_default(),
                 ),
                 None => (
                     Field::ALL.get(i).copied(),
-                    Field::ALL
-                        .get(i)
-                        .map(|f| f.key().to_owned())
-                        .unwrap_or_default(),
+                    Cow::Borrowed(Field::ALL.get(i).map_or("", |f| f.key())),
                 ),
             };
-            let (value, items) =
+            let (value, items): (Cow<'a, str>, _) =
                 if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
-                    let (head, items) = split_inline_items(cell);
-                    (head, items.into_iter().map(|it| (it, number)).collect())
+                    let (head, items) = split_inline_items(&cell);
+                    (
+                        reborrow(&cell, head),
+                        items
+                            .into_iter()
+                            .map(|it| (reborrow(&cell, it), number))
+                            .collect(),
+                    )
                 } else {
-                    (cell.trim().to_owned(), Vec::new())
+                    // Cells come trimmed.
+                    (cell, Vec::new())
                 };
             block.entries.push(RawEntry {
                 field,

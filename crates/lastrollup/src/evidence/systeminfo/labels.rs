@@ -65,6 +65,8 @@ pub struct Labels {
     by_exact: FxHashMap<String, (Field, usize)>,
     /// Byte length of the longest label, with room for padding.
     max_label_bytes: usize,
+    /// Whether some label's normalized form starts with this ASCII character.
+    ascii_first: [bool; 128],
     roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
     /// Language tags, indexed by the number stored in the label map.
@@ -80,6 +82,13 @@ pub struct Labels {
 /// collapsed, no white space around colons, no trailing colon.
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    normalize_into(s, &mut out);
+    out
+}
+
+/// [`normalize`] into `out` (cleared first), so one buffer serves many.
+fn normalize_into(s: &str, out: &mut String) {
+    out.clear();
     let mut pending_space = false;
     for c in s.chars() {
         let c = if c == '：' { ':' } else { c };
@@ -96,7 +105,6 @@ pub fn normalize(s: &str) -> String {
     while out.ends_with(':') {
         out.pop();
     }
-    out
 }
 
 /// The characters of [`normalize`]'s result as they are made, trailing
@@ -200,9 +208,16 @@ impl Labels {
         not_available.sort();
         not_available.dedup();
         let max_label_bytes = by_label.keys().map(String::len).max().unwrap_or(0) * 2 + 16;
+        let mut ascii_first = [false; 128];
+        for key in by_label.keys() {
+            if let Some(c) = key.chars().next().filter(char::is_ascii) {
+                ascii_first[usize::from(c as u8)] = true;
+            }
+        }
         Ok(Labels {
             file,
             max_label_bytes,
+            ascii_first,
             by_label,
             by_exact,
             roles,
@@ -224,9 +239,24 @@ impl Labels {
         if let Some((f, i)) = self.by_exact.get(label.trim()) {
             return Some((*f, self.language_tags[*i].as_str()));
         }
-        self.by_label
-            .get(&normalize(label))
-            .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
+        // No label normalizes to text starting with this character. (The
+        // first character of `normalize` is the first one streamed, unless
+        // that is a colon, which may be trimmed.)
+        if let Some(c) = normalized_chars(label).next() {
+            if c != ':' && c.is_ascii() && !self.ascii_first[usize::from(c as u8)] {
+                return None;
+            }
+        }
+        thread_local! {
+            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        KEY.with(|key| {
+            let mut key = key.borrow_mut();
+            normalize_into(label, &mut key);
+            self.by_label
+                .get(key.as_str())
+                .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
+        })
     }
 
     /// No known label is longer than this many bytes (with room for padding).
@@ -241,8 +271,18 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
-        normalized_chars(value).all(|c| c == ':')
-            || self.not_available.iter().any(|w| normalizes_to(value, w))
+        let mut chars = normalized_chars(value);
+        let Some(first) = chars.next() else {
+            return true;
+        };
+        if first == ':' && chars.all(|c| c == ':') {
+            return true;
+        }
+        // A word can only match a value whose normalized text starts with the
+        // word's first character: compare only those words.
+        self.not_available
+            .iter()
+            .any(|w| w.starts_with(first) && normalizes_to(value, w))
     }
 }
 
@@ -365,10 +405,9 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             }
             continue;
         }
-        for (pos, _) in line.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
-            if pos > *max_len {
-                break;
-            }
+        // Colons past `max_len` end the search: only look that far.
+        let head = &line[..line.len().min(max_len.saturating_add(1))];
+        for (pos, _) in head.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
             if record(&line[..pos]) {
                 matched += 1;
                 break;

@@ -19,7 +19,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::fields::Field;
 use super::labels::labels;
-use super::{majority_language, RawBlock, RawEntry};
+use super::{majority_language, reborrow, RawBlock, RawEntry};
 use crate::evidence::text::Line;
 
 /// The console width whose wrapping is undone.
@@ -91,13 +91,33 @@ fn split_after(text: &str, i: usize, c: char, width: usize, ascii: bool) -> Spli
 /// The known label at the start of `text`, if any.
 fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     let labels = labels();
+    let ascii = text.is_ascii();
+    if ascii {
+        // The same search by bytes: in ASCII text every char is one byte,
+        // the only label colon is `:` and display width is not needed.
+        let bytes = text.as_bytes();
+        let end = bytes.len().min(labels.max_label_bytes().saturating_add(1));
+        return bytes[..end]
+            .iter()
+            .enumerate()
+            .filter(|&(i, &b)| {
+                b == b':'
+                    && i > 0
+                    && bytes
+                        .get(i + 1)
+                        .is_none_or(|&n| is_ascii_char_whitespace(n))
+            })
+            .find_map(|(i, _)| {
+                let (field, lang) = labels.lookup(&text[..i])?;
+                Some((field, lang, split_after(text, i, ':', 0, true)))
+            });
+    }
     // Cheap rejection: a label line has a colon.
     if !text.contains([':', '：']) {
         return None;
     }
     // The label is looked up before the split is measured: most lines are
     // settled at their first label colon.
-    let ascii = text.is_ascii();
     text.char_indices()
         .take_while(|(i, _)| *i <= labels.max_label_bytes())
         .filter(|(i, c)| is_label_colon(text, *i, *c))
@@ -115,12 +135,29 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
         })
 }
 
+/// Whether an ASCII byte is white space as `char::is_whitespace` has it.
+fn is_ascii_char_whitespace(b: u8) -> bool {
+    matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ')
+}
+
+/// The byte length of the white space `text` starts with (what
+/// `trim_start` removes), counted by byte when it is plain spaces.
+fn leading_space(text: &str) -> usize {
+    let spaces = text.bytes().take_while(|&b| b == b' ').count();
+    match text.as_bytes().get(spaces) {
+        None => spaces,
+        Some(&b) if b.is_ascii() && !is_ascii_char_whitespace(b) => spaces,
+        Some(_) => text.len() - text.trim_start().len(),
+    }
+}
+
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`).
 fn item_value(text: &str) -> Option<&str> {
-    let rest = text.trim_start();
-    if rest.len() == text.len() {
+    let indent = leading_space(text);
+    if indent == 0 {
         return None;
     }
+    let rest = &text[indent..];
     let rest = rest.strip_prefix('[')?;
     let close = rest.find(']')?;
     if close == 0 || close > 4 || !rest[..close].bytes().all(|b| b.is_ascii_digit()) {
@@ -180,7 +217,7 @@ fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
 }
 
 /// Parses every list-layout systeminfo block in the text.
-pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let logical = unwrap_console(lines);
     let known: Vec<Option<(Field, &'static str, Split)>> = logical
         .iter()
@@ -204,9 +241,10 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
         )
     }?;
 
-    let mut blocks: Vec<RawBlock> = Vec::new();
-    let mut current: Option<(RawBlock, Vec<&'static str>)> = None;
-    let close = |cur: &mut Option<(RawBlock, Vec<&'static str>)>, blocks: &mut Vec<RawBlock>| {
+    let mut blocks: Vec<RawBlock<'a>> = Vec::new();
+    let mut current: Option<(RawBlock<'a>, Vec<&'static str>)> = None;
+    let close = |cur: &mut Option<(RawBlock<'a>, Vec<&'static str>)>,
+                 blocks: &mut Vec<RawBlock<'a>>| {
         if let Some((mut b, langs)) = cur.take() {
             b.language = majority_language(&langs);
             blocks.push(b);
@@ -222,12 +260,16 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
             if let Some((block, _)) = current.as_mut() {
                 block.last_line = number;
                 if let (Some(item), Some(entry)) = (item_value(text), block.entries.last_mut()) {
-                    let indent =
-                        UnicodeWidthStr::width(&text[..text.len() - text.trim_start().len()]);
+                    let pad = &text[..leading_space(text)];
+                    let indent = if pad.bytes().all(|b| b == b' ') {
+                        pad.len()
+                    } else {
+                        UnicodeWidthStr::width(pad)
+                    };
                     // Items sit in the value column; deeper lines belong to a
                     // network card's details.
                     if indent + 2 >= column && indent <= column + 2 {
-                        entry.items.push((item.to_owned(), number));
+                        entry.items.push((reborrow(text, item), number));
                     }
                 }
             }
@@ -245,8 +287,8 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
             langs.push(lang);
             Some(RawEntry {
                 field: Some(field),
-                label: text[..split.colon].trim().to_owned(),
-                value: text[split.value_start..].trim().to_owned(),
+                label: reborrow(text, text[..split.colon].trim()),
+                value: reborrow(text, text[split.value_start..].trim()),
                 line: number,
                 items: Vec::new(),
             })
@@ -258,8 +300,8 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
                 })
                 .map(|s| RawEntry {
                     field: None,
-                    label: text[..s.colon].trim().to_owned(),
-                    value: text[s.value_start..].trim().to_owned(),
+                    label: reborrow(text, text[..s.colon].trim()),
+                    value: reborrow(text, text[s.value_start..].trim()),
                     line: number,
                     items: Vec::new(),
                 })
@@ -313,5 +355,44 @@ mod tests {
             .find(|e| e.field == Some(Field::TimeZone))
             .unwrap();
         assert!(tz.value.ends_with("Stockholm, Vienna"), "{}", tz.value);
+    }
+
+    #[test]
+    fn fast_paths_agree_with_char_scans() {
+        for text in [
+            "",
+            "   ",
+            "   [01]: KB1",
+            "\t [01]: KB1",
+            " \u{3000}x",
+            "  \u{A0}x",
+            "x",
+            "Host Name:                 A",
+            "Page File: Max Size:       8,363 MB",
+            "a:b: c",
+            ":x",
+            "Host Name:\x0Bx",
+            "Host Name:",
+        ] {
+            assert_eq!(
+                leading_space(text),
+                text.len() - text.trim_start().len(),
+                "{text:?}"
+            );
+            // The ASCII path of `known_split` against its general path.
+            let general = text
+                .char_indices()
+                .take_while(|(i, _)| *i <= labels().max_label_bytes())
+                .filter(|(i, c)| is_label_colon(text, *i, *c))
+                .find_map(|(i, c)| {
+                    let (field, lang) = labels().lookup(&text[..i])?;
+                    Some((field, lang, split_after(text, i, c, 0, true).value_start))
+                });
+            assert_eq!(
+                known_split(text).map(|(f, l, s)| (f, l, s.value_start)),
+                general,
+                "{text:?}"
+            );
+        }
     }
 }

@@ -16,6 +16,7 @@ pub mod labels;
 mod list;
 mod table;
 
+use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use regex::Regex;
@@ -24,25 +25,28 @@ use super::text::Line;
 use super::{Format, Key, Note, Record, UpdateEntry, UpdateId};
 use fields::Field;
 
-/// One field of a systeminfo block.
+/// One field of a systeminfo block. Label, value and items borrow from the
+/// decoded text where they are a slice of it (owned only for lines joined
+/// from a wrapped console and for cells the layout rebuilt); the [`Record`]
+/// made from the block owns its values.
 #[derive(Debug, Clone)]
-pub(crate) struct RawEntry {
+pub(crate) struct RawEntry<'a> {
     /// The canonical field, when the label is known.
     pub field: Option<Field>,
     /// The label as printed.
-    pub label: String,
+    pub label: Cow<'a, str>,
     /// The value as printed (for multi-valued fields, the count line).
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// 1-based line.
     pub line: u32,
     /// Items of a multi-valued field (`[01]: KB955430` → `KB955430`).
-    pub items: Vec<(String, u32)>,
+    pub items: Vec<(Cow<'a, str>, u32)>,
 }
 
 /// The fields of one host as one layout printed them.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct RawBlock {
-    pub entries: Vec<RawEntry>,
+pub(crate) struct RawBlock<'a> {
+    pub entries: Vec<RawEntry<'a>>,
     pub language: Option<String>,
     /// The last line of the block, for truncation notes.
     pub last_line: u32,
@@ -104,7 +108,7 @@ fn leading_count(v: &str) -> Option<usize> {
     rest[..end].parse().ok()
 }
 
-impl RawBlock {
+impl RawBlock<'_> {
     fn has(&self, field: Field) -> bool {
         self.entries.iter().any(|e| e.field == Some(field))
     }
@@ -121,8 +125,8 @@ impl RawBlock {
     /// Assigns fields to unknown-label entries by the shape of their value.
     fn infer_by_shape(&mut self) {
         let labels = labels::labels();
-        let unknown = |b: &RawBlock, f: Field| !b.has(f);
-        let assign = |b: &mut RawBlock, f: Field, pred: &dyn Fn(&RawEntry) -> bool| {
+        let unknown = |b: &RawBlock<'_>, f: Field| !b.has(f);
+        let assign = |b: &mut RawBlock<'_>, f: Field, pred: &dyn Fn(&RawEntry<'_>) -> bool| {
             if unknown(b, f) {
                 if let Some(e) = b.entries.iter_mut().find(|e| e.field.is_none() && pred(e)) {
                     e.field = Some(f);
@@ -198,7 +202,7 @@ impl RawBlock {
                                  long lists, and a pasted capture may be cut too; the last item, {}, may be cut \
                                  mid-number): collect `wmic qfe list full` for the whole list",
                                 e.items.len(),
-                                e.items.last().map_or("none", |(v, _)| v.as_str())
+                                e.items.last().map_or("none", |(v, _)| v.as_ref())
                             ),
                         });
                     }
@@ -225,7 +229,7 @@ impl RawBlock {
             let after = self
                 .entries
                 .last()
-                .map(|e| e.label.clone())
+                .map(|e| e.label.as_ref())
                 .unwrap_or_default();
             let truncated = self
                 .entries
@@ -305,8 +309,8 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 
 /// Splits a multi-valued field's items as CSV and TABLE print them
 /// (`2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`), returning the count text
-/// and the items.
-pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
+/// and the items (slices of `value`).
+pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = re(&R, r"\[[0-9]{1,4}\]\s?:\s?");
     let mut parts = r.split(value);
@@ -315,12 +319,27 @@ pub(crate) fn split_inline_items(value: &str) -> (String, Vec<String>) {
         .unwrap_or("")
         .trim()
         .trim_end_matches(',')
-        .trim()
-        .to_owned();
+        .trim();
     let items = parts
-        .map(|p| p.trim().trim_end_matches(',').trim().to_owned())
+        .map(|p| p.trim().trim_end_matches(',').trim())
         .collect();
     (head, items)
+}
+
+/// `part` (a slice of `text`) with the lifetime of the text `text` borrows
+/// from, or owned when `text` is owned.
+pub(crate) fn reborrow<'a>(text: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
+    match text {
+        Cow::Borrowed(t) => {
+            // `part` lies within `t`: find it by address (no search).
+            let start = (part.as_ptr() as usize).wrapping_sub(t.as_ptr() as usize);
+            match t.get(start..start.wrapping_add(part.len())) {
+                Some(s) if s.as_ptr() == part.as_ptr() => Cow::Borrowed(s),
+                _ => Cow::Owned(part.to_owned()),
+            }
+        }
+        Cow::Owned(_) => Cow::Owned(part.to_owned()),
+    }
 }
 
 /// Parses decoded text as systeminfo output only (no other format is
@@ -356,6 +375,6 @@ mod tests {
             split_inline_items("2 Hotfix(s) Installed.,[01]: KB955430,[02]: KB4474419");
         assert_eq!(head, "2 Hotfix(s) Installed.");
         assert_eq!(items, vec!["KB955430", "KB4474419"]);
-        assert_eq!(leading_count(&head), Some(2));
+        assert_eq!(leading_count(head), Some(2));
     }
 }

@@ -2,6 +2,8 @@
 //! runs (one per column), then one row per host. Multi-valued fields continue
 //! on the following rows with only their own column filled.
 
+use std::borrow::Cow;
+
 use unicode_width::UnicodeWidthChar;
 
 use super::fields::Field;
@@ -45,7 +47,7 @@ fn slice_row(row: &str, ranges: &[(usize, usize)]) -> Vec<String> {
     cells.into_iter().map(|c| c.trim().to_owned()).collect()
 }
 
-pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
+pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let sep_idx = lines.iter().position(|l| {
         let t = l.text.trim();
         t.starts_with('=')
@@ -63,7 +65,7 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
     let language = majority_language(&langs);
     let fields: Vec<Option<Field>> = looked_up.iter().map(|x| x.map(|(f, _)| f)).collect();
 
-    let mut blocks: Vec<RawBlock> = Vec::new();
+    let mut blocks: Vec<RawBlock<'a>> = Vec::new();
     for line in &lines[sep_idx + 1..] {
         if line.text.trim().is_empty() {
             continue;
@@ -82,14 +84,17 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
                 let value = if items.is_empty() {
                     cell.clone()
                 } else {
-                    value
+                    value.to_owned()
                 };
                 block.entries.push(RawEntry {
                     field,
-                    label: header.get(i).cloned().unwrap_or_default(),
-                    value,
+                    label: Cow::Owned(header.get(i).cloned().unwrap_or_default()),
+                    value: Cow::Owned(value),
                     line: line.number,
-                    items: items.into_iter().map(|it| (it, line.number)).collect(),
+                    items: items
+                        .into_iter()
+                        .map(|it| (Cow::Owned(it.to_owned()), line.number))
+                        .collect(),
                 });
             }
             blocks.push(block);
@@ -102,11 +107,13 @@ pub(super) fn parse(lines: &[Line<'_>]) -> Option<Vec<RawBlock>> {
                 if let Some(entry) = block.entries.get_mut(i) {
                     let (_, items) = split_inline_items(cell);
                     if items.is_empty() {
-                        entry.items.push((cell.clone(), line.number));
+                        entry.items.push((Cow::Owned(cell.clone()), line.number));
                     } else {
-                        entry
-                            .items
-                            .extend(items.into_iter().map(|it| (it, line.number)));
+                        entry.items.extend(
+                            items
+                                .into_iter()
+                                .map(|it| (Cow::Owned(it.to_owned()), line.number)),
+                        );
                     }
                 }
             }
