@@ -356,6 +356,26 @@ fn find_line_break(bytes: &[u8]) -> Option<usize> {
         .map(|p| base + p)
 }
 
+/// The position of the first `needle` byte, eight bytes at a time.
+pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let hits = zero_bytes(u64::from_le_bytes(word) ^ splat(needle));
+        if hits != 0 {
+            return Some(base + (hits.trailing_zeros() / 8) as usize);
+        }
+        base += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|p| base + p)
+}
+
 /// The position of the first byte that is not ASCII, eight bytes at a time.
 fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
     let mut chunks = bytes.chunks_exact(8);
@@ -517,6 +537,13 @@ mod tests {
                 rest.iter().position(|b| !b.is_ascii()),
                 "{start}"
             );
+            for needle in [b'\n', b':', b'\r', 0x80, 0xFF, 0] {
+                assert_eq!(
+                    find_byte(rest, needle),
+                    rest.iter().position(|&b| b == needle),
+                    "{start} {needle}"
+                );
+            }
         }
     }
 

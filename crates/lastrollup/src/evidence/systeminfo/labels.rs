@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::fields::Field;
-use crate::evidence::text::{encode_code_page, LEGACY_CODE_PAGES};
+use crate::evidence::text::{encode_code_page, find_byte, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
 const LABELS_TOML: &str = include_str!("labels.toml");
@@ -316,16 +316,27 @@ fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
     );
 }
 
-/// Byte key → (index in [`LEGACY_CODE_PAGES`], language index) of every label
-/// encoded in every legacy code page it can be written in, and the longest
-/// key worth looking up.
-type EncodedIndex = (FxHashMap<Vec<u8>, Vec<(usize, usize)>>, usize);
+/// The votes of one byte key: per language, how many (page, language)
+/// pairs know the key; per page (index in [`LEGACY_CODE_PAGES`]), how many
+/// languages know it there. Pages are left out when the key votes the same
+/// for every page (an ASCII label is the same bytes in all of them): a vote
+/// shared equally by all pages cannot change their order.
+#[derive(Debug, Default)]
+struct KeyVotes {
+    languages: Vec<(usize, usize)>,
+    pages: Vec<(usize, usize)>,
+}
+
+/// Byte key → its votes, for every label encoded in every legacy code page
+/// it can be written in, and the longest key worth looking up.
+type EncodedIndex = (FxHashMap<Vec<u8>, KeyVotes>, usize);
 
 fn encoded_labels() -> &'static EncodedIndex {
     static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
     INDEX.get_or_init(|| {
         let labels = labels();
-        let mut index: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
+        // Byte key → (index in `LEGACY_CODE_PAGES`, language index) pairs.
+        let mut pairs: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
         let mut longest = 0;
         let mut key = Vec::new();
         for (idx, tag) in labels.language_tags.iter().enumerate() {
@@ -340,7 +351,7 @@ fn encoded_labels() -> &'static EncodedIndex {
                         };
                         longest = longest.max(bytes.len());
                         byte_key_into(&bytes, &mut key);
-                        let entry = index.entry(key.clone()).or_default();
+                        let entry = pairs.entry(key.clone()).or_default();
                         if !entry.contains(&(cp_idx, idx)) {
                             entry.push((cp_idx, idx));
                         }
@@ -348,7 +359,51 @@ fn encoded_labels() -> &'static EncodedIndex {
                 }
             }
         }
+        let index = pairs
+            .into_iter()
+            .map(|(key, pairs)| {
+                let mut votes = KeyVotes::default();
+                let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
+                for &(cp_idx, lang) in &pairs {
+                    match votes.languages.iter_mut().find(|(l, _)| *l == lang) {
+                        Some((_, n)) => *n += 1,
+                        None => votes.languages.push((lang, 1)),
+                    }
+                    if let Some(n) = per_page.get_mut(cp_idx) {
+                        *n += 1;
+                    }
+                }
+                if per_page.iter().any(|n| *n != per_page[0]) {
+                    votes.pages = per_page
+                        .iter()
+                        .copied()
+                        .enumerate()
+                        .filter(|(_, n)| *n != 0)
+                        .collect();
+                }
+                (key, votes)
+            })
+            .collect();
         (index, longest * 2 + 16)
+    })
+}
+
+/// The lines of `bytes` as `split(|&b| b == b'\n')` gives them (the last
+/// one possibly empty), found eight bytes at a time.
+fn byte_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match find_byte(r, b'\n') {
+            Some(end) => {
+                rest = r.get(end + 1..);
+                r.get(..end)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
     })
 }
 
@@ -362,7 +417,8 @@ fn encoded_labels() -> &'static EncodedIndex {
 pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     let (index, max_len) = encoded_labels();
     let prefix = &bytes[..bytes.len().min(16 * 1024)];
-    // Every hit votes for each (page, language) its key is known in.
+    // Every hit votes for each (page, language) its key is known in. Votes
+    // shared by every page are not counted per page (see [`KeyVotes`]).
     let mut lang_counts = vec![0usize; labels().language_tags.len()];
     let mut cp_counts = [0usize; LEGACY_CODE_PAGES.len()];
     let mut any_vote = false;
@@ -370,14 +426,16 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     let mut record = |candidate: &[u8]| -> bool {
         byte_key_into(candidate, &mut key);
         match index.get(key.as_slice()) {
-            Some(hits) => {
-                for &(cp_idx, lang) in hits {
-                    any_vote = true;
-                    if let Some(n) = lang_counts.get_mut(lang) {
-                        *n += 1;
+            Some(votes) => {
+                any_vote = true;
+                for &(lang, n) in &votes.languages {
+                    if let Some(count) = lang_counts.get_mut(lang) {
+                        *count += n;
                     }
-                    if let Some(n) = cp_counts.get_mut(cp_idx) {
-                        *n += 1;
+                }
+                for &(cp_idx, n) in &votes.pages {
+                    if let Some(count) = cp_counts.get_mut(cp_idx) {
+                        *count += n;
                     }
                 }
                 true
@@ -386,7 +444,7 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
         }
     };
     let mut matched = 0usize;
-    for line in prefix.split(|&b| b == b'\n').take(400) {
+    for line in byte_lines(prefix).take(400) {
         // Enough evidence: a systeminfo block has about 30 labels.
         if matched >= 24 {
             break;
@@ -405,13 +463,20 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             }
             continue;
         }
-        // Colons past `max_len` end the search: only look that far.
+        // Colons past `max_len` end the search: only look that far, and at
+        // the first four.
         let head = &line[..line.len().min(max_len.saturating_add(1))];
-        for (pos, _) in head.iter().enumerate().filter(|(_, &b)| b == b':').take(4) {
+        let mut from = 0;
+        for _ in 0..4 {
+            let Some(pos) = head.get(from..).and_then(|h| find_byte(h, b':')) else {
+                break;
+            };
+            let pos = from + pos;
             if record(&line[..pos]) {
                 matched += 1;
                 break;
             }
+            from = pos + 1;
         }
     }
     if !any_vote {
