@@ -279,12 +279,20 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
             service_pack: Some(2),
         };
         let thresholds = kernel::thresholds(catalog, &target);
+        // The last update of the product on this architecture; without one,
+        // the newest month of any architecture (the catalog validates that
+        // a rollup product has a final update).
         let final_month = product
             .final_update
             .get(&target.arch)
+            .or_else(|| product.final_update.values().max())
             .and_then(|kb| catalog.update(*kb))
             .map(|u| u.month)
-            .unwrap_or_else(|| "2026-01".parse().expect("a valid month"));
+            .or_else(|| thresholds.iter().map(|t| t.month).max());
+        let Some(final_month) = final_month else {
+            out.remarks = remarks;
+            return Ok(Some(out));
+        };
         let kernel = BuildRevision {
             build,
             revision: rev,
