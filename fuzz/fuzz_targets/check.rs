@@ -13,10 +13,7 @@ fuzz_target!(|data: &[u8]| {
             goal: lastrollup::assess::Goal::Final,
         };
         let catalog = lastrollup::catalog::Catalog::embedded();
-        let assessments: Vec<_> = hosts
-            .iter()
-            .map(|h| lastrollup::assess::assess(h, catalog, options))
-            .collect();
+        let assessments: Vec<_> = lastrollup::assess::assess_all(&hosts, catalog, options);
         let report = lastrollup::report::check::build(&hosts, &assessments, &[], options.as_of, options.goal);
         let _ = lastrollup::report::check::to_json(&report);
         let _ = lastrollup::report::check::to_markdown(&report);

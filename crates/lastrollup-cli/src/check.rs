@@ -29,10 +29,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             GoalArg::WithoutEsu => Goal::WithoutEsu,
         },
     };
-    let assessments: Vec<_> = hosts
-        .iter()
-        .map(|h| assess::assess(h, catalog, options))
-        .collect();
+    let assessments: Vec<_> = assess::assess_all(&hosts, catalog, options);
     let doc = report::check::build(&hosts, &assessments, &errors, options.as_of, options.goal);
     let mut out = anstream::AutoStream::new(std::io::stdout(), render::color_choice(args.color));
     match args.format {

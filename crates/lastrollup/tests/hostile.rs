@@ -30,10 +30,7 @@ fn pipeline(bytes: &[u8]) {
             goal: lastrollup::assess::Goal::Final,
         };
         let catalog = lastrollup::catalog::Catalog::embedded();
-        let assessments: Vec<_> = hosts
-            .iter()
-            .map(|h| lastrollup::assess::assess(h, catalog, options))
-            .collect();
+        let assessments: Vec<_> = lastrollup::assess::assess_all(&hosts, catalog, options);
         let report = lastrollup::report::check::build(
             &hosts,
             &assessments,

@@ -101,6 +101,9 @@ pub struct Assessment {
     pub lifecycle: Option<LifecycleStatus>,
     /// In-place upgrade paths.
     pub upgrades: Vec<upgrade::UpgradeView>,
+    /// Whether Extended Security Updates existed for the product (so an ESU
+    /// licence state means something).
+    pub esu_product: bool,
     /// Findings of the assessment (the host's own are on the host).
     pub findings: Vec<Finding>,
 }
@@ -117,9 +120,9 @@ impl Assessment {
     }
 }
 
-/// The highest severity among `findings`.
-pub fn worst(findings: &[Finding]) -> Option<Severity> {
-    findings.iter().map(|f| f.severity).max()
+/// Assesses every host.
+pub fn assess_all(hosts: &[Host], catalog: &Catalog, options: Options) -> Vec<Assessment> {
+    hosts.iter().map(|h| assess(h, catalog, options)).collect()
 }
 
 /// Assesses one host.
@@ -135,6 +138,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         missing: Vec::new(),
         lifecycle: None,
         upgrades: Vec::new(),
+        esu_product: false,
         findings: Vec::new(),
     };
     let target = match target::resolve(host, catalog, &mut findings) {
@@ -158,6 +162,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         }
     };
     a.status = "assessed";
+    a.esu_product = target.product.esu;
     a.product = Some(target.product.id.clone());
     a.product_name = Some(target.product.name.clone());
     a.arch = Some(if target.arch_known {

@@ -99,6 +99,21 @@ pub fn service_packs<'c>(
         .collect()
 }
 
+impl Step {
+    /// The step that installs `u`.
+    fn install(u: &Update, reason: String, condition: Option<String>) -> Step {
+        Step {
+            order: 0,
+            kb: Some(u.kb_name()),
+            kind: u.kind.name(),
+            title: u.title.clone(),
+            released: u.released,
+            reason,
+            condition,
+        }
+    }
+}
+
 /// A restart step.
 fn reboot(title: &str, reason: impl Into<String>) -> Step {
     Step {
@@ -132,15 +147,7 @@ pub fn service_pack_steps(
         } else {
             format!("the host is at {from}; Service Pack {level} is needed before Service Pack 2")
         };
-        steps.push(Step {
-            order: 0,
-            kb: Some(u.kb_name()),
-            kind: u.kind.name(),
-            title: u.title.clone(),
-            released: u.released,
-            reason,
-            condition: None,
-        });
+        steps.push(Step::install(u, reason, None));
         steps.push(reboot(
             "Restart the computer",
             format!("Service Pack {level} must be active before anything else installs"),
@@ -178,15 +185,7 @@ pub fn plan(
         ));
     }
     let mut push = |u: &Update, reason: String, condition: Option<String>| {
-        steps.push(Step {
-            order: 0,
-            kb: Some(u.kb_name()),
-            kind: u.kind.name(),
-            title: u.title.clone(),
-            released: u.released,
-            reason,
-            condition,
-        });
+        steps.push(Step::install(u, reason, condition));
     };
     let product_id = target.product.id.as_str();
     let below_sp2 = target.service_pack.is_some_and(|sp| sp < 2);

@@ -329,51 +329,14 @@ const fn splat(b: u8) -> u64 {
     u64::from_le_bytes([b; 8])
 }
 
-/// The high bit of every byte of `v` that is zero, and possibly of bytes
-/// after the first zero byte (so only the lowest set bit is exact).
-const fn zero_bytes(v: u64) -> u64 {
-    v.wrapping_sub(splat(0x01)) & !v & splat(0x80)
-}
-
-/// The position of the first `\n` or `\r`, eight bytes at a time.
+/// The position of the first `\n` or `\r` (memchr's vectorised search).
 fn find_line_break(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        let hits = zero_bytes(v ^ splat(b'\n')) | zero_bytes(v ^ splat(b'\r'));
-        if hits != 0 {
-            return Some(base + (hits.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b'\n' || b == b'\r')
-        .map(|p| base + p)
+    memchr::memchr2(b'\n', b'\r', bytes)
 }
 
-/// The position of the first `needle` byte, eight bytes at a time.
+/// The position of the first `needle` byte (memchr's vectorised search).
 pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let hits = zero_bytes(u64::from_le_bytes(word) ^ splat(needle));
-        if hits != 0 {
-            return Some(base + (hits.trailing_zeros() / 8) as usize);
-        }
-        base += 8;
-    }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == needle)
-        .map(|p| base + p)
+    memchr::memchr(needle, bytes)
 }
 
 /// The position of the first byte that is not ASCII, eight bytes at a time.

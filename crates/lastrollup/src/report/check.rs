@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::identify::{host_view, ErrorView, HostView};
 use crate::assess::{Assessment, Baseline, Basis, Goal, LifecycleStatus, Step};
 use crate::error::EvidenceError;
-use crate::host::{Finding, Host, Severity};
+use crate::host::{Host, Severity};
 
 /// The schema id of this contract.
 pub const SCHEMA: &str = "lastrollup.check/1";
@@ -137,12 +137,7 @@ pub fn build<'a>(
                     servicing: {
                         let mut v = ServicingView::of(&h.servicing);
                         // No ESU existed for the product (Vista): nothing to report.
-                        let esu_product = a
-                            .product
-                            .as_deref()
-                            .and_then(|p| crate::catalog::Catalog::embedded().product(p))
-                            .is_some_and(|p| p.esu);
-                        if !esu_product {
+                        if !a.esu_product {
                             v.esu_licensed = None;
                             v.esu_licenses.clear();
                         }
@@ -437,9 +432,4 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
         }
     }
     out
-}
-
-/// The findings of a host that decide its exit status.
-pub fn has_warnings(findings: &[&Finding]) -> bool {
-    findings.iter().any(|f| f.severity >= Severity::Warning)
 }
