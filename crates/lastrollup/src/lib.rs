@@ -25,6 +25,7 @@
 
 #![warn(missing_docs)]
 
+pub mod advisory;
 pub mod assess;
 pub mod catalog;
 pub mod error;
