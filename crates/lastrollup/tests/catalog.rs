@@ -465,3 +465,118 @@ fn error_codes_match_their_decimal_forms() {
         "0x80092004"
     );
 }
+
+/// `kev.toml` against its sources, recomputed here: every KEV CVE named for an
+/// NT 6.0 SP2 product (or a component on one) in the wesng rows is listed,
+/// with the families, component, fixing KBs, month and KEV facts the data
+/// gives, and nothing else is listed.
+#[test]
+fn kev_table_matches_shared_data() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let kev: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(shared.join("data/kev/known_exploited_vulnerabilities.json")).unwrap(),
+    )
+    .unwrap();
+    let kev: BTreeMap<String, (String, bool)> = kev["vulnerabilities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["cveID"].as_str().unwrap().to_string(),
+                (
+                    v["dateAdded"].as_str().unwrap().to_string(),
+                    v["knownRansomwareCampaignUse"] == "Known",
+                ),
+            )
+        })
+        .collect();
+    #[derive(Default)]
+    struct Expect {
+        families: BTreeSet<&'static str>,
+        os_row: bool,
+        components: BTreeSet<String>,
+        kbs: BTreeSet<u32>,
+    }
+    let mut first_posted: BTreeMap<u32, String> = BTreeMap::new();
+    let mut expect: BTreeMap<String, Expect> = BTreeMap::new();
+    let mut rdr = csv::Reader::from_path(shared.join("data/msrc-nt60.csv")).unwrap();
+    for row in rdr.records() {
+        let row = row.unwrap();
+        let (date, cve, kb, product) = (&row[0], &row[1], row[2].trim(), &row[4]);
+        let kb: Option<u32> = kb.parse().ok();
+        if let Some(kb) = kb {
+            let e = first_posted.entry(kb).or_insert_with(|| date.to_string());
+            if date < e.as_str() {
+                *e = date.to_string();
+            }
+        }
+        let (component, os) = match product.rsplit_once(" on ") {
+            Some((c, os)) => (Some(c), os),
+            None => (None, product),
+        };
+        if !kev.contains_key(cve) || !os.contains("Service Pack 2") || os.contains("R2") {
+            continue;
+        }
+        let e = expect.entry(cve.to_string()).or_default();
+        e.families.insert(if os.contains("Vista") {
+            "windows-vista"
+        } else {
+            "windows-server-2008"
+        });
+        match component {
+            Some(c) => {
+                e.components.insert(c.to_string());
+            }
+            None => e.os_row = true,
+        }
+        e.kbs.extend(kb);
+    }
+    let c = catalog();
+    let table: BTreeMap<&str, _> = c
+        .known_exploited
+        .iter()
+        .map(|k| (k.id.as_str(), k))
+        .collect();
+    assert_eq!(
+        table.keys().copied().collect::<Vec<_>>(),
+        expect.keys().map(String::as_str).collect::<Vec<_>>(),
+        "kev.toml lists other CVEs than the data gives"
+    );
+    assert_eq!(table.len(), 173, "shared/data/README.md counts 173");
+    for (id, e) in &expect {
+        let k = table[id.as_str()];
+        assert_eq!(
+            k.families
+                .iter()
+                .map(String::as_str)
+                .collect::<BTreeSet<_>>(),
+            e.families,
+            "{id}"
+        );
+        let component =
+            (!e.os_row).then(|| e.components.iter().cloned().collect::<Vec<_>>().join(" / "));
+        assert_eq!(k.component, component, "{id}");
+        assert_eq!(
+            k.fixed_by.iter().copied().collect::<BTreeSet<_>>(),
+            e.kbs,
+            "{id}"
+        );
+        let month = e
+            .kbs
+            .iter()
+            .filter_map(|kb| match c.update(*kb) {
+                Some(u) => Some(u.month.to_string()),
+                None => first_posted
+                    .get(kb)
+                    .map(|d| format!("{}-{}", &d[..4], &d[4..6])),
+            })
+            .min();
+        assert_eq!(k.month.map(|m| m.to_string()), month, "{id}");
+        let (added, ransomware) = &kev[id];
+        assert_eq!(&k.kev_added.to_string(), added, "{id}");
+        assert_eq!(k.ransomware, *ransomware, "{id}");
+    }
+}

@@ -11,6 +11,7 @@
 //! `../shared/data`.
 
 pub mod errors;
+pub mod kev;
 pub mod lifecycle;
 pub mod products;
 pub mod updates;
@@ -26,6 +27,7 @@ use crate::host::Arch;
 use crate::month::Month;
 
 pub use errors::ErrorCode;
+pub use kev::KnownExploited;
 pub use lifecycle::{Milestone, Phase};
 pub use products::Product;
 pub use updates::{BuildRevision, Release, Update, UpdateKind};
@@ -43,6 +45,8 @@ pub struct CatalogSources<'a> {
     pub upgrades: &'a str,
     /// `errors.toml`.
     pub errors: &'a str,
+    /// `kev.toml`.
+    pub kev: &'a str,
 }
 
 /// The files compiled into the binary.
@@ -52,6 +56,7 @@ pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
     lifecycle: include_str!("../../catalog/lifecycle.toml"),
     upgrades: include_str!("../../catalog/upgrades.toml"),
     errors: include_str!("../../catalog/errors.toml"),
+    kev: include_str!("../../catalog/kev.toml"),
 };
 
 /// A catalog file that does not parse or contradicts itself.
@@ -86,6 +91,8 @@ pub struct Catalog {
     pub upgrades: upgrades::UpgradesFile,
     /// Error codes.
     pub errors: Vec<ErrorCode>,
+    /// Known-exploited CVEs of NT 6.0 SP2 (for `check` without a database).
+    pub known_exploited: Vec<KnownExploited>,
     by_kb: HashMap<u32, usize>,
     superseded_by: HashMap<u32, Vec<u32>>,
 }
@@ -113,6 +120,8 @@ impl Catalog {
             toml::from_str(src.upgrades).map_err(|e| err("upgrades.toml", e.to_string()))?;
         let errors: errors::ErrorsFile =
             toml::from_str(src.errors).map_err(|e| err("errors.toml", e.to_string()))?;
+        let kev: kev::KevFile =
+            toml::from_str(src.kev).map_err(|e| err("kev.toml", e.to_string()))?;
         let mut by_kb = HashMap::new();
         let mut superseded_by: HashMap<u32, Vec<u32>> = HashMap::new();
         for (i, u) in updates.update.iter().enumerate() {
@@ -130,6 +139,7 @@ impl Catalog {
             phases: lifecycle.phase,
             upgrades,
             errors: errors.error,
+            known_exploited: kev.cve,
             by_kb,
             superseded_by,
         };
@@ -137,7 +147,43 @@ impl Catalog {
         Ok(catalog)
     }
 
+    fn validate_kev(&self) -> Result<(), CatalogError> {
+        let f = "kev.toml";
+        let mut seen = BTreeSet::new();
+        for k in &self.known_exploited {
+            let well_formed =
+                k.id.strip_prefix("CVE-")
+                    .and_then(|r| r.split_once('-'))
+                    .is_some_and(|(y, n)| {
+                        y.len() == 4
+                            && n.len() >= 4
+                            && y.bytes().chain(n.bytes()).all(|b| b.is_ascii_digit())
+                    });
+            if !well_formed {
+                return Err(err(f, format!("`{}` is not a CVE id", k.id)));
+            }
+            if !seen.insert(k.id.as_str()) {
+                return Err(err(f, format!("{} is listed twice", k.id)));
+            }
+            if k.families.is_empty()
+                || k.families
+                    .iter()
+                    .any(|fam| fam != "windows-server-2008" && fam != "windows-vista")
+            {
+                return Err(err(f, format!("{}: families must be NT 6.0 slugs", k.id)));
+            }
+            if k.fixed_by.is_empty() != k.month.is_none() {
+                return Err(err(
+                    f,
+                    format!("{}: a fixing month goes with fixing KBs", k.id),
+                ));
+            }
+        }
+        Ok(())
+    }
+
     fn validate(&self) -> Result<(), CatalogError> {
+        self.validate_kev()?;
         let u = "updates.toml";
         for up in &self.updates {
             let who = up.kb_name();

@@ -1,0 +1,38 @@
+//! Known-exploited CVEs of NT 6.0 (`catalog/kev.toml`): the small table
+//! `check` uses when no advisory database has been imported.
+
+use jiff::civil::Date;
+use serde::Deserialize;
+
+use crate::month::Month;
+
+/// One known-exploited CVE that MSRC names for an NT 6.0 SP2 product.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KnownExploited {
+    /// `CVE-2017-0144`.
+    pub id: String,
+    /// CISA's name for it.
+    pub name: String,
+    /// Family slugs (`windows-server-2008`, `windows-vista`) it is named for.
+    pub families: Vec<String>,
+    /// Set when MSRC names it only for a component (`Internet Explorer 9`).
+    pub component: Option<String>,
+    /// Every KB MSRC names as its fix on SP2 products.
+    pub fixed_by: Vec<u32>,
+    /// The fixing month (see the file header for how it is derived).
+    pub month: Option<Month>,
+    /// When CISA added it to KEV.
+    pub kev_added: Date,
+    /// Known use in ransomware campaigns.
+    pub ransomware: bool,
+}
+
+/// The whole of `kev.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KevFile {
+    /// The entries.
+    #[serde(default)]
+    pub cve: Vec<KnownExploited>,
+}
