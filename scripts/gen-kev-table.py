@@ -22,6 +22,8 @@ def sp2(product):
     os_part = product.split(' on ')[-1]
     return 'Service Pack 2' in os_part and 'R2' not in os_part
 
+SEVERITY = {'low': 1, 'moderate': 2, 'important': 3, 'critical': 4}
+SEVERITY_NAMES = ['unrated', 'low', 'moderate', 'important', 'critical']
 first_posted = {}
 rows = collections.defaultdict(list)
 with open(os.path.join(shared, 'data/msrc-nt60.csv'), encoding='utf-8', newline='') as f:
@@ -47,6 +49,7 @@ print('#   families   NT 6.0 families whose SP2 products MSRC names for the CVE'
 print('#   component  set when MSRC names the CVE only for a component (IE9, .NET),')
 print('#              not for the OS product itself')
 print('#   fixed_by   every KB MSRC names as a fix on those SP2 rows')
+print('#   severity   the highest MSRC severity on those rows')
 print('#   month      the fixing month: the earliest month of a fixed_by KB, taken')
 print('#              from updates.toml when the catalog has the KB, otherwise from')
 print("#              the KB's earliest DatePosted in the wesng rows (DatePosted is a")
@@ -75,6 +78,8 @@ for cve in sorted(rows, key=lambda c: (int(c.split('-')[1]), int(c.split('-')[2]
     if not os_rows:
         print(f'component = {json.dumps(comps[0] if len(comps) == 1 else " / ".join(comps))}')
     print(f'fixed_by = {json.dumps(kbs)}')
+    sev = max((SEVERITY.get(r['Severity'].strip().lower(), 0) for r in rs), default=0)
+    print(f'severity = "{SEVERITY_NAMES[sev]}"')
     if months:
         print(f'month = "{min(months)}"')
     print(f'kev_added = "{k["dateAdded"]}"')

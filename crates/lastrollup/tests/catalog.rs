@@ -499,6 +499,7 @@ fn kev_table_matches_shared_data() {
         os_row: bool,
         components: BTreeSet<String>,
         kbs: BTreeSet<u32>,
+        severity: lastrollup::advisory::Severity,
     }
     let mut first_posted: BTreeMap<u32, String> = BTreeMap::new();
     let mut expect: BTreeMap<String, Expect> = BTreeMap::new();
@@ -533,6 +534,9 @@ fn kev_table_matches_shared_data() {
             None => e.os_row = true,
         }
         e.kbs.extend(kb);
+        e.severity = e
+            .severity
+            .max(lastrollup::advisory::Severity::parse(&row[6]));
     }
     let c = catalog();
     let table: BTreeMap<&str, _> = c
@@ -575,6 +579,7 @@ fn kev_table_matches_shared_data() {
             })
             .min();
         assert_eq!(k.month.map(|m| m.to_string()), month, "{id}");
+        assert_eq!(k.severity, e.severity, "{id}");
         let (added, ransomware) = &kev[id];
         assert_eq!(&k.kev_added.to_string(), added, "{id}");
         assert_eq!(k.ransomware, *ransomware, "{id}");

@@ -6,6 +6,7 @@
 //! compact index file ([`database`]), which `check` opens to compute a host's
 //! exposure.
 
+pub mod database;
 pub mod feed;
 pub mod product;
 
@@ -205,4 +206,42 @@ pub struct FeedDocument {
     pub rows_unusable: u64,
     /// Up to ten examples of unusable rows: `line 12: no CVE id`.
     pub unusable_examples: Vec<String>,
+}
+
+/// One fix of a CVE for a product: a KB, and the component it is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixFact {
+    /// The KB.
+    pub kb: u32,
+    /// The component the fix is named for (`Internet Explorer 9`); `None`
+    /// for the OS product itself.
+    pub component: Option<String>,
+    /// The kind of update, where a feed says.
+    pub kind: Option<FixKind>,
+}
+
+/// What the advisories say about one CVE on one OS product and its
+/// components, merged over every source.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CveFacts {
+    /// `CVE-2017-0144`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// The highest severity any record gives it on the product.
+    pub severity: Severity,
+    /// Its impact, where given.
+    pub impact: Option<String>,
+    /// Whether it is named for the OS product itself (not only a component).
+    pub affects_os: bool,
+    /// Components it is named for (`Internet Explorer 9`).
+    pub components: Vec<String>,
+    /// The KBs that fix it.
+    pub fixes: Vec<FixFact>,
+    /// The newest date a record gives.
+    pub date: Option<Date>,
+    /// The KEV entry, when CISA lists it.
+    pub kev: Option<KevEntry>,
+    /// The identities of the sources that name it.
+    pub sources: Vec<String>,
 }

@@ -9,6 +9,7 @@
 
 pub mod baseline;
 pub mod consistency;
+pub mod exposure;
 pub mod installed;
 pub mod kernel;
 pub mod lifecycle;
@@ -106,6 +107,9 @@ pub struct Assessment {
     pub esu_product: bool,
     /// Findings of the assessment (the host's own are on the host).
     pub findings: Vec<Finding>,
+    /// The CVEs the host is open to; set by [`exposure::attach_all`] when
+    /// advisory facts are at hand.
+    pub exposure: Option<exposure::Exposure>,
 }
 
 impl Assessment {
@@ -140,6 +144,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
         upgrades: Vec::new(),
         esu_product: false,
         findings: Vec::new(),
+        exposure: None,
     };
     let target = match target::resolve(host, catalog, &mut findings) {
         Resolution::Nt60(t) => t,

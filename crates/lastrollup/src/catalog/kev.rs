@@ -20,6 +20,8 @@ pub struct KnownExploited {
     pub component: Option<String>,
     /// Every KB MSRC names as its fix on SP2 products.
     pub fixed_by: Vec<u32>,
+    /// The highest MSRC severity on the SP2 rows.
+    pub severity: crate::advisory::Severity,
     /// The fixing month (see the file header for how it is derived).
     pub month: Option<Month>,
     /// When CISA added it to KEV.

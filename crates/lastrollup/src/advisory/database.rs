@@ -1,0 +1,701 @@
+//! The advisory database: every imported feed's NT 6.0 records, with their
+//! provenance, in one compact versioned file.
+//!
+//! # File format (version [`FORMAT_VERSION`])
+//!
+//! ```text
+//! magic    8 bytes  "LRADVDB\0"
+//! version  u32 LE   FORMAT_VERSION
+//! length   u64 LE   length of the body
+//! crc32    u32 LE   CRC-32 of the body
+//! body     postcard encoding of the tables below
+//! ```
+//!
+//! The body holds interned tables (CVE ids and titles, products, impacts,
+//! fixed builds) and fixed-size rows that point into them, so that opening
+//! the file is one read, one checksum and one decode without per-row
+//! allocation. Records are kept per source, not merged: importing a newer
+//! copy of a feed (same [`FeedDocument::identity`]) replaces exactly its
+//! rows, and every fact can be traced to the documents that state it.
+//!
+//! The file is only ever replaced whole: [`Database::save`] writes a
+//! temporary file next to it and renames it over the old one, so a failed or
+//! interrupted import leaves the previous database intact.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CveFacts, FeedDocument, FeedKind, FixFact, FixKind, KevEntry, Product, Record, Severity,
+};
+
+/// The version of the file format this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+const MAGIC: [u8; 8] = *b"LRADVDB\0";
+const HEADER: usize = 8 + 4 + 8 + 4;
+/// No database lastrollup writes comes near this; a larger file is not one.
+const MAX_FILE: u64 = 1 << 30;
+const NONE: u32 = u32::MAX;
+
+/// Why a database could not be opened or written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// The file could not be read or written.
+    #[error("{path}: {source}")]
+    Io {
+        /// The database file.
+        path: PathBuf,
+        /// What the operating system said.
+        source: std::io::Error,
+    },
+    /// The file is not a lastrollup advisory database.
+    #[error("{path}: not a lastrollup advisory database (no LRADVDB header)")]
+    NotADatabase {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file was written by another format version.
+    #[error("{path}: advisory database format {found}, this lastrollup reads format {expected}; run `lastrollup db import` again")]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// The version in the file.
+        found: u32,
+        /// The version this build reads.
+        expected: u32,
+    },
+    /// The file is damaged (truncated, checksum mismatch, bad tables).
+    #[error(
+        "{path}: the advisory database is damaged ({reason}); run `lastrollup db import` again"
+    )]
+    Corrupt {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+/// One imported document, as `db status` shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The kind of feed.
+    pub kind: FeedKind,
+    /// What identifies it across imports (`2022-May`, `wesng`, `cisa-kev`).
+    pub identity: String,
+    /// Its version or title.
+    pub version: String,
+    /// When it was released or last revised, where it says.
+    pub released: Option<Date>,
+    /// The file name it was imported from.
+    pub file: String,
+    /// When it was imported (RFC 3339).
+    pub imported: String,
+    /// NT 6.0 records kept.
+    pub records: u64,
+    /// KEV entries kept.
+    pub kev: u64,
+    /// Rows or entries read in all.
+    pub rows_read: u64,
+    /// Rows about other products.
+    pub rows_other_products: u64,
+    /// Unusable rows.
+    pub rows_unusable: u64,
+    /// The earliest and latest record date.
+    pub dates: Option<(Date, Date)>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+struct Tables {
+    sources: Vec<SourceInfo>,
+    /// CVE id and title.
+    cves: Vec<(String, String)>,
+    products: Vec<Product>,
+    impacts: Vec<String>,
+    builds: Vec<String>,
+    rows: Vec<Row>,
+    edges: Vec<Edge>,
+    kev: Vec<(KevEntry, u16)>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct Row {
+    cve: u32,
+    product: u16,
+    source: u16,
+    /// 0: no KB.
+    kb: u32,
+    severity: Severity,
+    fix_kind: Option<FixKind>,
+    /// Index into `impacts`, or `NONE`.
+    impact: u32,
+    /// Index into `builds`, or `NONE`.
+    fixed_build: u32,
+    /// `yyyymmdd`, 0 when unknown.
+    date: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+struct Edge {
+    kb: u32,
+    supersedes: u32,
+    product: u16,
+    source: u16,
+}
+
+/// What adding a document changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AddSummary {
+    /// Whether an earlier copy of the same document was replaced.
+    pub replaced: bool,
+    /// The source as recorded.
+    pub source: SourceInfo,
+}
+
+/// Totals over the whole database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    /// Distinct CVE (and advisory) ids.
+    pub cves: usize,
+    /// Distinct NT 6.0 products and components.
+    pub products: usize,
+    /// Records over all sources.
+    pub records: usize,
+    /// Distinct (CVE, product, KB) facts after merging sources.
+    pub facts: usize,
+    /// Distinct fixing KBs.
+    pub kbs: usize,
+    /// KEV entries (all of KEV), and how many of them are NT 6.0 CVEs.
+    pub kev: usize,
+    /// KEV CVEs that the records name.
+    pub kev_nt60: usize,
+    /// Earliest and latest record date.
+    pub dates: Option<(Date, Date)>,
+}
+
+/// The advisory database, in memory.
+#[derive(Debug, Clone, Default)]
+pub struct Database {
+    t: Tables,
+}
+
+fn date_code(d: Option<Date>) -> u32 {
+    d.map_or(0, |d| {
+        (d.year().max(0) as u32) * 10000 + (d.month() as u32) * 100 + d.day() as u32
+    })
+}
+
+fn code_date(c: u32) -> Option<Date> {
+    if c == 0 {
+        return None;
+    }
+    Date::new((c / 10000) as i16, ((c / 100) % 100) as i8, (c % 100) as i8).ok()
+}
+
+struct Interner<'a, T: std::hash::Hash + Eq + Clone> {
+    table: &'a mut Vec<T>,
+    index: FxHashMap<T, u32>,
+}
+
+impl<'a, T: std::hash::Hash + Eq + Clone> Interner<'a, T> {
+    fn new(table: &'a mut Vec<T>) -> Self {
+        let index = table
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.clone(), i as u32))
+            .collect();
+        Interner { table, index }
+    }
+
+    fn get(&mut self, v: &T) -> u32 {
+        if let Some(i) = self.index.get(v) {
+            return *i;
+        }
+        let i = self.table.len() as u32;
+        self.table.push(v.clone());
+        self.index.insert(v.clone(), i);
+        i
+    }
+}
+
+impl Database {
+    /// An empty database.
+    pub fn new() -> Database {
+        Database::default()
+    }
+
+    /// The imported documents.
+    pub fn sources(&self) -> &[SourceInfo] {
+        &self.t.sources
+    }
+
+    /// Whether anything was imported.
+    pub fn is_empty(&self) -> bool {
+        self.t.sources.is_empty()
+    }
+
+    /// Adds a document, replacing an earlier copy with the same identity.
+    pub fn add(&mut self, doc: FeedDocument, file: &str, imported: &str) -> AddSummary {
+        let replaced = self.remove_identity(&doc.identity);
+        if self.t.sources.len() >= usize::from(u16::MAX) {
+            // Never reached in practice (one source per document); keep the
+            // index type honest rather than wrap.
+            self.t.sources.truncate(usize::from(u16::MAX) - 1);
+        }
+        let source = self.t.sources.len() as u16;
+        let mut dates: Option<(Date, Date)> = None;
+        for r in &doc.records {
+            if let Some(d) = r.date {
+                dates = Some(match dates {
+                    Some((a, b)) => (a.min(d), b.max(d)),
+                    None => (d, d),
+                });
+            }
+        }
+        let info = SourceInfo {
+            kind: doc.kind.unwrap_or(FeedKind::WesngCsv),
+            identity: doc.identity.clone(),
+            version: doc.version.clone(),
+            released: doc.released,
+            file: file.to_string(),
+            imported: imported.to_string(),
+            records: doc.records.len() as u64,
+            kev: doc.kev.len() as u64,
+            rows_read: doc.rows_read,
+            rows_other_products: doc.rows_other_products,
+            rows_unusable: doc.rows_unusable,
+            dates,
+        };
+        self.t.sources.push(info.clone());
+        self.append_records(&doc.records, source);
+        self.t.kev.extend(doc.kev.into_iter().map(|k| (k, source)));
+        AddSummary {
+            replaced,
+            source: info,
+        }
+    }
+
+    fn append_records(&mut self, records: &[Record], source: u16) {
+        let Tables {
+            cves,
+            products,
+            impacts,
+            builds,
+            rows,
+            edges,
+            ..
+        } = &mut self.t;
+        let mut cve_index: FxHashMap<String, u32> = cves
+            .iter()
+            .enumerate()
+            .map(|(i, (id, _))| (id.clone(), i as u32))
+            .collect();
+        let mut products = Interner::new(products);
+        let mut impacts = Interner::new(impacts);
+        let mut builds = Interner::new(builds);
+        let mut seen_edges: FxHashSet<Edge> = FxHashSet::default();
+        for r in records {
+            let cve = match cve_index.get(&r.cve) {
+                Some(i) => {
+                    let title = &mut cves[*i as usize].1;
+                    if title.is_empty() && !r.title.is_empty() {
+                        *title = r.title.clone();
+                    }
+                    *i
+                }
+                None => {
+                    let i = cves.len() as u32;
+                    cves.push((r.cve.clone(), r.title.clone()));
+                    cve_index.insert(r.cve.clone(), i);
+                    i
+                }
+            };
+            let product = products.get(&r.product).min(u32::from(u16::MAX) - 1) as u16;
+            let impact = r.impact.as_ref().map_or(NONE, |i| impacts.get(i));
+            let fixed_build = r.fixed_build.as_ref().map_or(NONE, |b| builds.get(b));
+            let kb = r.kb.unwrap_or(0);
+            rows.push(Row {
+                cve,
+                product,
+                source,
+                kb,
+                severity: r.severity,
+                fix_kind: r.fix_kind,
+                impact,
+                fixed_build,
+                date: date_code(r.date),
+            });
+            if kb != 0 {
+                for s in &r.supersedes {
+                    let e = Edge {
+                        kb,
+                        supersedes: *s,
+                        product,
+                        source,
+                    };
+                    if *s != kb && seen_edges.insert(e) {
+                        edges.push(e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Removes the source with this identity; returns whether there was one.
+    fn remove_identity(&mut self, identity: &str) -> bool {
+        let Some(gone) = self.t.sources.iter().position(|s| s.identity == identity) else {
+            return false;
+        };
+        let gone = gone as u16;
+        self.t.sources.remove(usize::from(gone));
+        let shift = |s: u16| if s > gone { s - 1 } else { s };
+        self.t.rows.retain(|r| r.source != gone);
+        self.t.edges.retain(|e| e.source != gone);
+        self.t.kev.retain(|(_, s)| *s != gone);
+        for r in &mut self.t.rows {
+            r.source = shift(r.source);
+        }
+        for e in &mut self.t.edges {
+            e.source = shift(e.source);
+        }
+        for (_, s) in &mut self.t.kev {
+            *s = shift(*s);
+        }
+        self.compact();
+        true
+    }
+
+    /// Drops interned values no row uses any more.
+    fn compact(&mut self) {
+        let t = std::mem::take(&mut self.t);
+        let mut out = Tables {
+            sources: t.sources,
+            kev: t.kev,
+            ..Tables::default()
+        };
+        let mut cve_map: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut product_map: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut impact_map: FxHashMap<u64, u32> = FxHashMap::default();
+        let mut build_map: FxHashMap<u64, u32> = FxHashMap::default();
+        // Maps an old index to its new one, copying the value on first use.
+        fn remap<V: Clone>(
+            map: &mut FxHashMap<u64, u32>,
+            old: u64,
+            from: &[V],
+            to: &mut Vec<V>,
+        ) -> u32 {
+            *map.entry(old).or_insert_with(|| {
+                to.push(from[old as usize].clone());
+                (to.len() - 1) as u32
+            })
+        }
+        for mut r in t.rows {
+            r.cve = remap(&mut cve_map, r.cve.into(), &t.cves, &mut out.cves);
+            r.product = remap(
+                &mut product_map,
+                r.product.into(),
+                &t.products,
+                &mut out.products,
+            ) as u16;
+            if r.impact != NONE {
+                r.impact = remap(
+                    &mut impact_map,
+                    r.impact.into(),
+                    &t.impacts,
+                    &mut out.impacts,
+                );
+            }
+            if r.fixed_build != NONE {
+                r.fixed_build = remap(
+                    &mut build_map,
+                    r.fixed_build.into(),
+                    &t.builds,
+                    &mut out.builds,
+                );
+            }
+            out.rows.push(r);
+        }
+        for mut e in t.edges {
+            if let Some(p) = product_map.get(&u64::from(e.product)) {
+                e.product = *p as u16;
+                out.edges.push(e);
+            }
+        }
+        self.t = out;
+    }
+
+    /// Writes the database to bytes.
+    pub fn encode(&self) -> Vec<u8> {
+        let body = postcard::to_stdvec(&self.t).unwrap_or_default();
+        let mut out = Vec::with_capacity(HEADER + body.len());
+        out.extend_from_slice(&MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
+        out.extend_from_slice(&body);
+        out
+    }
+
+    /// Reads a database from bytes (`path` names it in errors).
+    pub fn decode(path: &Path, bytes: &[u8]) -> Result<Database, DbError> {
+        let corrupt = |reason: String| DbError::Corrupt {
+            path: path.to_path_buf(),
+            reason,
+        };
+        if bytes.len() < 8 || bytes[..8] != MAGIC {
+            return Err(DbError::NotADatabase {
+                path: path.to_path_buf(),
+            });
+        }
+        if bytes.len() < HEADER {
+            return Err(corrupt("the header is cut short".into()));
+        }
+        let word = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let version = word(8);
+        if version != FORMAT_VERSION {
+            return Err(DbError::Version {
+                path: path.to_path_buf(),
+                found: version,
+                expected: FORMAT_VERSION,
+            });
+        }
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&bytes[12..20]);
+        let len = u64::from_le_bytes(len);
+        let body = &bytes[HEADER..];
+        if body.len() as u64 != len {
+            return Err(corrupt(format!(
+                "the body is {} bytes, the header says {len}",
+                body.len()
+            )));
+        }
+        if crc32fast::hash(body) != word(20) {
+            return Err(corrupt("checksum mismatch".into()));
+        }
+        let t: Tables = postcard::from_bytes(body).map_err(|e| corrupt(e.to_string()))?;
+        let db = Database { t };
+        db.check_indices().map_err(corrupt)?;
+        Ok(db)
+    }
+
+    /// Every index points into its table, so lookups never fail later.
+    fn check_indices(&self) -> Result<(), String> {
+        let t = &self.t;
+        let ok = |i: u32, len: usize| i == NONE || (i as usize) < len;
+        for r in &t.rows {
+            if (r.cve as usize) >= t.cves.len()
+                || usize::from(r.product) >= t.products.len()
+                || usize::from(r.source) >= t.sources.len()
+                || !ok(r.impact, t.impacts.len())
+                || !ok(r.fixed_build, t.builds.len())
+            {
+                return Err("a record points outside its tables".into());
+            }
+        }
+        for e in &t.edges {
+            if usize::from(e.product) >= t.products.len()
+                || usize::from(e.source) >= t.sources.len()
+            {
+                return Err("a supersedence edge points outside its tables".into());
+            }
+        }
+        if t.kev
+            .iter()
+            .any(|(_, s)| usize::from(*s) >= t.sources.len())
+        {
+            return Err("a KEV entry points outside the sources".into());
+        }
+        Ok(())
+    }
+
+    /// Opens the database file at `path`.
+    pub fn open(path: &Path) -> Result<Database, DbError> {
+        let io = |source| DbError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let size = fs::metadata(path).map_err(io)?.len();
+        if size > MAX_FILE {
+            return Err(DbError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!("{size} bytes is larger than any advisory database"),
+            });
+        }
+        let bytes = fs::read(path).map_err(io)?;
+        Database::decode(path, &bytes)
+    }
+
+    /// Writes the database to `path` atomically: a temporary file in the same
+    /// folder, flushed to disk, then renamed over `path`. On any failure the
+    /// previous file is left as it was and the temporary file is removed.
+    pub fn save(&self, path: &Path) -> Result<(), DbError> {
+        let io = |source| DbError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir).map_err(io)?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "advisories.lrdb".into());
+        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        let bytes = self.encode();
+        let result = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(&bytes)?;
+            f.sync_all()?;
+            drop(f);
+            fs::rename(&tmp, path)
+        })();
+        if let Err(e) = result {
+            let _ = fs::remove_file(&tmp);
+            return Err(io(e));
+        }
+        Ok(())
+    }
+
+    /// Totals over the database.
+    pub fn totals(&self) -> Totals {
+        let t = &self.t;
+        let mut facts: FxHashSet<(u32, u16, u32)> = FxHashSet::default();
+        let mut kbs: FxHashSet<u32> = FxHashSet::default();
+        let mut dates: Option<(Date, Date)> = None;
+        for r in &t.rows {
+            facts.insert((r.cve, r.product, r.kb));
+            if r.kb != 0 {
+                kbs.insert(r.kb);
+            }
+            if let Some(d) = code_date(r.date) {
+                dates = Some(match dates {
+                    Some((a, b)) => (a.min(d), b.max(d)),
+                    None => (d, d),
+                });
+            }
+        }
+        let used: FxHashSet<u32> = t.rows.iter().map(|r| r.cve).collect();
+        let kev_ids: FxHashSet<&str> = t.kev.iter().map(|(k, _)| k.cve.as_str()).collect();
+        let kev_nt60 = used
+            .iter()
+            .filter(|c| kev_ids.contains(t.cves[**c as usize].0.as_str()))
+            .count();
+        Totals {
+            cves: used.len(),
+            products: t.products.len(),
+            records: t.rows.len(),
+            facts: facts.len(),
+            kbs: kbs.len(),
+            kev: kev_ids.len(),
+            kev_nt60,
+            dates,
+        }
+    }
+
+    /// The KEV entry of a CVE, from the newest KEV source.
+    pub fn kev(&self, cve: &str) -> Option<&KevEntry> {
+        self.t
+            .kev
+            .iter()
+            .rev()
+            .map(|(k, _)| k)
+            .find(|k| k.cve == cve)
+    }
+
+    /// Everything the database says about `os` (an OS product, no component)
+    /// and the components on it, grouped by CVE, sources merged.
+    pub fn facts_for(&self, os: &Product) -> Facts {
+        let t = &self.t;
+        let os = os.os();
+        let wanted: Vec<bool> = t.products.iter().map(|p| p.os() == os).collect();
+        let kev: FxHashMap<&str, &KevEntry> =
+            t.kev.iter().map(|(k, _)| (k.cve.as_str(), k)).collect();
+        let mut by_cve: BTreeMap<u32, CveFacts> = BTreeMap::new();
+        for r in &t.rows {
+            if !wanted[usize::from(r.product)] {
+                continue;
+            }
+            let (id, title) = &t.cves[r.cve as usize];
+            let f = by_cve.entry(r.cve).or_insert_with(|| CveFacts {
+                id: id.clone(),
+                title: title.clone(),
+                kev: kev.get(id.as_str()).map(|k| (*k).clone()),
+                ..CveFacts::default()
+            });
+            let component = t.products[usize::from(r.product)].component.clone();
+            match &component {
+                None => f.affects_os = true,
+                Some(c) => {
+                    if !f.components.contains(c) {
+                        f.components.push(c.clone());
+                    }
+                }
+            }
+            f.severity = f.severity.max(r.severity);
+            if f.impact.is_none() && r.impact != NONE {
+                f.impact = Some(t.impacts[r.impact as usize].clone());
+            }
+            if let Some(d) = code_date(r.date) {
+                f.date = Some(f.date.map_or(d, |e| e.max(d)));
+            }
+            if r.kb != 0 {
+                let fix = FixFact {
+                    kb: r.kb,
+                    component,
+                    kind: r.fix_kind,
+                };
+                match f
+                    .fixes
+                    .iter_mut()
+                    .find(|x| x.kb == fix.kb && x.component == fix.component)
+                {
+                    Some(x) => {
+                        if x.kind.is_none() {
+                            x.kind = fix.kind;
+                        }
+                    }
+                    None => f.fixes.push(fix),
+                }
+            }
+            let s = usize::from(r.source);
+            if !f.sources.contains(&t.sources[s].identity) {
+                f.sources.push(t.sources[s].identity.clone());
+            }
+        }
+        let mut supersedes: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for e in &t.edges {
+            if wanted[usize::from(e.product)] {
+                let v = supersedes.entry(e.kb).or_default();
+                if !v.contains(&e.supersedes) {
+                    v.push(e.supersedes);
+                }
+            }
+        }
+        Facts {
+            cves: by_cve.into_values().collect(),
+            supersedes,
+        }
+    }
+}
+
+/// What an advisory source says about one OS product: its CVEs and the
+/// supersedence between the fixing updates.
+#[derive(Debug, Clone, Default)]
+pub struct Facts {
+    /// One entry per CVE.
+    pub cves: Vec<CveFacts>,
+    /// KB → the KBs it supersedes, for this product.
+    pub supersedes: FxHashMap<u32, Vec<u32>>,
+}

@@ -1,0 +1,618 @@
+//! Exposure: the CVEs a host is still open to.
+//!
+//! A CVE named for the host's product is closed when one of the updates that
+//! fix it is present, where "present" means any of:
+//!
+//! - it is in the host's installed-update list;
+//! - an update in the list supersedes it, directly or through a chain (the
+//!   advisories' supersedence for this product, and the catalog's);
+//! - it is a monthly rollup or security-only update of a release that an
+//!   installed monthly rollup covers (rollups are cumulative: a rollup covers
+//!   every earlier release), or that the kernel revision shows installed;
+//! - it is an Internet Explorer cumulative update older than an installed one.
+//!
+//! Otherwise the CVE is **open** when the evidence can show the fix absent
+//! (there is an update list, or the fix is a rollup-era update whose month
+//! the kernel revision answers), and **unverified** when it cannot (no
+//! update list; a component whose presence the evidence does not show).
+//!
+//! CVEs named only for a component (Internet Explorer 9, .NET Framework)
+//! count only when the component is there; a component the evidence shows
+//! absent takes its CVEs out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use super::installed::Installed;
+use super::target::{self, Resolution};
+use super::Assessment;
+use crate::advisory::database::{Database, Facts};
+use crate::advisory::{CveFacts, Family, FixFact, KevEntry, Product, Severity};
+use crate::catalog::{Catalog, UpdateKind};
+use crate::host::{Arch, Host, Installation};
+use crate::month::Month;
+
+/// Where the advisory facts come from.
+pub trait AdvisorySource {
+    /// What the source says about an OS product and its components.
+    fn facts_for(&self, os: &Product) -> Facts;
+    /// `database` or `embedded-kev`.
+    fn origin(&self) -> Origin;
+}
+
+/// Which advisory facts an exposure rests on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Origin {
+    /// The imported advisory database (every CVE).
+    Database,
+    /// The catalog's small table of known-exploited CVEs (no database).
+    EmbeddedKev,
+}
+
+impl AdvisorySource for Database {
+    fn facts_for(&self, os: &Product) -> Facts {
+        Database::facts_for(self, os)
+    }
+
+    fn origin(&self) -> Origin {
+        Origin::Database
+    }
+}
+
+/// The catalog's known-exploited table as an advisory source.
+pub struct EmbeddedKev<'c>(pub &'c Catalog);
+
+impl AdvisorySource for EmbeddedKev<'_> {
+    fn facts_for(&self, os: &Product) -> Facts {
+        let cves = self
+            .0
+            .known_exploited
+            .iter()
+            .filter(|k| os.service_pack == 2 && k.families.iter().any(|f| f == os.family.slug()))
+            .map(|k| CveFacts {
+                id: k.id.clone(),
+                title: k.name.clone(),
+                severity: k.severity,
+                impact: None,
+                affects_os: k.component.is_none(),
+                components: k.component.iter().cloned().collect(),
+                fixes: k
+                    .fixed_by
+                    .iter()
+                    .map(|kb| FixFact {
+                        kb: *kb,
+                        component: k.component.clone(),
+                        kind: None,
+                    })
+                    .collect(),
+                date: None,
+                kev: Some(KevEntry {
+                    cve: k.id.clone(),
+                    date_added: k.kev_added,
+                    ransomware: k.ransomware,
+                    vendor: "Microsoft".into(),
+                    product: String::new(),
+                    name: k.name.clone(),
+                    due_date: None,
+                }),
+                sources: vec!["lastrollup catalog (kev.toml)".into()],
+            })
+            .collect();
+        Facts {
+            cves,
+            supersedes: FxHashMap::default(),
+        }
+    }
+
+    fn origin(&self) -> Origin {
+        Origin::EmbeddedKev
+    }
+}
+
+/// Open or unverified.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// The evidence shows none of its fixes.
+    Open,
+    /// The evidence cannot tell (see `reason`).
+    Unverified,
+}
+
+/// The KEV facts of an exposed CVE.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KevView {
+    /// When CISA added it.
+    pub date_added: Date,
+    /// Known use in ransomware campaigns.
+    pub ransomware: bool,
+}
+
+/// One CVE the host is (or may be) open to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposedCve {
+    /// `CVE-2017-0144`.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// MSRC severity for the product.
+    pub severity: Severity,
+    /// Impact, where known.
+    pub impact: Option<String>,
+    /// KEV facts when CISA lists it as exploited.
+    pub kev: Option<KevView>,
+    /// The updates that fix it (any one is enough), `KB…`.
+    pub fixed_by: Vec<String>,
+    /// The month of its earliest fix, where the catalog knows it.
+    pub month: Option<Month>,
+    /// The component it is named for, when not the OS itself.
+    pub component: Option<String>,
+    /// Open or unverified.
+    pub status: Status,
+    /// Why it is unverified.
+    pub reason: Option<String>,
+}
+
+/// Counts over the exposure.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// CVEs open.
+    pub open: usize,
+    /// CVEs that may be open (the evidence cannot tell).
+    pub unverified: usize,
+    /// Open or unverified CVEs that CISA lists as known exploited.
+    pub kev: usize,
+    /// ... of which known to be used by ransomware.
+    pub ransomware: usize,
+    /// Open or unverified CVEs by severity.
+    pub by_severity: BTreeMap<&'static str, usize>,
+    /// CVEs named for the product that the host has a fix for.
+    pub fixed: usize,
+    /// CVEs named only for components the evidence shows absent.
+    pub not_applicable: usize,
+}
+
+/// An update and how many exposed CVEs it would close.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FixCount {
+    /// `KB5073697`.
+    pub kb: String,
+    /// Exposed CVEs it fixes.
+    pub cves: usize,
+}
+
+/// The CVEs a host is open to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exposure {
+    /// Which facts it rests on.
+    pub origin: Origin,
+    /// The MSRC products read (two when the architecture is not known).
+    pub products: Vec<String>,
+    /// Exposed CVEs: known-exploited first, then by severity.
+    pub cves: Vec<ExposedCve>,
+    /// Counts.
+    pub counts: Counts,
+    /// The updates that close the most exposed CVEs, most first (at most ten).
+    pub top_fixes: Vec<FixCount>,
+    /// What the reader should know about how it was computed.
+    pub notes: Vec<String>,
+}
+
+/// Computes the exposure of an assessed NT 6.0 host; `None` when the host
+/// was not assessed (not NT 6.0, family unknown).
+pub fn exposure(
+    host: &Host,
+    catalog: &Catalog,
+    assessment: &Assessment,
+    source: &dyn AdvisorySource,
+) -> Option<Exposure> {
+    if assessment.status != "assessed" {
+        return None;
+    }
+    let mut scratch = Vec::new();
+    let Resolution::Nt60(target) = target::resolve(host, catalog, &mut scratch) else {
+        return None;
+    };
+    let family = match target.product.family.as_str() {
+        "windows-server-2008" => Family::WindowsServer2008,
+        "windows-vista" => Family::WindowsVista,
+        _ => return None,
+    };
+    let mut notes = Vec::new();
+    let service_pack = match target.service_pack {
+        Some(sp) => sp,
+        None => {
+            notes.push("the service pack is not in the evidence: CVEs are read for SP2".into());
+            2
+        }
+    };
+    let server_core = host
+        .os
+        .installation
+        .as_ref()
+        .is_some_and(|i| i.value == Installation::ServerCore);
+    let arches: Vec<Arch> = if target.arch_known {
+        vec![target.arch]
+    } else {
+        notes.push(
+            "the architecture is not in the evidence: CVEs of the x86 and x64 products are both counted"
+                .into(),
+        );
+        vec![Arch::X86, Arch::X64]
+    };
+    let products: Vec<Product> = arches
+        .iter()
+        .map(|arch| Product {
+            family,
+            arch: *arch,
+            service_pack,
+            server_core: server_core && family == Family::WindowsServer2008,
+            component: None,
+        })
+        .collect();
+    let mut facts = Facts::default();
+    for p in &products {
+        merge(&mut facts, source.facts_for(p));
+    }
+
+    let installed = Installed::of(host, catalog);
+    let kernel_month = assessment
+        .baseline
+        .as_ref()
+        .and_then(|b| b.kernel.as_ref())
+        .and_then(|k| k.month);
+    let present = Present::new(
+        host,
+        catalog,
+        &installed,
+        &facts,
+        &target.product.id,
+        target.arch,
+        kernel_month,
+    );
+
+    let mut cves = Vec::new();
+    let mut counts = Counts::default();
+    for f in &facts.cves {
+        // Which of its components are here.
+        let mut component_unknown: Option<&str> = None;
+        let applies = f.affects_os
+            || f.components
+                .iter()
+                .any(|c| match component_present(c, host) {
+                    Some(p) => p,
+                    None => {
+                        component_unknown.get_or_insert(c.as_str());
+                        true
+                    }
+                });
+        if !applies {
+            counts.not_applicable += 1;
+            continue;
+        }
+        let fixes: Vec<&FixFact> = f
+            .fixes
+            .iter()
+            .filter(|x| {
+                x.component
+                    .as_deref()
+                    .is_none_or(|c| component_present(c, host) != Some(false))
+            })
+            .collect();
+        if fixes.iter().any(|x| present.has(x.kb)) {
+            counts.fixed += 1;
+            continue;
+        }
+        let month = fixes
+            .iter()
+            .filter_map(|x| catalog.update(x.kb).map(|u| u.month))
+            .min()
+            .or_else(|| {
+                catalog
+                    .known_exploited
+                    .iter()
+                    .find(|k| k.id == f.id)
+                    .and_then(|k| k.month)
+            });
+        let only_component = !f.affects_os;
+        let (status, reason) = if only_component && component_unknown.is_some() {
+            (
+                Status::Unverified,
+                Some(format!(
+                    "named only for {}, which the evidence does not show installed or absent",
+                    component_unknown.unwrap_or("a component")
+                )),
+            )
+        } else if fixes.is_empty() {
+            (Status::Open, None)
+        } else if installed.has_list {
+            if source.origin() == Origin::EmbeddedKev
+                && fixes.iter().all(|x| catalog.update(x.kb).is_none())
+            {
+                (
+                    Status::Unverified,
+                    Some(
+                        "its fix is not listed, but a later standalone update may supersede it; \
+                         import the advisory database to check supersedence"
+                            .into(),
+                    ),
+                )
+            } else {
+                (Status::Open, None)
+            }
+        } else if kernel_month.is_some()
+            && fixes
+                .iter()
+                .all(|x| catalog.update(x.kb).is_some_and(|u| u.is_os_security()))
+        {
+            (Status::Open, None)
+        } else {
+            (
+                Status::Unverified,
+                Some("the evidence holds no installed-update list".into()),
+            )
+        };
+        let component = if only_component {
+            Some(f.components.join(" / "))
+        } else {
+            None
+        };
+        let mut fixed_by: Vec<u32> = fixes.iter().map(|x| x.kb).collect();
+        fixed_by.sort_unstable();
+        fixed_by.dedup();
+        cves.push(ExposedCve {
+            id: f.id.clone(),
+            title: f.title.clone(),
+            severity: f.severity,
+            impact: f.impact.clone(),
+            kev: f.kev.as_ref().map(|k| KevView {
+                date_added: k.date_added,
+                ransomware: k.ransomware,
+            }),
+            fixed_by: fixed_by.iter().map(|kb| format!("KB{kb}")).collect(),
+            month,
+            component,
+            status,
+            reason,
+        });
+    }
+    cves.sort_by(|a, b| {
+        (b.kev.is_some(), b.severity, a.status)
+            .cmp(&(a.kev.is_some(), a.severity, b.status))
+            .then_with(|| cve_order(&b.id).cmp(&cve_order(&a.id)))
+    });
+    let mut by_fix: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &cves {
+        match c.status {
+            Status::Open => counts.open += 1,
+            Status::Unverified => counts.unverified += 1,
+        }
+        if let Some(k) = &c.kev {
+            counts.kev += 1;
+            if k.ransomware {
+                counts.ransomware += 1;
+            }
+        }
+        *counts.by_severity.entry(c.severity.as_str()).or_default() += 1;
+        for kb in &c.fixed_by {
+            *by_fix.entry(kb.as_str()).or_default() += 1;
+        }
+    }
+    let mut top_fixes: Vec<FixCount> = by_fix
+        .into_iter()
+        .map(|(kb, n)| FixCount {
+            kb: kb.to_string(),
+            cves: n,
+        })
+        .collect();
+    top_fixes.sort_by(|a, b| b.cves.cmp(&a.cves).then_with(|| a.kb.cmp(&b.kb)));
+    top_fixes.truncate(10);
+    if source.origin() == Origin::EmbeddedKev {
+        notes.push(
+            "no advisory database: only the known-exploited CVEs of the built-in table are checked; \
+             import the full data with `lastrollup db import definitions.zip` (wesng), MSRC CVRF or CSAF documents \
+             and the CISA KEV catalog"
+                .into(),
+        );
+    }
+    if server_core {
+        notes.push("Server Core installation: CVEs of the Server Core product are counted".into());
+    }
+    Some(Exposure {
+        origin: source.origin(),
+        products: products.iter().map(Product::name).collect(),
+        cves,
+        counts,
+        top_fixes,
+        notes,
+    })
+}
+
+/// Sort key of an id: `CVE-2017-0144` → (2017, 144); advisories after.
+fn cve_order(id: &str) -> (u32, u32) {
+    let mut parts = id.split('-').skip(1).map(|p| p.parse::<u32>().unwrap_or(0));
+    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
+}
+
+/// Merges the facts for a second product (x86 and x64 when the architecture
+/// is unknown): a CVE of either counts, with the fixes of both.
+fn merge(into: &mut Facts, more: Facts) {
+    let mut at: FxHashMap<String, usize> = into
+        .cves
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.clone(), i))
+        .collect();
+    for c in more.cves {
+        match at.get(&c.id) {
+            Some(i) => {
+                let e = &mut into.cves[*i];
+                e.affects_os |= c.affects_os;
+                e.severity = e.severity.max(c.severity);
+                for comp in c.components {
+                    if !e.components.contains(&comp) {
+                        e.components.push(comp);
+                    }
+                }
+                for f in c.fixes {
+                    if !e.fixes.contains(&f) {
+                        e.fixes.push(f);
+                    }
+                }
+            }
+            None => {
+                at.insert(c.id.clone(), into.cves.len());
+                into.cves.push(c);
+            }
+        }
+    }
+    for (kb, s) in more.supersedes {
+        let v = into.supersedes.entry(kb).or_default();
+        for x in s {
+            if !v.contains(&x) {
+                v.push(x);
+            }
+        }
+    }
+}
+
+/// Whether an update counts as present on the host.
+struct Present<'a> {
+    catalog: &'a Catalog,
+    /// Listed KBs and everything they supersede.
+    reachable: FxHashSet<u32>,
+    /// The newest installed monthly rollup's date.
+    rollup_date: Option<Date>,
+    /// The newest installed IE cumulative update's date.
+    ie_date: Option<Date>,
+    kernel_month: Option<Month>,
+    product: &'a str,
+    arch: Arch,
+}
+
+impl<'a> Present<'a> {
+    fn new(
+        host: &Host,
+        catalog: &'a Catalog,
+        installed: &Installed,
+        facts: &Facts,
+        product: &'a str,
+        arch: Arch,
+        kernel_month: Option<Month>,
+    ) -> Present<'a> {
+        let _ = host;
+        let mut reachable: FxHashSet<u32> = FxHashSet::default();
+        let mut stack: Vec<u32> = installed.listed.iter().copied().collect();
+        while let Some(kb) = stack.pop() {
+            if !reachable.insert(kb) {
+                continue;
+            }
+            if let Some(s) = facts.supersedes.get(&kb) {
+                stack.extend(s.iter().copied());
+            }
+            if let Some(u) = catalog.update(kb) {
+                stack.extend(u.supersedes.iter().copied());
+            }
+        }
+        let newest = |kind: UpdateKind| {
+            installed
+                .known(catalog)
+                .filter(|u| u.kind == kind)
+                .map(|u| u.effective_date())
+                .max()
+        };
+        Present {
+            catalog,
+            reachable,
+            rollup_date: newest(UpdateKind::MonthlyRollup),
+            ie_date: newest(UpdateKind::IeCumulative),
+            kernel_month,
+            product,
+            arch,
+        }
+    }
+
+    fn has(&self, kb: u32) -> bool {
+        if self.reachable.contains(&kb) {
+            return true;
+        }
+        let Some(u) = self.catalog.update(kb) else {
+            return false;
+        };
+        if u.is_os_security() && u.applies_to(self.product, self.arch) {
+            if self.rollup_date.is_some_and(|d| u.effective_date() <= d) {
+                return true;
+            }
+            if self.kernel_month.is_some_and(|m| u.month <= m) {
+                return true;
+            }
+        }
+        u.kind == UpdateKind::IeCumulative && self.ie_date.is_some_and(|d| u.effective_date() <= d)
+    }
+}
+
+/// Whether a component is on the host: `Some(true)`/`Some(false)` when the
+/// evidence says, `None` when it does not.
+fn component_present(component: &str, host: &Host) -> Option<bool> {
+    let c = component.to_ascii_lowercase();
+    if let Some(rest) = c.strip_prefix("internet explorer ") {
+        let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let ie = host.servicing.ie_version.as_ref()?;
+        let have: String = ie
+            .value
+            .trim()
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        return Some(!major.is_empty() && major == have);
+    }
+    if let Some(at) = c.find(".net framework ") {
+        let version: String = c[at + ".net framework ".len()..]
+            .chars()
+            .take_while(|ch| ch.is_ascii_digit() || *ch == '.')
+            .collect();
+        if host.servicing.dotnet.is_empty() {
+            return None;
+        }
+        let major_minor: String = version.split('.').take(2).collect::<Vec<_>>().join(".");
+        // Registry lines read `v2.0.50727: 2.0.50727.4016`, `v4\Full: 4.6.01590`.
+        let versions: BTreeSet<String> = host
+            .servicing
+            .dotnet
+            .iter()
+            .filter_map(|d| d.value.rsplit(':').next())
+            .map(|v| v.trim().split('.').take(2).collect::<Vec<_>>().join("."))
+            .collect();
+        if !versions.contains(&major_minor) {
+            return Some(false);
+        }
+        // 4.x updates in place (4.6.2 replaces 4.6): the registry's build
+        // number tells them apart, which this does not map; only a two-part
+        // version is certain.
+        return if version.split('.').count() <= 2 || !major_minor.starts_with('4') {
+            Some(true)
+        } else {
+            None
+        };
+    }
+    // XML Core Services 3.0, VBScript 5.7, the Hyperlink Object Library:
+    // parts of every NT 6.0 installation.
+    Some(true)
+}
+
+/// Computes the exposure of every assessed host (`assessments[i]` belongs
+/// to `hosts[i]`) and stores it in its assessment.
+pub fn attach_all(
+    hosts: &[Host],
+    assessments: &mut [Assessment],
+    catalog: &Catalog,
+    source: &dyn AdvisorySource,
+) {
+    for (h, a) in hosts.iter().zip(assessments.iter_mut()) {
+        a.exposure = exposure(h, catalog, a, source);
+    }
+}

@@ -1,0 +1,435 @@
+//! Exposure against sets computed independently from the MSRC rows
+//! (`../shared/data/msrc-nt60.csv`), and the advisory database file.
+
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use jiff::civil::date;
+use lastrollup::advisory::database::{Database, DbError};
+use lastrollup::advisory::{FeedDocument, FeedKind, Product, Record, Severity};
+use lastrollup::assess::exposure::{self, EmbeddedKev, Exposure, Status};
+use lastrollup::assess::{self, Goal, Options};
+use lastrollup::catalog::{Catalog, UpdateKind};
+use lastrollup::evidence;
+use lastrollup::host::{self, Host};
+
+const X64: &str = "Windows Server 2008 for x64-based Systems Service Pack 2";
+
+/// A Server 2008 SP2 x64 systeminfo capture listing `kbs`.
+fn systeminfo(kbs: &[u32]) -> String {
+    let mut s = String::from(
+        "\r\nHost Name:                 SRV-EXPO01\r\n\
+         OS Name:                   Microsoft Windows Server 2008 Standard \r\n\
+         OS Version:                6.0.6003 Service Pack 2 Build 6003\r\n\
+         OS Manufacturer:           Microsoft Corporation\r\n\
+         OS Configuration:          Member Server\r\n\
+         System Type:               x64-based PC\r\n\
+         System Locale:             en-us;English (United States)\r\n",
+    );
+    s.push_str(&format!(
+        "Hotfix(s):                 {} Hotfix(s) Installed.\r\n",
+        kbs.len()
+    ));
+    for (i, kb) in kbs.iter().enumerate() {
+        s.push_str(&format!(
+            "                           [{:02}]: KB{kb}\r\n",
+            i + 1
+        ));
+    }
+    s.push_str("Network Card(s):           N/A\r\n");
+    s
+}
+
+fn host_of(files: &[(&str, String)]) -> Host {
+    let files: Vec<_> = files
+        .iter()
+        .map(|(name, text)| evidence::read_file(name, text.as_bytes()).unwrap())
+        .collect();
+    host::identify(&files).remove(0)
+}
+
+fn expose(host: &Host, source: &dyn exposure::AdvisorySource) -> Exposure {
+    let catalog = Catalog::embedded();
+    let options = Options {
+        as_of: date(2026, 11, 23),
+        goal: Goal::Final,
+    };
+    let a = assess::assess(host, catalog, options);
+    exposure::exposure(host, catalog, &a, source).expect("assessed")
+}
+
+/// The MSRC rows, read with the csv crate straight into records.
+struct Rows {
+    rows: Vec<csv::StringRecord>,
+}
+
+fn rows(shared: &Path) -> Rows {
+    let mut rdr = csv::Reader::from_path(shared.join("data/msrc-nt60.csv")).unwrap();
+    Rows {
+        rows: rdr.records().map(Result::unwrap).collect(),
+    }
+}
+
+fn database(rows: &Rows) -> Database {
+    let mut doc = FeedDocument {
+        kind: Some(FeedKind::WesngCsv),
+        identity: "test-msrc".into(),
+        version: "msrc-nt60.csv".into(),
+        ..FeedDocument::default()
+    };
+    for r in &rows.rows {
+        let Some(product) = Product::parse(&r[4]) else {
+            continue;
+        };
+        doc.records.push(Record {
+            cve: r[1].to_string(),
+            title: r[3].to_string(),
+            product,
+            kb: r[2].trim().parse().ok(),
+            supersedes: r[8]
+                .split(';')
+                .filter_map(|s| s.trim().parse().ok())
+                .collect(),
+            fix_kind: None,
+            severity: Severity::parse(&r[6]),
+            impact: (!r[7].is_empty()).then(|| r[7].to_string()),
+            date: None,
+            fixed_build: None,
+        });
+    }
+    let mut db = Database::new();
+    db.add(doc, "msrc-nt60.csv", "2026-11-23T00:00:00Z");
+    db
+}
+
+/// The expected open set, computed directly from the rows of the exact
+/// product name: a CVE is closed when one of its KBs is listed, reached from
+/// a listed KB through the `Supersedes` column, or a catalog rollup /
+/// security-only update of a release the newest listed rollup covers.
+fn expected_open(rows: &Rows, listed: &[u32]) -> BTreeSet<String> {
+    let catalog = Catalog::embedded();
+    let mut supersedes: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    let mut kbs_of: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    for r in &rows.rows {
+        if &r[4] != X64 {
+            continue;
+        }
+        let kb: Option<u32> = r[2].trim().parse().ok();
+        let e = kbs_of.entry(r[1].to_string()).or_default();
+        if let Some(kb) = kb {
+            e.insert(kb);
+            for s in r[8].split(';').filter_map(|s| s.trim().parse::<u32>().ok()) {
+                supersedes.entry(kb).or_default().insert(s);
+            }
+        }
+    }
+    let mut reach: BTreeSet<u32> = BTreeSet::new();
+    let mut todo: Vec<u32> = listed.to_vec();
+    while let Some(k) = todo.pop() {
+        if reach.insert(k) {
+            todo.extend(supersedes.get(&k).into_iter().flatten().copied());
+            todo.extend(
+                catalog
+                    .update(k)
+                    .into_iter()
+                    .flat_map(|u| u.supersedes.iter().copied()),
+            );
+        }
+    }
+    let newest_rollup = listed
+        .iter()
+        .filter_map(|k| catalog.update(*k))
+        .filter(|u| u.kind == UpdateKind::MonthlyRollup)
+        .map(|u| u.effective_date())
+        .max();
+    let newest_ie = listed
+        .iter()
+        .filter_map(|k| catalog.update(*k))
+        .filter(|u| u.kind == UpdateKind::IeCumulative)
+        .map(|u| u.effective_date())
+        .max();
+    let closed = |kb: u32| {
+        reach.contains(&kb)
+            || catalog.update(kb).is_some_and(|u| {
+                let d = u.effective_date();
+                (matches!(u.kind, UpdateKind::MonthlyRollup | UpdateKind::SecurityOnly)
+                    && newest_rollup.is_some_and(|n| d <= n))
+                    || (u.kind == UpdateKind::IeCumulative && newest_ie.is_some_and(|n| d <= n))
+            })
+    };
+    kbs_of
+        .into_iter()
+        .filter(|(_, kbs)| !kbs.iter().any(|k| closed(*k)))
+        .map(|(cve, _)| cve)
+        .collect()
+}
+
+fn open_os_cves(e: &Exposure) -> BTreeSet<String> {
+    e.cves
+        .iter()
+        .filter(|c| c.status == Status::Open && c.component.is_none())
+        .map(|c| c.id.clone())
+        .collect()
+}
+
+#[test]
+fn exposure_matches_sets_computed_from_the_msrc_rows() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let rows = rows(&shared);
+    let db = database(&rows);
+    let scenarios: &[(&str, &[u32])] = &[
+        ("final rollup only", &[5073697]),
+        (
+            "final rollup, SHA-2, SSU, MS17-010",
+            &[4474419, 4493730, 5073697, 4012598],
+        ),
+        ("2019-03 rollup", &[4489880]),
+        ("2023-05 security-only", &[5026427]),
+        ("nothing listed but an unrelated KB", &[955430]),
+        ("2020-01 rollup (last without ESU)", &[4534303]),
+    ];
+    let catalog = Catalog::embedded();
+    for (name, kbs) in scenarios {
+        for kb in *kbs {
+            if *kb != 955430 && *kb != 4012598 {
+                assert!(
+                    catalog.update(*kb).is_some(),
+                    "{name}: KB{kb} must be a catalog update"
+                );
+            }
+        }
+        let host = host_of(&[("systeminfo.txt", systeminfo(kbs))]);
+        let e = expose(&host, &db);
+        let want = expected_open(&rows, kbs);
+        let got = open_os_cves(&e);
+        let missing: Vec<_> = want.difference(&got).take(5).collect();
+        let extra: Vec<_> = got.difference(&want).take(5).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{name}: {} expected, {} reported; not reported {missing:?}, not expected {extra:?}",
+            want.len(),
+            got.len()
+        );
+        assert!(
+            !want.is_empty(),
+            "{name}: the scenario must leave something open"
+        );
+    }
+}
+
+#[test]
+fn a_host_at_its_final_baseline_shows_no_cve_fixed_by_a_monthly_rollup() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let db = database(&rows(&shared));
+    let catalog = Catalog::embedded();
+    let host = host_of(&[("systeminfo.txt", systeminfo(&[5073697]))]);
+    let e = expose(&host, &db);
+    for c in &e.cves {
+        for kb in &c.fixed_by {
+            let kb: u32 = kb[2..].parse().unwrap();
+            assert!(
+                !catalog.update(kb).is_some_and(|u| u.is_os_security()),
+                "{} is fixed by {kb}, a rollup-era update",
+                c.id
+            );
+        }
+    }
+    // The same host a month behind is open to January 2026's CVEs.
+    let behind = host_of(&[("systeminfo.txt", systeminfo(&[5071504]))]);
+    let e2 = expose(&behind, &db);
+    assert!(e2
+        .cves
+        .iter()
+        .any(|c| c.fixed_by.iter().any(|k| k == "KB5073697")));
+    assert!(e2.counts.open > e.counts.open);
+}
+
+#[test]
+fn without_an_update_list_only_rollup_era_fixes_are_decided_by_the_kernel() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let db = database(&rows(&shared));
+    // A registry capture alone: kernel revision 6003.21481 (May 2022).
+    let reg = "\r\nHKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion\r\n    \
+               ProductName    REG_SZ    Windows Server (R) 2008 Standard\r\n    \
+               CurrentVersion    REG_SZ    6.0\r\n    CurrentBuild    REG_SZ    6003\r\n    \
+               CSDVersion    REG_SZ    Service Pack 2\r\n    \
+               BuildLabEx    REG_SZ    6003.21481.amd64fre.vistasp2_ldr_escrow.220414-1700\r\n";
+    let host = host_of(&[("reg.txt", reg.to_string())]);
+    let e = expose(&host, &db);
+    let catalog = Catalog::embedded();
+    assert!(
+        e.counts.open > 0 && e.counts.unverified > 0,
+        "{:?}",
+        e.counts
+    );
+    for c in &e.cves {
+        let rollup_era = c.fixed_by.iter().all(|k| {
+            catalog
+                .update(k[2..].parse().unwrap())
+                .is_some_and(|u| u.is_os_security())
+        });
+        match c.status {
+            Status::Open => assert!(rollup_era, "{} open without an update list", c.id),
+            Status::Unverified => assert!(c.reason.is_some()),
+        }
+        if c.status == Status::Open {
+            assert!(
+                c.month.is_some_and(|m| m > "2022-05".parse().unwrap()),
+                "{}: {:?}",
+                c.id,
+                c.month
+            );
+        }
+    }
+}
+
+#[test]
+fn without_a_database_the_known_exploited_table_is_checked() {
+    let catalog = Catalog::embedded();
+    let at_final = host_of(&[("systeminfo.txt", systeminfo(&[5073697, 4012598]))]);
+    let e = expose(&at_final, &EmbeddedKev(catalog));
+    assert_eq!(e.origin, exposure::Origin::EmbeddedKev);
+    assert!(e.cves.iter().all(|c| c.kev.is_some()));
+    assert!(
+        !e.cves.iter().any(|c| c.id == "CVE-2017-0144"),
+        "MS17-010 is listed"
+    );
+    assert!(
+        e.cves.iter().all(|c| c.status == Status::Unverified),
+        "a final host has only unverifiable pre-rollup entries"
+    );
+    let old = host_of(&[("systeminfo.txt", systeminfo(&[4489880]))]);
+    let e = expose(&old, &EmbeddedKev(catalog));
+    let open: Vec<_> = e.cves.iter().filter(|c| c.status == Status::Open).collect();
+    assert!(!open.is_empty());
+    assert!(open
+        .iter()
+        .all(|c| c.month.is_some_and(|m| m > "2019-03".parse().unwrap())));
+    assert!(e.notes.iter().any(|n| n.contains("db import")));
+}
+
+fn tiny_db() -> Database {
+    let p = Product::parse(X64).unwrap();
+    let mut db = Database::new();
+    let rec = |cve: &str, kb: u32, sup: &[u32]| Record {
+        cve: cve.into(),
+        title: format!("{cve} title"),
+        product: p.clone(),
+        kb: Some(kb),
+        supersedes: sup.to_vec(),
+        fix_kind: None,
+        severity: Severity::Important,
+        impact: Some("Remote Code Execution".into()),
+        date: Some(date(2020, 1, 14)),
+        fixed_build: None,
+    };
+    db.add(
+        FeedDocument {
+            kind: Some(FeedKind::CvrfXml),
+            identity: "2020-Jan".into(),
+            version: "January 2020".into(),
+            records: vec![
+                rec("CVE-2020-0601", 4534303, &[4530695]),
+                rec("CVE-2020-0611", 4534303, &[]),
+            ],
+            ..FeedDocument::default()
+        },
+        "2020-Jan.xml",
+        "2026-11-23T00:00:00Z",
+    );
+    db
+}
+
+#[test]
+fn database_round_trips_and_replaces_a_document_by_identity() {
+    let mut db = tiny_db();
+    let bytes = db.encode();
+    let back = Database::decode(Path::new("x.lrdb"), &bytes).unwrap();
+    assert_eq!(back.encode(), bytes);
+    assert_eq!(back.totals().cves, 2);
+    let p = Product::parse(X64).unwrap();
+    let summary = db.add(
+        FeedDocument {
+            kind: Some(FeedKind::CvrfXml),
+            identity: "2020-Jan".into(),
+            version: "January 2020 (revised)".into(),
+            records: vec![Record {
+                cve: "CVE-2020-0601".into(),
+                title: String::new(),
+                product: p,
+                kb: Some(4534303),
+                supersedes: vec![],
+                fix_kind: None,
+                severity: Severity::Critical,
+                impact: None,
+                date: None,
+                fixed_build: None,
+            }],
+            ..FeedDocument::default()
+        },
+        "2020-Jan.xml",
+        "2026-11-24T00:00:00Z",
+    );
+    assert!(summary.replaced);
+    assert_eq!(db.sources().len(), 1);
+    assert_eq!(db.totals().cves, 1);
+    assert_eq!(db.totals().records, 1);
+}
+
+#[test]
+fn damaged_databases_are_refused_with_the_reason() {
+    let bytes = tiny_db().encode();
+    let path = Path::new("adv.lrdb");
+    assert!(matches!(
+        Database::decode(path, b"hello"),
+        Err(DbError::NotADatabase { .. })
+    ));
+    assert!(matches!(
+        Database::decode(path, &bytes[..bytes.len() - 3]),
+        Err(DbError::Corrupt { .. })
+    ));
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 1;
+    flipped[last] ^= 0x55;
+    let e = Database::decode(path, &flipped).unwrap_err();
+    assert!(e.to_string().contains("checksum"), "{e}");
+    let mut newer = bytes.clone();
+    newer[8] = 99;
+    assert!(matches!(
+        Database::decode(path, &newer),
+        Err(DbError::Version { found: 99, .. })
+    ));
+    // Every truncation is an error, never a panic.
+    for cut in 0..bytes.len() {
+        assert!(Database::decode(path, &bytes[..cut]).is_err());
+    }
+}
+
+#[test]
+fn save_replaces_the_file_whole() {
+    let dir = std::env::temp_dir().join(format!("lastrollup-db-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let path = dir.join("sub/advisories.lrdb");
+    let db = tiny_db();
+    db.save(&path).unwrap();
+    assert_eq!(Database::open(&path).unwrap().encode(), db.encode());
+    let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() != "advisories.lrdb")
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // A save that cannot write leaves the old file.
+    let blocked = dir.join("blocked");
+    std::fs::create_dir_all(blocked.join("advisories.lrdb")).unwrap();
+    assert!(db.save(&blocked.join("advisories.lrdb")).is_err());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
