@@ -98,7 +98,7 @@ impl FixKind {
 
 /// One fact from a feed: a vulnerability affects a product and (when `kb` is
 /// set) that update fixes it there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Record {
     /// `CVE-2017-0143`, or an MSRC advisory id (`ADV990001`), upper case.
     pub cve: String,
@@ -205,4 +205,7 @@ pub struct FeedDocument {
     pub rows_unusable: u64,
     /// Up to ten examples of unusable rows: `line 12: no CVE id`.
     pub unusable_examples: Vec<String>,
+    /// NT 6.0 rows dropped because they give the same [`Record`] as an
+    /// earlier row (wesng's CSV repeats many rows exactly).
+    pub rows_duplicate: u64,
 }
