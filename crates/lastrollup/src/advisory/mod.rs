@@ -99,7 +99,7 @@ impl FixKind {
 
 /// One fact from a feed: a vulnerability affects a product and (when `kb` is
 /// set) that update fixes it there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Record {
     /// `CVE-2017-0143`, or an MSRC advisory id (`ADV990001`), upper case.
     pub cve: String,
@@ -206,6 +206,9 @@ pub struct FeedDocument {
     pub rows_unusable: u64,
     /// Up to ten examples of unusable rows: `line 12: no CVE id`.
     pub unusable_examples: Vec<String>,
+    /// NT 6.0 rows dropped because they give the same [`Record`] as an
+    /// earlier row (wesng's CSV repeats many rows exactly).
+    pub rows_duplicate: u64,
 }
 
 /// One fix of a CVE for a product: a KB, and the component it is for.
