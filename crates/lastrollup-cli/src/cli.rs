@@ -28,11 +28,19 @@ pub enum Command {
     /// (the last month up to which every security release is covered by an
     /// installed monthly rollup or security-only update), the months behind
     /// the final update, the ordered install plan with a reason per step,
-    /// findings (where the evidence contradicts itself) and the lifecycle.
+    /// the CVEs it is still open to (known-exploited first), findings (where
+    /// the evidence contradicts itself) and the lifecycle.
+    ///
+    /// CVE exposure comes from the advisory database when one was imported
+    /// (`lastrollup db import`), else from a built-in table of the
+    /// known-exploited CVEs of NT 6.0. A CVE is "open" when the evidence shows
+    /// none of its fixes, "unverified" when the evidence cannot tell.
     ///
     /// Exit codes:
-    ///   0  every host is at its final baseline with no warning or error finding
-    ///   1  a host is behind, or has a warning or error finding
+    ///   0  every host has reached its goal, is open to no CVE an update
+    ///      within the goal fixes, and has no warning or error finding
+    ///   1  a host is behind, is open to such a CVE, or has a warning or
+    ///      error finding
     ///   2  a file could not be used, or the arguments are wrong
     ///   3  a host is not NT 6.0 (the report says what it is)
     /// When several apply, the highest wins (2 over 3 over 1).
@@ -95,6 +103,91 @@ pub enum Command {
     ///   lastrollup identify --format json captures/*.txt > identity.json
     #[command(verbatim_doc_comment)]
     Identify(IdentifyArgs),
+
+    /// Import and inspect the advisory database (CVE-level data for `check`).
+    ///
+    /// Without a database, `check` still flags the known-exploited CVEs of a
+    /// small built-in table. Import the full data once and `check` lists every
+    /// CVE a host is still open to, known-exploited first:
+    ///
+    ///   lastrollup db import definitions.zip known_exploited_vulnerabilities.json
+    ///   lastrollup db status
+    ///
+    /// The database lives in your data directory (`lastrollup db status`
+    /// prints where); `--db PATH` or the LASTROLLUP_DB environment variable
+    /// put it elsewhere. See docs/advisories.md.
+    #[command(verbatim_doc_comment, subcommand)]
+    Db(DbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Read advisory feeds into the database.
+    ///
+    /// The kind of each file is detected from its content:
+    ///   wesng definitions.zip, or one of its CSV files (CVEs_*.csv, Custom_*.csv)
+    ///   MSRC CVRF documents: XML as api.msrc.microsoft.com serves them, or JSON
+    ///   CSAF 2.0 JSON documents (MSRC publishes one per CVE)
+    ///   the CISA Known Exploited Vulnerabilities catalog, JSON or CSV
+    /// A folder is read whole (every file in it, recursively).
+    ///
+    /// Only NT 6.0 products (Windows Server 2008 and Vista, and components on
+    /// them such as Internet Explorer 9 or .NET Framework) are kept, with the
+    /// document each record came from. Importing a newer copy of a document
+    /// (the same CVRF month, the same CSAF advisory, KEV, wesng) replaces the
+    /// older one; other documents already imported stay.
+    ///
+    /// The database file is replaced in one step at the end: if any file is
+    /// unreadable or malformed, or the import is interrupted, nothing is
+    /// written and the previous database stays as it was.
+    ///
+    /// Exit codes: 0 imported; 2 a file could not be used (nothing written).
+    ///
+    /// Examples:
+    ///   lastrollup db import definitions.zip
+    ///   lastrollup db import msrc/2026-Jan.xml kev/known_exploited_vulnerabilities.csv
+    ///   lastrollup db import --replace feeds/
+    #[command(verbatim_doc_comment)]
+    Import(DbImportArgs),
+
+    /// Show the database in use: where it is, its documents, dates and counts.
+    ///
+    /// Exit codes: 0 a database was found and read; 1 there is none yet;
+    /// 2 it is damaged or unreadable.
+    #[command(verbatim_doc_comment)]
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbLocation {
+    /// The database file. Defaults to $LASTROLLUP_DB, else
+    /// `lastrollup/advisories.lrdb` in the user's data directory.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Feed files or folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Start from an empty database instead of adding to the current one.
+    #[arg(long)]
+    pub replace: bool,
+
+    #[command(flatten)]
+    pub location: DbLocation,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
+
+    #[command(flatten)]
+    pub location: DbLocation,
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +227,17 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = GoalArg::Final)]
     pub goal: GoalArg,
 
+    /// The advisory database for CVE exposure (see `lastrollup db`).
+    /// Defaults to $LASTROLLUP_DB, else the one in the user's data directory;
+    /// without one, only the built-in known-exploited table is checked.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_db")]
+    pub db: Option<PathBuf>,
+
+    /// Check exposure against the built-in known-exploited table only, even
+    /// when a database exists.
+    #[arg(long)]
+    pub no_db: bool,
+
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
@@ -141,7 +245,7 @@ pub struct CheckArgs {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {
-    /// Verdict, plan, findings and lifecycle for people.
+    /// Verdict, plan, exposure, findings and lifecycle for people.
     Text,
     /// The versioned JSON contract.
     Json,

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod collector;
+mod db;
 mod explain;
 mod identify;
 mod render;
@@ -18,6 +19,8 @@ fn main() -> ExitCode {
         cli::Command::Check(a) => check::run(&a),
         cli::Command::Explain(a) => explain::run(&a),
         cli::Command::Collector(a) => collector::run(&a),
+        cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),
+        cli::Command::Db(cli::DbCommand::Status(a)) => db::status(&a),
     };
     match result {
         Ok(code) => code,

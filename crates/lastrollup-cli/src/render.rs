@@ -250,6 +250,9 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
                 }
             }
         }
+        if let Some(e) = h.exposure {
+            exposure_text(&mut out, e);
+        }
         if !h.identity.findings.is_empty() {
             let _ = writeln!(out, "\n{}", paint(Style::Heading, "Findings:"));
             for f in &h.identity.findings {
@@ -317,4 +320,140 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
         );
     }
     out
+}
+
+/// The exposure section of `check`: counts, then the known-exploited CVEs.
+fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
+    use lastrollup::assess::exposure::{Origin, Status};
+    let c = &e.counts;
+    let origin = match e.origin {
+        Origin::Database => "advisory database",
+        Origin::EmbeddedKev => "built-in known-exploited table",
+    };
+    let _ = writeln!(
+        out,
+        "\n{} {}",
+        paint(Style::Heading, "Exposure:"),
+        paint(
+            Style::Dim,
+            &format!("({origin}; {})", e.products.join(", "))
+        )
+    );
+    let kev = if c.kev > 0 {
+        paint(
+            Style::Error,
+            &format!(
+                "{} known exploited{}",
+                c.kev,
+                if c.ransomware > 0 {
+                    format!(" ({} used by ransomware)", c.ransomware)
+                } else {
+                    String::new()
+                }
+            ),
+        )
+    } else {
+        "none known exploited".to_owned()
+    };
+    let _ = writeln!(
+        out,
+        "  {} open, {} unverified \u{2014} {kev}",
+        c.open, c.unverified
+    );
+    if !c.by_severity.is_empty() {
+        let order = ["critical", "important", "moderate", "low", "unrated"];
+        let parts: Vec<String> = order
+            .iter()
+            .filter_map(|s| c.by_severity.get(s).map(|n| format!("{s} {n}")))
+            .collect();
+        let _ = writeln!(out, "  {}", parts.join(" \u{b7} "));
+    }
+    // Open known-exploited CVEs first, two lines each.
+    let open_kev: Vec<_> = e
+        .cves
+        .iter()
+        .filter(|x| x.kev.is_some() && x.status == Status::Open)
+        .collect();
+    if !open_kev.is_empty() {
+        let _ = writeln!(out, "  {}", paint(Style::Heading, "Known exploited, open:"));
+    }
+    for x in &open_kev {
+        let k = x.kev.as_ref().map(|k| {
+            format!(
+                "KEV {}{}",
+                k.date_added,
+                if k.ransomware { ", ransomware" } else { "" }
+            )
+        });
+        let fix = if x.fixed_by.is_empty() {
+            "no fix named".to_owned()
+        } else {
+            format!(
+                "fix: {}{}",
+                x.fixed_by.join(" or "),
+                x.month.map(|m| format!(" ({m})")).unwrap_or_default()
+            )
+        };
+        let _ = writeln!(
+            out,
+            "  {:<16} {:<10} {}",
+            paint(Style::Error, &x.id),
+            x.severity.as_str(),
+            k.unwrap_or_default()
+        );
+        let _ = writeln!(
+            out,
+            "      {}",
+            paint(
+                Style::Dim,
+                &format!(
+                    "{}{}; {fix}",
+                    x.title,
+                    x.component
+                        .as_deref()
+                        .map(|c| format!(" [{c}]"))
+                        .unwrap_or_default()
+                )
+            )
+        );
+    }
+    // Unverified known-exploited CVEs, grouped by why.
+    let mut why: std::collections::BTreeMap<&str, Vec<&str>> = std::collections::BTreeMap::new();
+    for x in e
+        .cves
+        .iter()
+        .filter(|x| x.kev.is_some() && x.status == Status::Unverified)
+    {
+        why.entry(x.reason.as_deref().unwrap_or("the evidence cannot tell"))
+            .or_default()
+            .push(&x.id);
+    }
+    for (reason, ids) in &why {
+        let _ = writeln!(
+            out,
+            "  {} known exploited, unverified: {}",
+            paint(Style::Warning, &ids.len().to_string()),
+            reason
+        );
+        let _ = writeln!(out, "      {}", paint(Style::Dim, &ids.join(" ")));
+    }
+    let rest = e.cves.iter().filter(|x| x.kev.is_none()).count();
+    if rest > 0 {
+        let _ = writeln!(
+            out,
+            "  {rest} more CVEs (not known exploited); `--format json` lists them all"
+        );
+    }
+    if !e.top_fixes.is_empty() && e.origin == Origin::Database {
+        let tops: Vec<String> = e
+            .top_fixes
+            .iter()
+            .take(5)
+            .map(|f| format!("{} ({})", f.kb, f.cves))
+            .collect();
+        let _ = writeln!(out, "  updates closing the most: {}", tops.join(", "));
+    }
+    for n in &e.notes {
+        let _ = writeln!(out, "  {}", paint(Style::Dim, &format!("note: {n}")));
+    }
 }

@@ -8,7 +8,9 @@
 //! version  u32 LE   FORMAT_VERSION
 //! length   u64 LE   length of the body
 //! crc32    u32 LE   CRC-32 of the body
-//! body     postcard encoding of the tables below
+//! body     u64 LE length + postcard encoding of the interned tables,
+//!          u64 LE count + 26-byte record rows,
+//!          u64 LE count + 12-byte supersedence edges
 //! ```
 //!
 //! The body holds interned tables (CVE ids and titles, products, impacts,
@@ -36,7 +38,7 @@ use super::{
 };
 
 /// The version of the file format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const MAGIC: [u8; 8] = *b"LRADVDB\0";
 const HEADER: usize = 8 + 4 + 8 + 4;
@@ -117,13 +119,30 @@ pub struct SourceInfo {
 struct Tables {
     sources: Vec<SourceInfo>,
     /// CVE id and title.
+    /// CVE ids and titles while the database is being changed (empty after
+    /// [`Database::decode`], which keeps them in `cve_text` instead).
+    #[serde(skip)]
     cves: Vec<(String, String)>,
+    /// Every CVE id and title, concatenated: one allocation and one UTF-8
+    /// check at open instead of two per CVE.
+    cve_text: String,
+    /// End offsets in `cve_text`: id and title of CVE `i` end at `2i`, `2i+1`.
+    cve_ends: Vec<u32>,
     products: Vec<Product>,
     impacts: Vec<String>,
     builds: Vec<String>,
+    /// Stored after the postcard part as fixed-size little-endian records
+    /// (see [`Row::encode`]): decoding them is a copy, not a parse.
+    #[serde(skip)]
     rows: Vec<Row>,
+    #[serde(skip)]
     edges: Vec<Edge>,
+    /// KEV entries of CVEs the records name (decoded at open).
     kev: Vec<(KevEntry, u16)>,
+    /// Every other KEV entry, postcard-encoded and stored as the last block:
+    /// `check` never needs them, so opening does not decode them.
+    #[serde(skip)]
+    kev_other: Vec<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,6 +168,114 @@ struct Edge {
     supersedes: u32,
     product: u16,
     source: u16,
+}
+
+const ROW: usize = 26;
+const EDGE: usize = 12;
+
+/// Splits a block off `rest`: a u64 count, then `count × size` bytes.
+fn take_block<'b>(rest: &mut &'b [u8], size: usize) -> Result<&'b [u8], String> {
+    if rest.len() < 8 {
+        return Err("a table is cut short".into());
+    }
+    let mut n = [0u8; 8];
+    n.copy_from_slice(&rest[..8]);
+    let count = u64::from_le_bytes(n);
+    let len = usize::try_from(count)
+        .ok()
+        .and_then(|c| c.checked_mul(size))
+        .filter(|len| *len <= rest.len() - 8)
+        .ok_or_else(|| format!("a table claims {count} entries, more than the file holds"))?;
+    let block = &rest[8..8 + len];
+    *rest = &rest[8 + len..];
+    Ok(block)
+}
+
+fn le32(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+fn le16(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+const SEVERITIES: [Severity; 5] = [
+    Severity::Unrated,
+    Severity::Low,
+    Severity::Moderate,
+    Severity::Important,
+    Severity::Critical,
+];
+const FIX_KINDS: [FixKind; 6] = [
+    FixKind::MonthlyRollup,
+    FixKind::SecurityOnly,
+    FixKind::SecurityUpdate,
+    FixKind::IeCumulative,
+    FixKind::ServicingStack,
+    FixKind::Other,
+];
+
+impl Row {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.cve.to_le_bytes());
+        out.extend_from_slice(&self.product.to_le_bytes());
+        out.extend_from_slice(&self.source.to_le_bytes());
+        out.extend_from_slice(&self.kb.to_le_bytes());
+        out.push(
+            SEVERITIES
+                .iter()
+                .position(|s| *s == self.severity)
+                .unwrap_or(0) as u8,
+        );
+        out.push(
+            self.fix_kind
+                .and_then(|k| FIX_KINDS.iter().position(|x| *x == k))
+                .map_or(0, |i| i as u8 + 1),
+        );
+        out.extend_from_slice(&self.impact.to_le_bytes());
+        out.extend_from_slice(&self.fixed_build.to_le_bytes());
+        out.extend_from_slice(&self.date.to_le_bytes());
+    }
+
+    /// `None` for an unknown severity or update kind byte.
+    fn decode(b: &[u8]) -> Option<Row> {
+        // A fixed-size view: the field reads below need no bounds checks.
+        let b: &[u8; ROW] = b.try_into().ok()?;
+        let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let u16_at = |at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
+        Some(Row {
+            cve: u32_at(0),
+            product: u16_at(4),
+            source: u16_at(6),
+            kb: u32_at(8),
+            severity: *SEVERITIES.get(usize::from(b[12]))?,
+            fix_kind: match b[13] {
+                0 => None,
+                k => Some(*FIX_KINDS.get(usize::from(k) - 1)?),
+            },
+            impact: u32_at(14),
+            fixed_build: u32_at(18),
+            date: u32_at(22),
+        })
+    }
+}
+
+impl Edge {
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.kb.to_le_bytes());
+        out.extend_from_slice(&self.supersedes.to_le_bytes());
+        out.extend_from_slice(&self.product.to_le_bytes());
+        out.extend_from_slice(&self.source.to_le_bytes());
+    }
+
+    fn decode(b: &[u8]) -> Edge {
+        Edge {
+            kb: le32(b, 0),
+            supersedes: le32(b, 4),
+            product: le16(b, 8),
+            source: le16(b, 10),
+        }
+    }
 }
 
 /// What adding a document changed.
@@ -244,6 +371,9 @@ impl Database {
 
     /// Adds a document, replacing an earlier copy with the same identity.
     pub fn add(&mut self, doc: FeedDocument, file: &str, imported: &str) -> AddSummary {
+        self.t.kev = self.all_kev();
+        self.t.kev_other.clear();
+        self.materialise_cves();
         let replaced = self.remove_identity(&doc.identity);
         if self.t.sources.len() >= usize::from(u16::MAX) {
             // Never reached in practice (one source per document); keep the
@@ -379,6 +509,7 @@ impl Database {
         let mut out = Tables {
             sources: t.sources,
             kev: t.kev,
+            kev_other: t.kev_other,
             ..Tables::default()
         };
         let mut cve_map: FxHashMap<u64, u32> = FxHashMap::default();
@@ -434,7 +565,48 @@ impl Database {
 
     /// Writes the database to bytes.
     pub fn encode(&self) -> Vec<u8> {
-        let body = postcard::to_stdvec(&self.t).unwrap_or_default();
+        let named: FxHashSet<&str> = (0..self.cve_count()).map(|i| self.cve(i).0).collect();
+        let (kev, other): (Vec<_>, Vec<_>) = self
+            .all_kev()
+            .into_iter()
+            .partition(|(k, _)| named.contains(k.cve.as_str()));
+        let mut tables = Tables {
+            kev,
+            ..Tables::default()
+        };
+        // Borrow-free copy of the interned tables for the postcard part.
+        tables.sources = self.t.sources.clone();
+        if self.t.cves.is_empty() {
+            tables.cve_text = self.t.cve_text.clone();
+            tables.cve_ends = self.t.cve_ends.clone();
+        } else {
+            for (id, title) in &self.t.cves {
+                tables.cve_text.push_str(id);
+                tables.cve_ends.push(tables.cve_text.len() as u32);
+                tables.cve_text.push_str(title);
+                tables.cve_ends.push(tables.cve_text.len() as u32);
+            }
+        }
+        tables.products = self.t.products.clone();
+        tables.impacts = self.t.impacts.clone();
+        tables.builds = self.t.builds.clone();
+        let meta = postcard::to_stdvec(&tables).unwrap_or_default();
+        let other = postcard::to_stdvec(&other).unwrap_or_default();
+        let mut body = Vec::with_capacity(
+            meta.len() + 24 + self.t.rows.len() * ROW + self.t.edges.len() * EDGE,
+        );
+        body.extend_from_slice(&(meta.len() as u64).to_le_bytes());
+        body.extend_from_slice(&meta);
+        body.extend_from_slice(&(self.t.rows.len() as u64).to_le_bytes());
+        for r in &self.t.rows {
+            r.encode(&mut body);
+        }
+        body.extend_from_slice(&(self.t.edges.len() as u64).to_le_bytes());
+        for e in &self.t.edges {
+            e.encode(&mut body);
+        }
+        body.extend_from_slice(&(other.len() as u64).to_le_bytes());
+        body.extend_from_slice(&other);
         let mut out = Vec::with_capacity(HEADER + body.len());
         out.extend_from_slice(&MAGIC);
         out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
@@ -482,7 +654,27 @@ impl Database {
         if crc32fast::hash(body) != word(20) {
             return Err(corrupt("checksum mismatch".into()));
         }
-        let t: Tables = postcard::from_bytes(body).map_err(|e| corrupt(e.to_string()))?;
+        let mut rest = body;
+        let meta = take_block(&mut rest, 1).map_err(&corrupt)?;
+        let mut t: Tables = postcard::from_bytes(meta).map_err(|e| corrupt(e.to_string()))?;
+        let rows = take_block(&mut rest, ROW).map_err(&corrupt)?;
+        t.rows = rows
+            .chunks_exact(ROW)
+            .map(Row::decode)
+            .collect::<Option<Vec<Row>>>()
+            .ok_or_else(|| corrupt("a record has an unknown severity or update kind".into()))?;
+        let edges = take_block(&mut rest, EDGE).map_err(&corrupt)?;
+        t.edges = edges.chunks_exact(EDGE).map(Edge::decode).collect();
+        let other = take_block(&mut rest, 1).map_err(&corrupt)?;
+        postcard::from_bytes::<Vec<(KevEntry, u16)>>(other)
+            .map_err(|e| corrupt(format!("KEV table: {e}")))?;
+        t.kev_other = other.to_vec();
+        if !rest.is_empty() {
+            return Err(corrupt(format!(
+                "{} bytes after the last table",
+                rest.len()
+            )));
+        }
         let db = Database { t };
         db.check_indices().map_err(corrupt)?;
         Ok(db)
@@ -491,9 +683,17 @@ impl Database {
     /// Every index points into its table, so lookups never fail later.
     fn check_indices(&self) -> Result<(), String> {
         let t = &self.t;
+        if t.cve_ends.len() % 2 != 0
+            || t.cve_ends.windows(2).any(|w| w[0] > w[1])
+            || t.cve_ends
+                .iter()
+                .any(|e| !t.cve_text.is_char_boundary(*e as usize))
+        {
+            return Err("the CVE table's offsets are out of order".into());
+        }
         let ok = |i: u32, len: usize| i == NONE || (i as usize) < len;
         for r in &t.rows {
-            if (r.cve as usize) >= t.cves.len()
+            if (r.cve as usize) >= self.cve_count()
                 || usize::from(r.product) >= t.products.len()
                 || usize::from(r.source) >= t.sources.len()
                 || !ok(r.impact, t.impacts.len())
@@ -553,6 +753,7 @@ impl Database {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "advisories.lrdb".into());
         let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+        remove_stale_temporaries(&dir, &name);
         let bytes = self.encode();
         let result = (|| {
             let mut f = fs::File::create(&tmp)?;
@@ -568,8 +769,57 @@ impl Database {
         Ok(())
     }
 
+    /// How many CVEs the table holds.
+    fn cve_count(&self) -> usize {
+        if self.t.cves.is_empty() {
+            self.t.cve_ends.len() / 2
+        } else {
+            self.t.cves.len()
+        }
+    }
+
+    /// CVE `i`'s id and title (`i` checked at open).
+    fn cve(&self, i: usize) -> (&str, &str) {
+        if let Some((id, title)) = self.t.cves.get(i) {
+            return (id, title);
+        }
+        let end = |k: usize| self.t.cve_ends.get(k).map_or(0, |e| *e as usize);
+        let start = if i == 0 { 0 } else { end(2 * i - 1) };
+        let text = &self.t.cve_text;
+        (
+            text.get(start..end(2 * i)).unwrap_or(""),
+            text.get(end(2 * i)..end(2 * i + 1)).unwrap_or(""),
+        )
+    }
+
+    /// Turns the packed CVE text back into owned pairs, before a change.
+    fn materialise_cves(&mut self) {
+        if self.t.cves.is_empty() && !self.t.cve_ends.is_empty() {
+            self.t.cves = (0..self.t.cve_ends.len() / 2)
+                .map(|i| {
+                    let (id, title) = self.cve(i);
+                    (id.to_string(), title.to_string())
+                })
+                .collect();
+        }
+        self.t.cve_text.clear();
+        self.t.cve_ends.clear();
+    }
+
+    /// Every KEV entry, the ones stored undecoded included.
+    fn all_kev(&self) -> Vec<(KevEntry, u16)> {
+        let mut all = self.t.kev.clone();
+        if !self.t.kev_other.is_empty() {
+            all.extend(
+                postcard::from_bytes::<Vec<(KevEntry, u16)>>(&self.t.kev_other).unwrap_or_default(),
+            );
+        }
+        all
+    }
+
     /// Totals over the database.
     pub fn totals(&self) -> Totals {
+        let all_kev = self.all_kev();
         let t = &self.t;
         let mut facts: FxHashSet<(u32, u16, u32)> = FxHashSet::default();
         let mut kbs: FxHashSet<u32> = FxHashSet::default();
@@ -587,10 +837,10 @@ impl Database {
             }
         }
         let used: FxHashSet<u32> = t.rows.iter().map(|r| r.cve).collect();
-        let kev_ids: FxHashSet<&str> = t.kev.iter().map(|(k, _)| k.cve.as_str()).collect();
+        let kev_ids: FxHashSet<&str> = all_kev.iter().map(|(k, _)| k.cve.as_str()).collect();
         let kev_nt60 = used
             .iter()
-            .filter(|c| kev_ids.contains(t.cves[**c as usize].0.as_str()))
+            .filter(|c| kev_ids.contains(self.cve(**c as usize).0))
             .count();
         Totals {
             cves: used.len(),
@@ -627,11 +877,11 @@ impl Database {
             if !wanted[usize::from(r.product)] {
                 continue;
             }
-            let (id, title) = &t.cves[r.cve as usize];
+            let (id, title) = self.cve(r.cve as usize);
             let f = by_cve.entry(r.cve).or_insert_with(|| CveFacts {
-                id: id.clone(),
-                title: title.clone(),
-                kev: kev.get(id.as_str()).map(|k| (*k).clone()),
+                id: id.to_string(),
+                title: title.to_string(),
+                kev: kev.get(id).map(|k| (*k).clone()),
                 ..CveFacts::default()
             });
             let component = t.products[usize::from(r.product)].component.clone();
@@ -686,6 +936,31 @@ impl Database {
         Facts {
             cves: by_cve.into_values().collect(),
             supersedes,
+        }
+    }
+}
+
+/// Removes temporary files that an interrupted import left next to the
+/// database (older than ten minutes, so a concurrent import keeps its own).
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let file = file.to_string_lossy();
+        if !(file.starts_with(&prefix) && file.ends_with(".tmp")) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age.as_secs() > 600);
+        if old {
+            let _ = fs::remove_file(e.path());
         }
     }
 }

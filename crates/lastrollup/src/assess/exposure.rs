@@ -323,8 +323,13 @@ pub fn exposure(
             (
                 Status::Unverified,
                 Some(format!(
-                    "named only for {}, which the evidence does not show installed or absent",
-                    component_unknown.unwrap_or("a component")
+                    "named only for {}, which the evidence does not show installed or absent \
+                     (a collector bundle reads it)",
+                    component_unknown.map_or("a component", |c| if c.contains(".NET Framework") {
+                        ".NET Framework"
+                    } else {
+                        c
+                    })
                 )),
             )
         } else if fixes.is_empty() {

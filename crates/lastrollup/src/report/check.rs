@@ -54,6 +54,9 @@ pub struct CheckHost<'a> {
     pub upgrades: &'a [crate::assess::upgrade::UpgradeView],
     /// Servicing state from a collector bundle (all null without one).
     pub servicing: ServicingView,
+    /// The CVEs the host is open to; null when not computed (host not
+    /// assessed).
+    pub exposure: Option<&'a crate::assess::exposure::Exposure>,
 }
 
 /// The servicing state of a host, for reports.
@@ -143,6 +146,7 @@ pub fn build<'a>(
                         }
                         v
                     },
+                    exposure: a.exposure.as_ref(),
                 }
             })
             .collect(),
@@ -381,6 +385,9 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
             }
             out.push('\n');
         }
+        if let Some(e) = h.exposure {
+            exposure_markdown(&mut out, e);
+        }
         if !h.identity.findings.is_empty() {
             writeln!(
                 out,
@@ -432,4 +439,63 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
         }
     }
     out
+}
+
+/// The exposure section of the Markdown report: counts, then every
+/// known-exploited CVE (open or unverified) in a table.
+fn exposure_markdown(out: &mut String, e: &crate::assess::exposure::Exposure) {
+    use crate::assess::exposure::{Origin, Status};
+    let c = &e.counts;
+    writeln!(out, "### Exposure\n").ok();
+    let origin = match e.origin {
+        Origin::Database => "the advisory database",
+        Origin::EmbeddedKev => {
+            "the built-in table of known-exploited CVEs (no advisory database imported)"
+        }
+    };
+    writeln!(
+        out,
+        "From {origin}, for {}: **{} open**, {} unverified; {} known exploited ({} used by ransomware).\n",
+        e.products.join(", "),
+        c.open,
+        c.unverified,
+        c.kev,
+        c.ransomware
+    )
+    .ok();
+    let kev: Vec<_> = e.cves.iter().filter(|x| x.kev.is_some()).collect();
+    if !kev.is_empty() {
+        writeln!(
+            out,
+            "| CVE | severity | status | KEV added | fixed by | title |\n|---|---|---|---|---|---|"
+        )
+        .ok();
+        for x in kev {
+            let k = x.kev.as_ref().map(|k| {
+                format!(
+                    "{}{}",
+                    k.date_added,
+                    if k.ransomware { " (ransomware)" } else { "" }
+                )
+            });
+            writeln!(
+                out,
+                "| {} | {} | {} | {} | {} | {} |",
+                x.id,
+                x.severity.as_str(),
+                match x.status {
+                    Status::Open => "open",
+                    Status::Unverified => "unverified",
+                },
+                k.unwrap_or_default(),
+                x.fixed_by.join(", "),
+                x.title.replace('|', "\\|")
+            )
+            .ok();
+        }
+        out.push('\n');
+    }
+    for n in &e.notes {
+        writeln!(out, "> {n}\n").ok();
+    }
 }
