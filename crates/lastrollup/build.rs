@@ -1,12 +1,12 @@
-//! Converts the reviewed catalog TOML (`catalog/*.toml`) into compact JSON in
-//! `OUT_DIR/catalog/`, which `src/catalog` embeds and deserializes at run
-//! time into the same serde structs: serde_json reads the same facts in about
-//! an eighth of the instructions the `toml` crate needs. The TOML files stay the only
-//! source; this is a mechanical, field-for-field translation (tables become
-//! objects, arrays stay in order, a TOML datetime becomes its RFC 3339
-//! string). `deny_unknown_fields` and the catalog's cross-checks still run
-//! on the JSON at load time, and `tests` in `src/catalog` compare the JSON
-//! load with the TOML parse.
+//! Converts the reviewed catalog TOML (`catalog/*.toml`) into compact JSON
+//! in `OUT_DIR/catalog/`, which `src/catalog` embeds and deserializes at run
+//! time into the same serde structs: serde_json reads the same facts in
+//! about an eighth of the instructions the `toml` crate needs. The TOML
+//! files stay the only source; this is a mechanical, field-for-field
+//! translation (tables become objects, arrays stay in order, a TOML datetime
+//! becomes its RFC 3339 string). `deny_unknown_fields` and the catalog's
+//! cross-checks still run on the JSON at load time, and the unit tests in
+//! `src/catalog` compare the JSON load with the TOML parse.
 
 use std::path::Path;
 
