@@ -65,7 +65,7 @@ pub fn parse_code(text: &str) -> Option<u32> {
 }
 
 /// The whole of `errors.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsFile {
     /// The codes.

@@ -31,7 +31,7 @@ pub struct KnownExploited {
 }
 
 /// The whole of `kev.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KevFile {
     /// The entries.

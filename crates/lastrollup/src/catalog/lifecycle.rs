@@ -5,7 +5,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 
 /// A dated milestone.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// Family slug.
@@ -24,7 +24,7 @@ pub struct Milestone {
 
 /// A support phase: a span of days in which updates come under one
 /// entitlement.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     /// Family slug.
@@ -44,7 +44,7 @@ pub struct Phase {
 }
 
 /// The whole of `lifecycle.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleFile {
     /// Milestones.

@@ -10,7 +10,7 @@ use crate::host::Arch;
 use crate::month::Month;
 
 /// One product: a family at a service-pack level.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     /// `windows-server-2008-sp2`.
@@ -42,7 +42,7 @@ pub struct Product {
 }
 
 /// The whole of `products.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductsFile {
     /// The products.

@@ -130,7 +130,7 @@ impl fmt::Display for BuildRevision {
 }
 
 /// One update as written in `updates.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
     /// KB number.
@@ -221,7 +221,7 @@ impl Update {
 }
 
 /// The whole of `updates.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatesFile {
     /// The updates.

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use crate::host::Arch;
 
 /// An in-place upgrade that exists.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Path {
     /// Family upgraded from.
@@ -32,7 +32,7 @@ pub struct Path {
 }
 
 /// A combination with no in-place upgrade.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoPath {
     /// Family.
@@ -51,7 +51,7 @@ pub struct NoPath {
 }
 
 /// The whole of `upgrades.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpgradesFile {
     /// Paths that exist.

@@ -6,10 +6,15 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-const WINDOWS_TOML: &str = include_str!("../../catalog/windows.toml");
+/// The text of `windows.toml`, compiled into the binary.
+pub const EMBEDDED_TOML: &str = include_str!("../../catalog/windows.toml");
+
+/// The same file as compact JSON, converted from the TOML at build time by
+/// `build.rs`: what [`facts`] loads.
+pub const EMBEDDED_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog/windows.json"));
 
 /// One known build.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Build {
     /// The build number (`6002`).
@@ -25,7 +30,7 @@ pub struct Build {
 }
 
 /// A revision range of a servicing branch on one build.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct BranchRange {
     /// The build the range applies to.
@@ -39,7 +44,7 @@ pub struct BranchRange {
 }
 
 /// A product-name pattern.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     /// Substrings of the normalized product name, any of which matches.
@@ -51,7 +56,7 @@ pub struct Product {
 }
 
 /// The families of one NT version, for when only server/client is known.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NtVersion {
     /// The NT version.
@@ -63,7 +68,7 @@ pub struct NtVersion {
 }
 
 /// An `OperatingSystemSKU` / `EditionID`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Sku {
     /// The SKU number.
@@ -80,7 +85,7 @@ pub struct Sku {
 }
 
 /// The first NT 10.0 build.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Nt10 {
     /// Builds from this one on are NT 10.0.
@@ -88,7 +93,7 @@ pub struct Nt10 {
 }
 
 /// A locale identifier and its name.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Locale {
     /// The LCID in hex, four digits (`0409`).
@@ -98,7 +103,7 @@ pub struct Locale {
 }
 
 /// The whole of `windows.toml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WindowsFacts {
     /// Known builds.
@@ -220,13 +225,22 @@ pub fn parse(text: &str) -> Result<WindowsFacts, String> {
     Ok(facts)
 }
 
+/// Loads and validates the embedded facts from their build-time JSON form
+/// ([`EMBEDDED_JSON`]), without caching: what [`facts`] does once per
+/// process. The result equals `parse(EMBEDDED_TOML)`.
+pub fn load_embedded() -> Result<WindowsFacts, String> {
+    let facts: WindowsFacts = serde_json::from_str(EMBEDDED_JSON).map_err(|e| e.to_string())?;
+    facts.validate()?;
+    Ok(facts)
+}
+
 /// The embedded facts.
 pub fn facts() -> &'static WindowsFacts {
     static FACTS: OnceLock<WindowsFacts> = OnceLock::new();
     // Validated by the `embedded_windows_facts_are_valid` test: a broken table
     // is a build defect, not an input error.
     FACTS.get_or_init(|| {
-        parse(WINDOWS_TOML).unwrap_or_else(|e| panic!("embedded windows.toml is invalid: {e}"))
+        load_embedded().unwrap_or_else(|e| panic!("embedded windows.toml is invalid: {e}"))
     })
 }
 
@@ -236,7 +250,7 @@ mod tests {
 
     #[test]
     fn embedded_windows_facts_are_valid() {
-        let f = parse(WINDOWS_TOML).unwrap();
+        let f = parse(EMBEDDED_TOML).unwrap();
         assert_eq!(f.nt_of_build(6003), Some("6.0"));
         assert_eq!(f.nt_of_build(17763), Some("10.0"));
         assert_eq!(f.build(6001).unwrap().service_pack, Some(1));
@@ -258,8 +272,15 @@ mod tests {
     }
 
     #[test]
+    fn the_build_time_json_equals_the_toml() {
+        let toml = parse(EMBEDDED_TOML).unwrap();
+        assert_eq!(load_embedded().unwrap(), toml);
+        assert_eq!(facts(), &toml);
+    }
+
+    #[test]
     fn a_broken_record_is_rejected() {
-        let bad = WINDOWS_TOML.replace("first = 16384", "first = 30000");
+        let bad = EMBEDDED_TOML.replace("first = 16384", "first = 30000");
         assert!(parse(&bad).is_err());
         assert!(parse("builds = 3").is_err());
     }
