@@ -21,3 +21,44 @@ for q in 6.0.6003.20491 6.0.6002.24565 6.0.6001.18000 6003.20491.amd64fre.vistas
   printf '%s' "$q" > "$here/corpus/explain/seed-$i"; i=$((i + 1))
 done
 echo "seeded: $(ls "$here/corpus/read_file" | wc -l) files per target"
+# The advisory feed targets: the feed fixtures, a small wesng zip built from
+# them, and SMALL slices of the real feeds in ../shared/data.
+feeds="$fixtures/feeds"
+data="$shared/data"
+for t in feed feed_wesng_csv feed_cvrf_xml feed_cvrf_json feed_csaf feed_kev; do
+  mkdir -p "$here/corpus/$t"
+  cp -t "$here/corpus/$t" "$feeds"/*
+done
+if command -v python3 >/dev/null; then
+  python3 - "$feeds" "$here/corpus/feed/wesng-small.zip" <<'PY'
+import sys, zipfile
+feeds, out = sys.argv[1], sys.argv[2]
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(f"{feeds}/CVEs_20990120.csv", "CVEs_20990120.csv")
+    z.write(f"{feeds}/Custom_20990101.csv", "Custom_20990101.csv")
+    z.writestr("Version_0.94.txt", "This definition file requires you to at least use wes version 0.94\r\n")
+PY
+fi
+if [ -d "$data" ]; then
+  head -n 200 "$data/msrc-nt60.csv" > "$here/corpus/feed_wesng_csv/msrc-nt60-head.csv"
+  head -n 40 "$data/custom-nt60.csv" > "$here/corpus/feed_wesng_csv/custom-nt60-head.csv"
+  head -n 20 "$data/kev/known_exploited_vulnerabilities.csv" > "$here/corpus/feed_kev/kev-head.csv"
+  head -c 6000 "$data/kev/known_exploited_vulnerabilities.json" > "$here/corpus/feed_kev/kev-head.json"
+  # One CVRF vulnerability naming Windows Server 2008 SP2 (ProductID 9312):
+  # the document head, a one-product tree, the vulnerability without notes.
+  if command -v python3 >/dev/null; then
+    python3 - "$data/msrc-cvrf/2022-May.xml" "$here/corpus/feed_cvrf_xml/2022-May-one-vuln.xml" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+head = text[: text.index("<cvrf:DocumentNotes>")]
+vulns = re.findall(r"<vuln:Vulnerability\b.*?</vuln:Vulnerability>", text, re.S)
+vuln = min((v for v in vulns if ">9312<" in v), key=len)
+vuln = re.sub(r"<vuln:Notes>.*?</vuln:Notes>", "", vuln, flags=re.S)
+tree = ('<prod:ProductTree>\n    <prod:FullProductName ProductID="9312">'
+        "Windows Server 2008 for 32-bit Systems Service Pack 2</prod:FullProductName>\n  </prod:ProductTree>\n  ")
+open(sys.argv[2], "w", encoding="utf-8").write(head + tree + vuln + "\n</cvrf:cvrfdoc>\n")
+PY
+    cp "$here/corpus/feed_cvrf_xml/2022-May-one-vuln.xml" "$here/corpus/feed/"
+  fi
+fi
+echo "seeded: $(ls "$here/corpus/feed" | wc -l) files for feed"

@@ -18,6 +18,7 @@
 //! `baseSeverity` of the scores naming it (HIGH reads as Important, MEDIUM as
 //! Moderate). CSAF carries no update sub-type, supersedence or fixed build.
 
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
 
 use super::cvrf::{self, Document, Remediation, Threat, ThreatKind, Vulnerability};
@@ -93,7 +94,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<FeedDocument, FeedError> {
                 ..Remediation::default()
             });
         }
-        let mut rated: Vec<String> = Vec::new();
+        let mut rated: FxHashSet<String> = FxHashSet::default();
         let mut rated_all = false;
         for t in v.threats.unwrap_or_default() {
             let category = t.category.0.trim().to_ascii_lowercase();
@@ -118,25 +119,34 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<FeedDocument, FeedError> {
             });
         }
         if !rated_all {
-            // Fallbacks for the products MSRC gave no rating.
-            let unrated: Vec<String> = out
+            // Fallbacks for the products MSRC gave no rating: the document's
+            // aggregate severity, else the highest CVSS rating naming them.
+            let mut cvss: FxHashMap<String, Severity> = FxHashMap::default();
+            if aggregate == Severity::Unrated {
+                for s in v.scores.unwrap_or_default() {
+                    let sev = Severity::parse(&s.cvss_v3.base_severity.0);
+                    for p in s.products.0 {
+                        let e = cvss.entry(p.0.trim().to_string()).or_default();
+                        *e = (*e).max(sev);
+                    }
+                }
+            }
+            let mut unrated: Vec<String> = Vec::new();
+            for p in out
                 .affected
                 .iter()
                 .chain(out.remediations.iter().flat_map(|r| r.products.iter()))
-                .map(|p| p.trim().to_string())
-                .filter(|p| !rated.contains(p))
-                .collect();
-            let scores = v.scores.unwrap_or_default();
+            {
+                let p = p.trim();
+                if rated.insert(p.to_string()) {
+                    unrated.push(p.to_string());
+                }
+            }
             for id in unrated {
                 let severity = if aggregate != Severity::Unrated {
                     aggregate
                 } else {
-                    scores
-                        .iter()
-                        .filter(|s| s.products.0.iter().any(|p| p.0.trim() == id))
-                        .map(|s| Severity::parse(&s.cvss_v3.base_severity.0))
-                        .max()
-                        .unwrap_or_default()
+                    cvss.get(&id).copied().unwrap_or_default()
                 };
                 if severity != Severity::Unrated {
                     out.threats.push(Threat {

@@ -115,6 +115,7 @@ pub fn into_feed(name: &str, kind: FeedKind, doc: Document) -> Result<FeedDocume
         out.rows_read += 1;
         // Affected NT 6.0 product ids, in order of first mention.
         let mut ids: Vec<&str> = Vec::new();
+        let mut listed: rustc_hash::FxHashSet<&str> = rustc_hash::FxHashSet::default();
         let fix_ids = v
             .remediations
             .iter()
@@ -122,7 +123,7 @@ pub fn into_feed(name: &str, kind: FeedKind, doc: Document) -> Result<FeedDocume
             .flat_map(|r| r.products.iter());
         for id in v.affected.iter().chain(fix_ids) {
             let id = id.trim();
-            if nt60.contains_key(id) && !ids.contains(&id) {
+            if nt60.contains_key(id) && listed.insert(id) {
                 ids.push(id);
             }
         }
@@ -143,30 +144,63 @@ pub fn into_feed(name: &str, kind: FeedKind, doc: Document) -> Result<FeedDocume
             .max()
             .or(released);
         let title = v.title.trim().to_string();
+        // Per product: the severity and impact threats naming it, and the
+        // Vendor Fixes naming it (indexed once, so that a document listing
+        // many products costs no more than its size).
+        let mut severity_of: FxHashMap<&str, Severity> = FxHashMap::default();
+        let mut impact_of: FxHashMap<&str, String> = FxHashMap::default();
+        let mut severity_all = None;
+        let mut impact_all = None;
+        for t in &v.threats {
+            match t.kind {
+                ThreatKind::Severity => {
+                    let sev = Severity::parse(&t.description);
+                    if t.products.is_empty() {
+                        severity_all = severity_all.max(Some(sev));
+                    }
+                    for p in &t.products {
+                        let e = severity_of.entry(p.trim()).or_default();
+                        *e = (*e).max(sev);
+                    }
+                }
+                ThreatKind::Impact => {
+                    let Some(impact) = impact_title_case(&t.description) else {
+                        continue;
+                    };
+                    if t.products.is_empty() && impact_all.is_none() {
+                        impact_all = Some(impact.clone());
+                    }
+                    for p in &t.products {
+                        impact_of.entry(p.trim()).or_insert_with(|| impact.clone());
+                    }
+                }
+                ThreatKind::Other => {}
+            }
+        }
+        let mut fixes_of: FxHashMap<&str, Vec<&Remediation>> = FxHashMap::default();
+        for r in v.remediations.iter().filter(|r| r.vendor_fix) {
+            for p in &r.products {
+                let p = p.trim();
+                if nt60.contains_key(p) {
+                    let list = fixes_of.entry(p).or_default();
+                    if !list.iter().any(|x| std::ptr::eq(*x, r)) {
+                        list.push(r);
+                    }
+                }
+            }
+        }
         for id in ids {
             let Some(product) = nt60.get(id) else {
                 continue;
             };
-            let names =
-                |t: &Threat| t.products.is_empty() || t.products.iter().any(|p| p.trim() == id);
-            let severity = v
-                .threats
-                .iter()
-                .filter(|t| t.kind == ThreatKind::Severity && names(t))
-                .map(|t| Severity::parse(&t.description))
-                .max()
+            let severity = severity_of
+                .get(id)
+                .copied()
+                .max(severity_all)
                 .unwrap_or_default();
-            let impact = v
-                .threats
-                .iter()
-                .filter(|t| t.kind == ThreatKind::Impact && names(t))
-                .find_map(|t| impact_title_case(&t.description));
+            let impact = impact_of.get(id).cloned().or_else(|| impact_all.clone());
             let mut fixes = 0;
-            for r in v
-                .remediations
-                .iter()
-                .filter(|r| r.vendor_fix && r.products.iter().any(|p| p.trim() == id))
-            {
+            for r in fixes_of.get(id).into_iter().flatten() {
                 let Some(kb) = find_kb(&r.description) else {
                     continue;
                 };

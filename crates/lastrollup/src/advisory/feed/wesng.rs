@@ -3,10 +3,13 @@
 //! The zip holds `CVEs_YYYYMMDD.csv` (135 MB uncompressed, every MSRC row of
 //! every product), `Custom_YYYYMMDD.csv` (hand-made rows, with `#` comment
 //! lines) and `Version_X.txt` (the wes.py version the file needs). Each CSV
-//! member is streamed through the `csv` crate one record at a time, reusing
-//! one buffer; a row whose `AffectedProduct` names neither `Windows Server
-//! 2008` nor `Windows Vista` is dropped before anything is allocated, and the
-//! rest go through [`Product::parse`]. Nothing holds the whole CSV in memory.
+//! member is streamed: a [`Prefilter`] cuts the decompressed bytes into
+//! records (counting quotes, so a quoted line break stays inside its record)
+//! and passes on only the header and the records that mention `Windows
+//! Server 2008` or `Windows Vista` anywhere (about one in nine); the `csv`
+//! crate parses those, reusing one buffer, and a row whose `AffectedProduct`
+//! names neither is dropped before anything is allocated; the rest go
+//! through [`Product::parse`]. Nothing holds the whole CSV in memory.
 //!
 //! Per row: the CVE is trimmed and upper-cased (empty or the literal `CVE`:
 //! unusable); the KB loses a leading `KB` (empty: `None`; not a number:
@@ -226,7 +229,7 @@ fn read_rows<R: Read>(
         // before it. A CR left at the end of the last field is trimmed.
         .terminator(csv::Terminator::Any(b'\n'))
         .buffer_capacity(1 << 16)
-        .from_reader(reader);
+        .from_reader(Prefilter::new(reader));
     let fail = |e: csv::Error, prefix: &str| {
         let line = e.position().map(|p| p.line());
         let message = match e.kind() {
@@ -290,7 +293,11 @@ fn read_rows<R: Read>(
         .map_err(|e| fail(e, &prefix))?
     {
         doc.rows_read += 1;
-        let line = row.position().map_or(0, |p| p.line());
+        // The line in the member (the prefilter left rows out).
+        let line = match csv.get_mut().lines.pop_front() {
+            Some(l) => l,
+            None => row.position().map_or(0, |p| p.line()),
+        };
         let product_bytes = row.get(cols.product).unwrap_or_default();
         if server.find(product_bytes).is_none() && vista.find(product_bytes).is_none() {
             doc.rows_other_products += 1;
@@ -353,7 +360,205 @@ fn read_rows<R: Read>(
         doc.records.push(record);
         check_records(name, doc.records.len())?;
     }
+    let filter = csv.get_ref();
+    doc.rows_read += filter.skipped;
+    doc.rows_other_products += filter.skipped;
     Ok(())
+}
+
+/// Records longer than this are passed on unfiltered, a line at a time, so
+/// that an unbalanced quote cannot make the filter buffer the whole input.
+const MAX_FILTERED_RECORD: usize = 1 << 20;
+
+/// Passes on the header and the CSV records that mention an NT 6.0 product
+/// name anywhere, dropping the rest (and `#` comment lines) unparsed.
+///
+/// Records are found by line, a record going on while its quotes are
+/// unbalanced: the same split as the CSV grammar for well-formed input. On
+/// malformed input the split may differ from the `csv` crate's; only the
+/// line numbers in messages and the row counts can then be off.
+pub struct Prefilter<R> {
+    inner: R,
+    /// Raw bytes read and not yet judged: `buf[start..]`.
+    buf: Vec<u8>,
+    start: usize,
+    /// Bytes to hand on: `out[out_pos..]`.
+    out: Vec<u8>,
+    out_pos: usize,
+    eof: bool,
+    /// Line number (1-based) where the next record starts.
+    line: u64,
+    header_done: bool,
+    /// Inside a record being passed on unfiltered (too long to judge);
+    /// `Some(quote parity)`.
+    passing: Option<bool>,
+    /// The first line of each data record passed on, in order.
+    pub lines: std::collections::VecDeque<u64>,
+    /// Data records dropped.
+    pub skipped: u64,
+    server: Finder<'static>,
+    vista: Finder<'static>,
+}
+
+impl<R: Read> Prefilter<R> {
+    /// Wraps a reader of wesng CSV bytes.
+    pub fn new(inner: R) -> Prefilter<R> {
+        Prefilter {
+            inner,
+            buf: Vec::with_capacity(1 << 17),
+            start: 0,
+            out: Vec::with_capacity(1 << 17),
+            out_pos: 0,
+            eof: false,
+            line: 1,
+            header_done: false,
+            passing: None,
+            lines: std::collections::VecDeque::new(),
+            skipped: 0,
+            server: Finder::new(b"Windows Server 2008"),
+            vista: Finder::new(b"Windows Vista"),
+        }
+    }
+
+    /// Judges the complete records in `buf`, moving kept ones to `out`.
+    fn judge(&mut self) {
+        loop {
+            let rest = &self.buf[self.start..];
+            if rest.is_empty() {
+                return;
+            }
+            if let Some(parity) = self.passing {
+                // Pass on one line of an over-long record.
+                let Some(nl) = memchr::memchr(b'\n', rest) else {
+                    if self.eof || rest.len() > MAX_FILTERED_RECORD {
+                        let odd = quotes(rest) % 2 == 1;
+                        self.passing = Some(parity ^ odd);
+                        self.out.extend_from_slice(rest);
+                        self.start = self.buf.len();
+                    }
+                    return;
+                };
+                let line = &rest[..=nl];
+                let odd = quotes(line) % 2 == 1;
+                let parity = parity ^ odd;
+                self.out.extend_from_slice(line);
+                self.start += nl + 1;
+                self.line += 1;
+                self.passing = parity.then_some(true);
+                continue;
+            }
+            // A comment or an empty line, at the start of a record.
+            if rest[0] == b'#' || rest[0] == b'\n' || rest.starts_with(b"\r\n") {
+                match memchr::memchr(b'\n', rest) {
+                    Some(nl) => {
+                        self.start += nl + 1;
+                        self.line += 1;
+                        continue;
+                    }
+                    None if self.eof => {
+                        self.start = self.buf.len();
+                        return;
+                    }
+                    None => return,
+                }
+            }
+            // The end of the record: the line break after which quotes
+            // balance.
+            let mut end = None;
+            let mut odd = false;
+            let mut lines = 0u64;
+            let mut from = 0;
+            while let Some(nl) = memchr::memchr(b'\n', &rest[from..]) {
+                let nl = from + nl;
+                odd ^= quotes(&rest[from..nl]) % 2 == 1;
+                lines += 1;
+                from = nl + 1;
+                if !odd {
+                    end = Some(from);
+                    break;
+                }
+            }
+            let end = match end {
+                Some(end) => end,
+                None if self.eof => {
+                    lines += 1;
+                    rest.len()
+                }
+                None if rest.len() > MAX_FILTERED_RECORD => {
+                    // Too long to judge: pass it on as it comes.
+                    if self.header_done {
+                        self.lines.push_back(self.line);
+                    }
+                    self.header_done = true;
+                    self.out.extend_from_slice(&rest[..from]);
+                    self.start += from;
+                    self.line += lines;
+                    self.passing = Some(odd);
+                    continue;
+                }
+                None => return,
+            };
+            let record = &rest[..end];
+            let keep = !self.header_done
+                || self.server.find(record).is_some()
+                || self.vista.find(record).is_some();
+            if keep {
+                if self.header_done {
+                    self.lines.push_back(self.line);
+                }
+                self.header_done = true;
+                self.out.extend_from_slice(record);
+                if end == rest.len() && !record.ends_with(b"\n") {
+                    self.out.push(b'\n');
+                }
+            } else {
+                self.skipped += 1;
+            }
+            self.start += end;
+            self.line += lines;
+        }
+    }
+}
+
+/// Counts the `"` in `bytes` (summed in 64-byte blocks, which compilers
+/// turn into vector code).
+fn quotes(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(64);
+    let mut n = 0usize;
+    for chunk in &mut chunks {
+        n += usize::from(chunk.iter().map(|b| u8::from(*b == b'"')).sum::<u8>());
+    }
+    n + chunks.remainder().iter().filter(|b| **b == b'"').count()
+}
+
+impl<R: Read> Read for Prefilter<R> {
+    fn read(&mut self, into: &mut [u8]) -> std::io::Result<usize> {
+        while self.out_pos == self.out.len() {
+            self.out.clear();
+            self.out_pos = 0;
+            self.judge();
+            if !self.out.is_empty() {
+                break;
+            }
+            if self.eof {
+                return Ok(0);
+            }
+            // Keep the unjudged tail, then read more.
+            self.buf.drain(..self.start);
+            self.start = 0;
+            let len = self.buf.len();
+            self.buf.resize(len + (1 << 16), 0);
+            let n = self.inner.read(&mut self.buf[len..])?;
+            self.buf.truncate(len + n);
+            if n == 0 {
+                self.eof = true;
+            }
+        }
+        let n = into.len().min(self.out.len() - self.out_pos);
+        into[..n].copy_from_slice(&self.out[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
+    }
 }
 
 #[cfg(test)]
@@ -437,5 +642,51 @@ mod tests {
                 .starts_with("d.zip: malformed wesng definitions.zip"),
             "{e}"
         );
+    }
+
+    fn filtered(text: &[u8]) -> (String, Vec<u64>, u64) {
+        let mut f = Prefilter::new(text);
+        let mut out = Vec::new();
+        f.read_to_end(&mut out).unwrap();
+        (
+            String::from_utf8_lossy(&out).into_owned(),
+            f.lines.iter().copied().collect(),
+            f.skipped,
+        )
+    }
+
+    #[test]
+    fn prefilter_keeps_whole_records() {
+        let text = b"# c\r\nh\r\n\"a\",\"Windows 7\"\r\n\"b\nline two\",\"Windows Vista\"\r\n\r\n# \"odd\r\n\"c\",\"Windows Server 2008\"";
+        let (out, lines, skipped) = filtered(text);
+        assert_eq!(
+            out,
+            "h\r\n\"b\nline two\",\"Windows Vista\"\r\n\"c\",\"Windows Server 2008\"\n"
+        );
+        assert_eq!(lines, vec![4, 8]);
+        assert_eq!(skipped, 1);
+    }
+
+    #[test]
+    fn prefilter_passes_an_unbalanced_quote_through_in_bounded_steps() {
+        // A record that balances within the limit is judged as a whole.
+        let mut text = b"h\n\"open".to_vec();
+        text.extend(std::iter::repeat_n(b'x', MAX_FILTERED_RECORD / 2));
+        text.extend_from_slice(b"\nmore\"\n\"d\",\"Windows Vista\"\n\"e\"\n");
+        let (out, lines, skipped) = filtered(&text);
+        assert_eq!(out, "h\n\"d\",\"Windows Vista\"\n");
+        assert_eq!((lines, skipped), (vec![4], 2));
+        // A longer one is passed on unjudged.
+        let mut text = b"h\n\"open".to_vec();
+        text.extend(std::iter::repeat_n(b'x', 2 * MAX_FILTERED_RECORD));
+        text.extend_from_slice(b"\nmore\"\n\"d\",\"Windows Vista\"\n\"e\"\n");
+        let (out, lines, skipped) = filtered(&text);
+        assert!(out.ends_with("x\nmore\"\n\"d\",\"Windows Vista\"\n"));
+        assert_eq!(out.len(), text.len() - 4);
+        assert_eq!((lines, skipped), (vec![2, 4], 1));
+        let mut text = b"h\n\"".to_vec();
+        text.extend(std::iter::repeat_n(b'y', 3 * MAX_FILTERED_RECORD));
+        let (out, _, _) = filtered(&text);
+        assert_eq!(out.len(), text.len());
     }
 }

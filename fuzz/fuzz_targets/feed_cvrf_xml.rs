@@ -1,0 +1,9 @@
+//! The MSRC CVRF XML reader on any bytes.
+#![no_main]
+
+use lastrollup::advisory::{feed, FeedKind};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let _ = feed::read_as(FeedKind::CvrfXml, "fuzz.xml", data, &mut |_, _| {});
+});
