@@ -873,6 +873,7 @@ impl Database {
         let kev: FxHashMap<&str, &KevEntry> =
             t.kev.iter().map(|(k, _)| (k.cve.as_str(), k)).collect();
         let mut by_cve: BTreeMap<u32, CveFacts> = BTreeMap::new();
+        let mut source_sets: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
         for r in &t.rows {
             if !wanted[usize::from(r.product)] {
                 continue;
@@ -884,8 +885,8 @@ impl Database {
                 kev: kev.get(id).map(|k| (*k).clone()),
                 ..CveFacts::default()
             });
-            let component = t.products[usize::from(r.product)].component.clone();
-            match &component {
+            let component = &t.products[usize::from(r.product)].component;
+            match component {
                 None => f.affects_os = true,
                 Some(c) => {
                     if !f.components.contains(c) {
@@ -901,27 +902,34 @@ impl Database {
                 f.date = Some(f.date.map_or(d, |e| e.max(d)));
             }
             if r.kb != 0 {
-                let fix = FixFact {
-                    kb: r.kb,
-                    component,
-                    kind: r.fix_kind,
-                };
                 match f
                     .fixes
                     .iter_mut()
-                    .find(|x| x.kb == fix.kb && x.component == fix.component)
+                    .find(|x| x.kb == r.kb && x.component == *component)
                 {
                     Some(x) => {
                         if x.kind.is_none() {
-                            x.kind = fix.kind;
+                            x.kind = r.fix_kind;
                         }
                     }
-                    None => f.fixes.push(fix),
+                    None => f.fixes.push(FixFact {
+                        kb: r.kb,
+                        component: component.clone(),
+                        kind: r.fix_kind,
+                    }),
                 }
             }
-            let s = usize::from(r.source);
-            if !f.sources.contains(&t.sources[s].identity) {
-                f.sources.push(t.sources[s].identity.clone());
+            let sources = source_sets.entry(r.cve).or_default();
+            if !sources.contains(&r.source) {
+                sources.push(r.source);
+            }
+        }
+        for (cve, f) in by_cve.iter_mut() {
+            if let Some(list) = source_sets.get(cve) {
+                f.sources = list
+                    .iter()
+                    .map(|s| t.sources[usize::from(*s)].identity.clone())
+                    .collect();
             }
         }
         let mut supersedes: FxHashMap<u32, Vec<u32>> = FxHashMap::default();

@@ -275,21 +275,34 @@ pub fn exposure(
         kernel_month,
     );
 
+    let kev_months: FxHashMap<&str, Month> = catalog
+        .known_exploited
+        .iter()
+        .filter_map(|k| Some((k.id.as_str(), k.month?)))
+        .collect();
+    // Component presence, decided once per component name.
+    let mut presence: FxHashMap<String, Option<bool>> = FxHashMap::default();
+    let mut component_present = |c: &str| -> Option<bool> {
+        if let Some(p) = presence.get(c) {
+            return *p;
+        }
+        let p = component_on_host(c, host);
+        presence.insert(c.to_string(), p);
+        p
+    };
     let mut cves = Vec::new();
     let mut counts = Counts::default();
     for f in &facts.cves {
         // Which of its components are here.
         let mut component_unknown: Option<&str> = None;
         let applies = f.affects_os
-            || f.components
-                .iter()
-                .any(|c| match component_present(c, host) {
-                    Some(p) => p,
-                    None => {
-                        component_unknown.get_or_insert(c.as_str());
-                        true
-                    }
-                });
+            || f.components.iter().any(|c| match component_present(c) {
+                Some(p) => p,
+                None => {
+                    component_unknown.get_or_insert(c.as_str());
+                    true
+                }
+            });
         if !applies {
             counts.not_applicable += 1;
             continue;
@@ -300,7 +313,7 @@ pub fn exposure(
             .filter(|x| {
                 x.component
                     .as_deref()
-                    .is_none_or(|c| component_present(c, host) != Some(false))
+                    .is_none_or(|c| component_present(c) != Some(false))
             })
             .collect();
         if fixes.iter().any(|x| present.has(x.kb)) {
@@ -311,13 +324,7 @@ pub fn exposure(
             .iter()
             .filter_map(|x| catalog.update(x.kb).map(|u| u.month))
             .min()
-            .or_else(|| {
-                catalog
-                    .known_exploited
-                    .iter()
-                    .find(|k| k.id == f.id)
-                    .and_then(|k| k.month)
-            });
+            .or_else(|| kev_months.get(f.id.as_str()).copied());
         let only_component = !f.affects_os;
         let (status, reason) = if only_component && component_unknown.is_some() {
             (
@@ -385,10 +392,13 @@ pub fn exposure(
             reason,
         });
     }
-    cves.sort_by(|a, b| {
-        (b.kev.is_some(), b.severity, a.status)
-            .cmp(&(a.kev.is_some(), a.severity, b.status))
-            .then_with(|| cve_order(&b.id).cmp(&cve_order(&a.id)))
+    cves.sort_by_cached_key(|c| {
+        (
+            std::cmp::Reverse(c.kev.is_some()),
+            std::cmp::Reverse(c.severity),
+            c.status,
+            std::cmp::Reverse(cve_order(&c.id)),
+        )
     });
     let mut by_fix: BTreeMap<&str, usize> = BTreeMap::new();
     for c in &cves {
@@ -562,7 +572,7 @@ impl<'a> Present<'a> {
 
 /// Whether a component is on the host: `Some(true)`/`Some(false)` when the
 /// evidence says, `None` when it does not.
-fn component_present(component: &str, host: &Host) -> Option<bool> {
+fn component_on_host(component: &str, host: &Host) -> Option<bool> {
     let c = component.to_ascii_lowercase();
     if let Some(rest) = c.strip_prefix("internet explorer ") {
         let major: String = rest.chars().take_while(char::is_ascii_digit).collect();
