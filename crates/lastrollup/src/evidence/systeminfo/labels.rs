@@ -69,6 +69,8 @@ pub struct Labels {
     ascii_first: [bool; 128],
     roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
+    /// Whether some "not available" word starts with this ASCII character.
+    not_available_first: [bool; 128],
     /// Language tags, indexed by the number stored in the label map.
     pub language_tags: Vec<String>,
     /// Localized edition spelling (normalized) → canonical edition key, for
@@ -214,8 +216,15 @@ impl Labels {
                 ascii_first[usize::from(c as u8)] = true;
             }
         }
+        let mut not_available_first = [false; 128];
+        for word in &not_available {
+            if let Some(c) = word.chars().next().filter(char::is_ascii) {
+                not_available_first[usize::from(c as u8)] = true;
+            }
+        }
         Ok(Labels {
             file,
+            not_available_first,
             max_label_bytes,
             ascii_first,
             by_label,
@@ -271,6 +280,21 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
+        // Most values start with an ASCII character no word starts with: the
+        // first byte after leading white space settles them. (A value that
+        // starts with a colon or non-ASCII text takes the general path.)
+        let bytes = value.as_bytes();
+        let lead = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'));
+        if let Some(&b) = lead.and_then(|i| bytes.get(i)) {
+            if b.is_ascii()
+                && b != b':'
+                && !self.not_available_first[usize::from(b.to_ascii_lowercase())]
+            {
+                return false;
+            }
+        }
         let mut chars = normalized_chars(value);
         let Some(first) = chars.next() else {
             return true;

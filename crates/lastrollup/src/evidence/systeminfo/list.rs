@@ -97,20 +97,22 @@ fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
         // the only label colon is `:` and display width is not needed.
         let bytes = text.as_bytes();
         let end = bytes.len().min(labels.max_label_bytes().saturating_add(1));
-        return bytes[..end]
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| {
-                b == b':'
-                    && i > 0
-                    && bytes
-                        .get(i + 1)
-                        .is_none_or(|&n| is_ascii_char_whitespace(n))
-            })
-            .find_map(|(i, _)| {
-                let (field, lang) = labels.lookup(&text[..i])?;
-                Some((field, lang, split_after(text, i, ':', 0, true)))
-            });
+        let head = &bytes[..end];
+        let mut from = 0;
+        while let Some(found) = head.get(from..).and_then(|h| memchr::memchr(b':', h)) {
+            let i = from + found;
+            from = i + 1;
+            if i > 0
+                && bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| is_ascii_char_whitespace(n))
+            {
+                if let Some((field, lang)) = labels.lookup(&text[..i]) {
+                    return Some((field, lang, split_after(text, i, ':', 0, true)));
+                }
+            }
+        }
+        return None;
     }
     // Cheap rejection: a label line has a colon.
     if !text.contains([':', '：']) {

@@ -118,8 +118,10 @@ impl RawBlock<'_> {
     /// aligned fields.
     pub(crate) fn is_plausible(&self) -> bool {
         let known = self.entries.iter().filter(|e| e.field.is_some()).count();
-        let version = self.entries.iter().any(|e| is_version_line(&e.value));
-        known >= 3 || (self.entries.len() >= 10 && version)
+        // The version line (a regex) is only looked for when the labels
+        // alone do not settle it.
+        known >= 3
+            || (self.entries.len() >= 10 && self.entries.iter().any(|e| is_version_line(&e.value)))
     }
 
     /// Assigns fields to unknown-label entries by the shape of their value.
