@@ -291,7 +291,9 @@ pub struct Line<'a> {
 /// NUL characters are removed from every line.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // One line per `\n` (and one after the last), so the vector is not
+    // regrown line by line; a file of lone `\r` breaks grows it as before.
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let (mut start, mut number) = (0usize, 1u32);
     while let Some(found) = find_line_break(bytes.get(start..).unwrap_or_default()) {
         let mut i = start + found;

@@ -331,13 +331,18 @@ pub fn labels() -> &'static Labels {
 /// letters lower-cased (other bytes differ between code pages and are kept).
 /// Written into `out` (cleared first), so one buffer serves every lookup.
 fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
+    // Every byte is written and white space is then overwritten by the next
+    // one (no branch per byte); the key is never longer than `bytes`.
     out.clear();
-    out.extend(
-        bytes
-            .iter()
-            .filter(|b| !b.is_ascii_whitespace())
-            .map(u8::to_ascii_lowercase),
-    );
+    out.resize(bytes.len(), 0);
+    let mut n = 0;
+    for &b in bytes {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = b.to_ascii_lowercase();
+        }
+        n += usize::from(!b.is_ascii_whitespace());
+    }
+    out.truncate(n);
 }
 
 /// The votes of one byte key: per language, how many (page, language)

@@ -180,7 +180,21 @@ impl RawBlock<'_> {
         self.infer_by_shape();
         let labels = labels::labels();
         let mut record = Record::new(format);
-        record.language = self.language.clone();
+        record.language = self.language.take();
+        // Sized once rather than grown fact by fact and update by update.
+        record.facts.reserve(
+            self.entries
+                .iter()
+                .filter(|e| e.field.and_then(Field::evidence_key).is_some())
+                .count(),
+        );
+        record.updates.reserve(
+            self.entries
+                .iter()
+                .filter(|e| e.field == Some(Field::Hotfixes))
+                .map(|e| e.items.len())
+                .sum(),
+        );
         for e in &self.entries {
             let Some(field) = e.field else { continue };
             if field == Field::Hotfixes {
