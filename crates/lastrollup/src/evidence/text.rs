@@ -171,10 +171,22 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
     // ASCII reads the same in every candidate page: judge only the lines
     // that hold other bytes.
     let mut sample = Vec::with_capacity(SCORE_PREFIX);
-    for line in bytes.split(|&b| b == b'\n') {
+    // The lines of `bytes.split(|&b| b == b'\n')`, found with memchr.
+    let mut rest = Some(bytes);
+    while let Some(r) = rest {
         if sample.len() >= SCORE_PREFIX {
             break;
         }
+        let line = match find_byte(r, b'\n') {
+            Some(end) => {
+                rest = r.get(end + 1..);
+                r.get(..end).unwrap_or_default()
+            }
+            None => {
+                rest = None;
+                r
+            }
+        };
         if !line.is_ascii() {
             sample.extend_from_slice(&line[..line.len().min(SCORE_PREFIX)]);
             sample.push(b'\n');
@@ -244,19 +256,12 @@ fn plausibility(text: &str) -> i64 {
 /// has a zero in every other byte.
 fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
-    if sample.len() < 4 {
+    // Without a single zero byte it is not UTF-16 (most legacy captures).
+    if sample.len() < 4 || find_byte(sample, 0).is_none() {
         return None;
     }
     let pairs = sample.len() / 2;
-    let (mut zero_odd, mut zero_even) = (0usize, 0usize);
-    for pair in sample.chunks_exact(2) {
-        if pair[0] == 0 {
-            zero_even += 1;
-        }
-        if pair[1] == 0 {
-            zero_odd += 1;
-        }
-    }
+    let (zero_even, zero_odd) = count_zero_bytes(sample);
     if zero_odd * 10 >= pairs * 4 && zero_even * 10 < pairs {
         Some(true)
     } else if zero_even * 10 >= pairs * 4 && zero_odd * 10 < pairs {
@@ -264,6 +269,38 @@ fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// How many zero bytes `sample` has at even and at odd offsets, counted
+/// eight bytes at a time.
+fn count_zero_bytes(sample: &[u8]) -> (usize, usize) {
+    // Zero bytes at even offsets have their flag in the low byte of each
+    // pair of a little-endian word, odd ones in the high byte.
+    const EVEN: u64 = 0x0080_0080_0080_0080;
+    const ODD: u64 = 0x8000_8000_8000_8000;
+    let (mut even, mut odd) = (0usize, 0usize);
+    let mut chunks = sample.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // The high bit of every zero byte, and of no other (no carries
+        // cross bytes: each byte's low seven bits plus 0x7F stay below 0x100).
+        let zero = !(((x & splat(0x7F)) + splat(0x7F)) | x | splat(0x7F));
+        even += (zero & EVEN).count_ones() as usize;
+        odd += (zero & ODD).count_ones() as usize;
+    }
+    let base = sample.len() - chunks.remainder().len();
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == 0 {
+            if (base + i) % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+    }
+    (even, odd)
 }
 
 fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
@@ -462,6 +499,27 @@ mod tests {
                 plausibility(&decode_code_page(&sample, cp)),
                 "cp{cp}"
             );
+        }
+    }
+
+    #[test]
+    fn zero_bytes_counted_by_words_as_by_pairs() {
+        let text: Vec<u8> = (0..=255u8)
+            .chain([0, 0, 1, 0, 0x80, 0, 0, 0x7F, 0, 0, 0, 0xFF, 0, 1, 0, 0])
+            .chain(b"Host Name\0\0:".iter().copied())
+            .collect();
+        for start in 0..text.len() {
+            for end in start..=text.len().min(start + 40) {
+                let s = &text[start..end];
+                let by_pairs = s.iter().enumerate().fold((0, 0), |(e, o), (i, &b)| {
+                    match (b == 0, i % 2 == 0) {
+                        (true, true) => (e + 1, o),
+                        (true, false) => (e, o + 1),
+                        _ => (e, o),
+                    }
+                });
+                assert_eq!(count_zero_bytes(s), by_pairs, "{start}..{end}");
+            }
         }
     }
 

@@ -91,6 +91,15 @@ pub fn normalize(s: &str) -> String {
 /// [`normalize`] into `out` (cleared first), so one buffer serves many.
 fn normalize_into(s: &str, out: &mut String) {
     out.clear();
+    if s.is_ascii() {
+        normalize_ascii_into(s.as_bytes(), out);
+    } else {
+        normalize_chars_into(s, out);
+    }
+}
+
+/// [`normalize_into`] a character at a time (any text).
+fn normalize_chars_into(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.chars() {
         let c = if c == '：' { ':' } else { c };
@@ -103,6 +112,30 @@ fn normalize_into(s: &str, out: &mut String) {
         }
         pending_space = false;
         out.extend(c.to_lowercase());
+    }
+    while out.ends_with(':') {
+        out.pop();
+    }
+}
+
+/// [`normalize_into`] for ASCII text, a byte at a time: the same steps, with
+/// ASCII white space and ASCII lower case (which is what `char` white space
+/// and lower case are for ASCII characters).
+fn normalize_ascii_into(s: &[u8], out: &mut String) {
+    let mut pending_space = false;
+    let mut last = None;
+    for &b in s {
+        if matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r') {
+            pending_space = last.is_some();
+            continue;
+        }
+        if pending_space && b != b':' && last != Some(b':') {
+            out.push(' ');
+        }
+        pending_space = false;
+        let b = b.to_ascii_lowercase();
+        out.push(char::from(b));
+        last = Some(b);
     }
     while out.ends_with(':') {
         out.pop();
@@ -482,12 +515,16 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             continue;
         }
         if line.first() == Some(&b'"') {
-            // A CSV header carries many labels on one line.
-            for cell in line.split(|&b| b == b',') {
+            // A CSV header carries many labels on one line, the host name's
+            // first. A row whose first cell is no label is a row of values
+            // (`/NH` output has only those): its cells are not looked up.
+            for (n, cell) in line.split(|&b| b == b',').enumerate() {
                 let cell: &[u8] = cell.strip_prefix(b"\"").unwrap_or(cell);
                 let cell = cell.strip_suffix(b"\"").unwrap_or(cell);
                 if cell.len() <= *max_len && record(cell) {
                     matched += 1;
+                } else if n == 0 {
+                    break;
                 }
             }
             continue;
@@ -560,6 +597,31 @@ mod tests {
         );
         assert_eq!(normalize("  Page File:  Max Size "), "page file:max size");
         assert_eq!(normalize("OS 名称："), "os 名称");
+    }
+
+    #[test]
+    fn ascii_normalization_agrees_with_the_char_path() {
+        for v in [
+            "",
+            " ",
+            ":",
+            "::",
+            "a",
+            " A  b ",
+            "a : b",
+            "a: b:",
+            "a :b",
+            "\tPage\x0BFile:\x0C Max Size:\r\n",
+            " ::x:: ",
+            "N/A",
+            "Host Name",
+            "\x1F x \x7F",
+        ] {
+            let (mut ascii, mut chars) = (String::new(), String::new());
+            normalize_ascii_into(v.as_bytes(), &mut ascii);
+            normalize_chars_into(v, &mut chars);
+            assert_eq!(ascii, chars, "{v:?}");
+        }
     }
 
     #[test]

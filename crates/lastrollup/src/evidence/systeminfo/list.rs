@@ -42,6 +42,24 @@ fn splits(text: &str) -> Vec<Split> {
 fn splits_up_to(text: &str, limit: usize) -> Vec<Split> {
     let mut out = Vec::new();
     let ascii = text.is_ascii();
+    if ascii {
+        // The same scan by bytes: in ASCII text the only label colon is `:`,
+        // found with memchr, and display width is not needed.
+        let bytes = text.as_bytes();
+        for i in memchr::memchr_iter(b':', bytes) {
+            if i > limit {
+                break;
+            }
+            if i > 0
+                && bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| is_ascii_char_whitespace(n))
+            {
+                out.push(split_after(text, i, ':', 0, true));
+            }
+        }
+        return out;
+    }
     // Display width of text[..i], kept as the scan goes (linear in the line).
     let mut width = 0usize;
     for (i, c) in text.char_indices() {
