@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::text::Line;
+use super::text::{trim, Line};
 
 /// Where the reader is, as csv-core's states (the ones its default
 /// configuration reaches).
@@ -76,9 +76,7 @@ impl Acc {
         match std::mem::replace(self, Acc::Empty) {
             Acc::Empty => Cow::Borrowed(""),
             // Fields end next to ASCII bytes, so the range is on char boundaries.
-            Acc::Slice(start, end) => {
-                Cow::Borrowed(line.get(start..end).unwrap_or_default().trim())
-            }
+            Acc::Slice(start, end) => Cow::Borrowed(trim(line.get(start..end).unwrap_or_default())),
             Acc::Bytes(bytes) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(text) => text,

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::Line;
+use super::text::{trim, Line};
 use super::{Format, Key, Note, Record, UpdateEntry, UpdateId};
 use fields::Field;
 
@@ -328,15 +328,11 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 /// and the items (slices of `value`).
 pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
     let mut parts = ItemMarkers::new(value);
-    let head = parts
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches(',')
-        .trim();
-    let items = parts
-        .map(|p| p.trim().trim_end_matches(',').trim())
-        .collect();
+    fn piece(p: &str) -> &str {
+        trim(trim(p).trim_end_matches(','))
+    }
+    let head = piece(parts.next().unwrap_or(""));
+    let items = parts.map(piece).collect();
     (head, items)
 }
 
