@@ -13,7 +13,7 @@
 
 use std::borrow::Cow;
 
-use super::text::Line;
+use super::text::{trim, Line};
 
 /// Where the reader is, as csv-core's states (the ones its default
 /// configuration reaches).
@@ -76,9 +76,7 @@ impl Acc {
         match std::mem::replace(self, Acc::Empty) {
             Acc::Empty => Cow::Borrowed(""),
             // Fields end next to ASCII bytes, so the range is on char boundaries.
-            Acc::Slice(start, end) => {
-                Cow::Borrowed(line.get(start..end).unwrap_or_default().trim())
-            }
+            Acc::Slice(start, end) => Cow::Borrowed(trim(line.get(start..end).unwrap_or_default())),
             Acc::Bytes(bytes) => {
                 let text = match String::from_utf8(bytes) {
                     Ok(text) => text,
@@ -125,17 +123,13 @@ where
             // Inside a field, bytes that change nothing are copied a run at a
             // time: everything but `"` in quotes, everything but `,` and line
             // breaks outside them.
-            let special: fn(&u8) -> bool = match state {
-                State::InQuoted => |&b| b == b'"',
-                State::InField => |&b| matches!(b, b',' | b'\n' | b'\r'),
-                _ => |_| true,
-            };
-            let run = bytes
-                .get(i..)
-                .unwrap_or_default()
-                .iter()
-                .position(special)
-                .unwrap_or(bytes.len() - i);
+            let rest = bytes.get(i..).unwrap_or_default();
+            let run = match state {
+                State::InQuoted => memchr::memchr(b'"', rest),
+                State::InField => memchr::memchr3(b',', b'\n', b'\r', rest),
+                _ => Some(0),
+            }
+            .unwrap_or(rest.len());
             if run > 0 {
                 acc.copy_run(bytes, i, i + run);
                 i += run;

@@ -23,6 +23,21 @@ impl UpdateId {
     /// `KB4474419`, `kb4474419`, `4474419`, `Q814078` and
     /// `KB4474419-v2` are KB numbers; `{…}` GUIDs stay GUIDs.
     pub fn parse(text: &str) -> Option<UpdateId> {
+        // The common case, `KB` and four to eight digits and nothing else
+        // (nothing to trim), read without the general path's searches.
+        if let Some(digits) = text.as_bytes().strip_prefix(b"KB") {
+            if (4..=8).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit) {
+                let n = digits
+                    .iter()
+                    .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+                return Some(UpdateId::Kb(n));
+            }
+        }
+        Self::parse_general(text)
+    }
+
+    /// [`UpdateId::parse`] without its fast path.
+    fn parse_general(text: &str) -> Option<UpdateId> {
         let t = text.trim().trim_matches('"').trim();
         if t.is_empty() {
             return None;
@@ -76,6 +91,26 @@ impl Serialize for UpdateId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_path_agrees_with_the_general_path() {
+        for t in [
+            "KB4474419",
+            "KB1234",
+            "KB123",
+            "KB12345678",
+            "KB123456789",
+            "KB4474419 ",
+            "KB4474419-v2",
+            "KB44a4419",
+            "KB",
+            "KB99999999",
+            "KB00001234",
+            "KB４４７４４１９",
+        ] {
+            assert_eq!(UpdateId::parse(t), UpdateId::parse_general(t), "{t}");
+        }
+    }
 
     #[test]
     fn normalises_kb_spellings() {

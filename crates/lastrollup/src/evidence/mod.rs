@@ -214,7 +214,7 @@ impl Record {
 
     /// Adds a fact unless the value is empty.
     pub fn push(&mut self, key: Key, value: &str, line: u32) {
-        let value = value.trim();
+        let value = text::trim(value);
         if !value.is_empty() {
             self.facts.push(Fact {
                 key,

@@ -168,18 +168,7 @@ fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
 }
 
 fn most_plausible_code_page(bytes: &[u8]) -> u16 {
-    // ASCII reads the same in every candidate page: judge only the lines
-    // that hold other bytes.
-    let mut sample = Vec::with_capacity(SCORE_PREFIX);
-    for line in bytes.split(|&b| b == b'\n') {
-        if sample.len() >= SCORE_PREFIX {
-            break;
-        }
-        if !line.is_ascii() {
-            sample.extend_from_slice(&line[..line.len().min(SCORE_PREFIX)]);
-            sample.push(b'\n');
-        }
-    }
+    let sample = scoring_sample(bytes);
     let prefix = &sample[..];
     // A single-byte page decodes every byte on its own, so its score is the
     // sum over the sample's non-ASCII bytes of the score of each byte's
@@ -190,15 +179,18 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
             counts[usize::from(b & 0x7F)] += 1;
         }
     }
+    // The bytes that occur (usually a handful), listed once for all pages.
+    let seen: Vec<(u8, i64)> = (0x80u8..=0xFF)
+        .zip(counts)
+        .filter(|(_, n)| *n != 0)
+        .collect();
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
     for &cp in LEGACY_CODE_PAGES {
         let s = if is_multi_byte(cp) {
             plausibility(&decode_code_page(prefix, cp))
         } else {
-            (0x80u8..=0xFF)
-                .zip(counts)
-                .filter(|(_, n)| *n != 0)
-                .map(|(b, n)| n * plausibility(&decode_code_page(&[b], cp)))
+            seen.iter()
+                .map(|&(b, n)| n * plausibility(&decode_code_page(&[b], cp)))
                 .sum()
         };
         if s > best.0 {
@@ -206,6 +198,54 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
         }
     }
     best.1
+}
+
+/// The lines of `bytes.split(|&b| b == b'\n')`, found with memchr.
+fn split_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match find_byte(r, b'\n') {
+            Some(end) => {
+                rest = r.get(end + 1..);
+                r.get(..end)
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// What a legacy page is judged on. ASCII reads the same in every candidate
+/// page, so only lines that hold other bytes are judged: each cut to
+/// [`SCORE_PREFIX`] bytes, until that many are gathered. Of each line only
+/// the stretch from its first non-ASCII byte to the byte after its last is
+/// kept (with a line feed after it): the ASCII around it scores nothing,
+/// and every candidate page reads an ASCII byte at a character boundary as
+/// itself, so the stretch decodes to the same non-ASCII characters as the
+/// whole line (a test compares the scores).
+fn scoring_sample(bytes: &[u8]) -> Vec<u8> {
+    let mut sample = Vec::new();
+    // The bytes the whole lines would have filled.
+    let mut filled = 0usize;
+    for line in split_lines(bytes) {
+        if filled >= SCORE_PREFIX {
+            break;
+        }
+        if find_non_ascii(line).is_none() {
+            continue;
+        }
+        let cut = &line[..line.len().min(SCORE_PREFIX)];
+        filled += cut.len() + 1;
+        if let Some(first) = find_non_ascii(cut) {
+            let last = cut.iter().rposition(|b| !b.is_ascii()).unwrap_or(first);
+            sample.extend_from_slice(&cut[first..cut.len().min(last + 2)]);
+        }
+        sample.push(b'\n');
+    }
+    sample
 }
 
 /// The East Asian pages, whose characters take one or two bytes.
@@ -244,19 +284,12 @@ fn plausibility(text: &str) -> i64 {
 /// has a zero in every other byte.
 fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
-    if sample.len() < 4 {
+    // Without a single zero byte it is not UTF-16 (most legacy captures).
+    if sample.len() < 4 || find_byte(sample, 0).is_none() {
         return None;
     }
     let pairs = sample.len() / 2;
-    let (mut zero_odd, mut zero_even) = (0usize, 0usize);
-    for pair in sample.chunks_exact(2) {
-        if pair[0] == 0 {
-            zero_even += 1;
-        }
-        if pair[1] == 0 {
-            zero_odd += 1;
-        }
-    }
+    let (zero_even, zero_odd) = count_zero_bytes(sample);
     if zero_odd * 10 >= pairs * 4 && zero_even * 10 < pairs {
         Some(true)
     } else if zero_even * 10 >= pairs * 4 && zero_odd * 10 < pairs {
@@ -264,6 +297,38 @@ fn sniff_utf16(bytes: &[u8]) -> Option<bool> {
     } else {
         None
     }
+}
+
+/// How many zero bytes `sample` has at even and at odd offsets, counted
+/// eight bytes at a time.
+fn count_zero_bytes(sample: &[u8]) -> (usize, usize) {
+    // Zero bytes at even offsets have their flag in the low byte of each
+    // pair of a little-endian word, odd ones in the high byte.
+    const EVEN: u64 = 0x0080_0080_0080_0080;
+    const ODD: u64 = 0x8000_8000_8000_8000;
+    let (mut even, mut odd) = (0usize, 0usize);
+    let mut chunks = sample.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // The high bit of every zero byte, and of no other (no carries
+        // cross bytes: each byte's low seven bits plus 0x7F stay below 0x100).
+        let zero = !(((x & splat(0x7F)) + splat(0x7F)) | x | splat(0x7F));
+        even += (zero & EVEN).count_ones() as usize;
+        odd += (zero & ODD).count_ones() as usize;
+    }
+    let base = sample.len() - chunks.remainder().len();
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == 0 {
+            if (base + i) % 2 == 0 {
+                even += 1;
+            } else {
+                odd += 1;
+            }
+        }
+    }
+    (even, odd)
 }
 
 fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
@@ -291,7 +356,9 @@ pub struct Line<'a> {
 /// NUL characters are removed from every line.
 pub fn lines(text: &str) -> Vec<Line<'_>> {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    // One line per `\n` (and one after the last), so the vector is not
+    // regrown line by line; a file of lone `\r` breaks grows it as before.
+    let mut out = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
     let (mut start, mut number) = (0usize, 1u32);
     while let Some(found) = find_line_break(bytes.get(start..).unwrap_or_default()) {
         let mut i = start + found;
@@ -322,6 +389,37 @@ pub fn lines(text: &str) -> Vec<Line<'_>> {
         });
     }
     out
+}
+
+/// Whether `c` is white space as `char::is_whitespace` has it (Unicode's
+/// White_Space characters), decided without a table (a test compares every
+/// character).
+pub(crate) fn is_white_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{A0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200A}'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202F}'
+            | '\u{205F}'
+            | '\u{3000}'
+    )
+}
+
+/// `s.trim()`, returned at once when neither end is white space (the
+/// usual case), without the searches of the general trim.
+pub(crate) fn trim(s: &str) -> &str {
+    let clean = |c: Option<char>| c.is_none_or(|c| !is_white_space(c));
+    if clean(s.chars().next()) && clean(s.chars().next_back()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// Eight copies of byte `b`.
@@ -460,6 +558,91 @@ mod tests {
                 plausibility(&decode_code_page(&sample, cp)),
                 "cp{cp}"
             );
+        }
+    }
+
+    #[test]
+    fn scoring_sample_scores_as_whole_lines() {
+        // The sample as whole lines, as it was built before.
+        fn whole_lines(bytes: &[u8]) -> Vec<u8> {
+            let mut sample = Vec::new();
+            for line in bytes.split(|&b| b == b'\n') {
+                if sample.len() >= SCORE_PREFIX {
+                    break;
+                }
+                if !line.is_ascii() {
+                    sample.extend_from_slice(&line[..line.len().min(SCORE_PREFIX)]);
+                    sample.push(b'\n');
+                }
+            }
+            sample
+        }
+        let mut long = vec![b'a'; 5000];
+        long[10] = 0x82;
+        long[4095] = 0x81;
+        long[4096] = 0xA0;
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"abc\n".to_vec(),
+            b"Host: Jos\xE9 Ram\xEDrez, x\n\x82\n\x82a\x82\x40b\n\xE9\r\n".to_vec(),
+            b"\x83z\x83\x58\x83\x67\x96\xBC:   JIMU-PC12\r\nOS \x96\xBC: x \x81\n".to_vec(),
+            (0..=255u8).chain(0..=255u8).rev().collect(),
+            long,
+        ];
+        texts.push(texts[3].repeat(200));
+        texts.push((0..9000u32).map(|i| (i * 7 % 251) as u8).collect());
+        for text in &texts {
+            let (spans, whole) = (scoring_sample(text), whole_lines(text));
+            for &cp in LEGACY_CODE_PAGES {
+                assert_eq!(
+                    plausibility(&decode_code_page(&spans, cp)),
+                    plausibility(&decode_code_page(&whole, cp)),
+                    "cp{cp} {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn white_space_as_char_has_it() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_white_space(c), c.is_whitespace(), "{c:?}");
+        }
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\u{3000}日本\u{3000}",
+            "日本",
+            "\u{A0}",
+            "a\u{85}",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn zero_bytes_counted_by_words_as_by_pairs() {
+        let text: Vec<u8> = (0..=255u8)
+            .chain([0, 0, 1, 0, 0x80, 0, 0, 0x7F, 0, 0, 0, 0xFF, 0, 1, 0, 0])
+            .chain(b"Host Name\0\0:".iter().copied())
+            .collect();
+        for start in 0..text.len() {
+            for end in start..=text.len().min(start + 40) {
+                let s = &text[start..end];
+                let by_pairs = s.iter().enumerate().fold((0, 0), |(e, o), (i, &b)| {
+                    match (b == 0, i % 2 == 0) {
+                        (true, true) => (e + 1, o),
+                        (true, false) => (e, o + 1),
+                        _ => (e, o),
+                    }
+                });
+                assert_eq!(count_zero_bytes(s), by_pairs, "{start}..{end}");
+            }
         }
     }
 

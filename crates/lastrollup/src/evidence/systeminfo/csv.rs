@@ -60,7 +60,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
                 ),
             };
             let (value, items): (Cow<'a, str>, _) =
-                if field.is_some_and(Field::is_multi_valued) || cell.contains("[01]") {
+                if field.is_some_and(Field::is_multi_valued) || has_first_item(&cell) {
                     let (head, items) = split_inline_items(&cell);
                     (
                         reborrow(&cell, head),
@@ -91,4 +91,11 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     } else {
         Some(blocks)
     }
+}
+
+/// Whether `cell` holds `[01]` (the first item of a multi-valued field),
+/// found from its `[`s.
+fn has_first_item(cell: &str) -> bool {
+    let bytes = cell.as_bytes();
+    memchr::memchr_iter(b'[', bytes).any(|i| bytes[i..].starts_with(b"[01]"))
 }

@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::fields::Field;
-use crate::evidence::text::{encode_code_page, find_byte, LEGACY_CODE_PAGES};
+use crate::evidence::text::{encode_code_page, find_byte, trim, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
 const LABELS_TOML: &str = include_str!("labels.toml");
@@ -65,10 +65,16 @@ pub struct Labels {
     by_exact: FxHashMap<String, (Field, usize)>,
     /// Byte length of the longest label, with room for padding.
     max_label_bytes: usize,
+    /// Byte length of the longest normalized label.
+    max_key_bytes: usize,
     /// Whether some label's normalized form starts with this ASCII character.
     ascii_first: [bool; 128],
+    /// Whether some label's normalized form holds this ASCII byte.
+    ascii_in_labels: [bool; 128],
     roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
+    /// Whether some "not available" word starts with this ASCII character.
+    not_available_first: [bool; 128],
     /// Language tags, indexed by the number stored in the label map.
     pub language_tags: Vec<String>,
     /// Localized edition spelling (normalized) → canonical edition key, for
@@ -89,6 +95,15 @@ pub fn normalize(s: &str) -> String {
 /// [`normalize`] into `out` (cleared first), so one buffer serves many.
 fn normalize_into(s: &str, out: &mut String) {
     out.clear();
+    if s.is_ascii() {
+        normalize_ascii_into(s.as_bytes(), out);
+    } else {
+        normalize_chars_into(s, out);
+    }
+}
+
+/// [`normalize_into`] a character at a time (any text).
+fn normalize_chars_into(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.chars() {
         let c = if c == '：' { ':' } else { c };
@@ -105,6 +120,50 @@ fn normalize_into(s: &str, out: &mut String) {
     while out.ends_with(':') {
         out.pop();
     }
+}
+
+/// Whether an ASCII byte is white space as `char::is_whitespace` has it.
+fn is_ascii_char_whitespace(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
+}
+
+/// [`normalize_into`] for ASCII text, a byte at a time: the same steps, with
+/// ASCII white space and ASCII lower case (which is what `char` white space
+/// and lower case are for ASCII characters).
+fn normalize_ascii_into(s: &[u8], out: &mut String) {
+    let mut bytes = std::mem::take(out).into_bytes();
+    normalize_ascii_bytes(s, &mut bytes, usize::MAX);
+    // ASCII in, ASCII out: never invalid.
+    *out = String::from_utf8(bytes).unwrap_or_default();
+}
+
+/// The bytes of [`normalize_ascii_into`] into `out` (cleared first); gives
+/// up, returning `false`, once more than `limit` bytes are written before
+/// trailing colons are dropped (no label is that long).
+fn normalize_ascii_bytes(s: &[u8], out: &mut Vec<u8>, limit: usize) -> bool {
+    out.clear();
+    let mut pending_space = false;
+    let mut last = None;
+    for &b in s {
+        if is_ascii_char_whitespace(b) {
+            pending_space = last.is_some();
+            continue;
+        }
+        if pending_space && b != b':' && last != Some(b':') {
+            out.push(b' ');
+        }
+        pending_space = false;
+        let b = b.to_ascii_lowercase();
+        out.push(b);
+        last = Some(b);
+        if out.len() > limit {
+            return false;
+        }
+    }
+    while out.last() == Some(&b':') {
+        out.pop();
+    }
+    true
 }
 
 /// The characters of [`normalize`]'s result as they are made, trailing
@@ -207,17 +266,33 @@ impl Labels {
         vista_edition_names.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.cmp(b)));
         not_available.sort();
         not_available.dedup();
-        let max_label_bytes = by_label.keys().map(String::len).max().unwrap_or(0) * 2 + 16;
+        let max_key_bytes = by_label.keys().map(String::len).max().unwrap_or(0);
+        let max_label_bytes = max_key_bytes * 2 + 16;
+        let mut ascii_in_labels = [false; 128];
+        for key in by_label.keys() {
+            for b in key.bytes().filter(u8::is_ascii) {
+                ascii_in_labels[usize::from(b)] = true;
+            }
+        }
         let mut ascii_first = [false; 128];
         for key in by_label.keys() {
             if let Some(c) = key.chars().next().filter(char::is_ascii) {
                 ascii_first[usize::from(c as u8)] = true;
             }
         }
+        let mut not_available_first = [false; 128];
+        for word in &not_available {
+            if let Some(c) = word.chars().next().filter(char::is_ascii) {
+                not_available_first[usize::from(c as u8)] = true;
+            }
+        }
         Ok(Labels {
             file,
+            not_available_first,
             max_label_bytes,
+            max_key_bytes,
             ascii_first,
+            ascii_in_labels,
             by_label,
             by_exact,
             roles,
@@ -236,8 +311,43 @@ impl Labels {
             return None;
         }
         // Most labels are printed exactly as the table has them.
-        if let Some((f, i)) = self.by_exact.get(label.trim()) {
+        if let Some((f, i)) = self.by_exact.get(trim(label)) {
             return Some((*f, self.language_tags[*i].as_str()));
+        }
+        // Normalizing keeps every ASCII byte but white space and colons
+        // (lower-cased): text with one that no label has is no label (most
+        // values: digits, commas, slashes).
+        if label.bytes().any(|b| {
+            b.is_ascii()
+                && b != b':'
+                && !is_ascii_char_whitespace(b)
+                && !self.ascii_in_labels[usize::from(b.to_ascii_lowercase())]
+        }) {
+            return None;
+        }
+        thread_local! {
+            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+            static ASCII_KEY: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        if label.is_ascii() {
+            // Normalized by bytes, given up past the longest key (trailing
+            // colons aside, which are dropped).
+            return ASCII_KEY.with(|key| {
+                let mut key = key.borrow_mut();
+                let limit = self.max_key_bytes.saturating_add(
+                    label.len()
+                        - label
+                            .trim_end_matches(|c: char| c == ':' || c.is_whitespace())
+                            .len(),
+                );
+                if !normalize_ascii_bytes(label.as_bytes(), &mut key, limit) {
+                    return None;
+                }
+                let key = std::str::from_utf8(&key).ok()?;
+                self.by_label
+                    .get(key)
+                    .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
+            });
         }
         // No label normalizes to text starting with this character. (The
         // first character of `normalize` is the first one streamed, unless
@@ -246,9 +356,6 @@ impl Labels {
             if c != ':' && c.is_ascii() && !self.ascii_first[usize::from(c as u8)] {
                 return None;
             }
-        }
-        thread_local! {
-            static KEY: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
         }
         KEY.with(|key| {
             let mut key = key.borrow_mut();
@@ -271,6 +378,21 @@ impl Labels {
 
     /// Whether a value is a localized "not available" (`N/A`, `Н/Д`, `暂缺` …).
     pub fn is_not_available(&self, value: &str) -> bool {
+        // Most values start with an ASCII character no word starts with: the
+        // first byte after leading white space settles them. (A value that
+        // starts with a colon or non-ASCII text takes the general path.)
+        let bytes = value.as_bytes();
+        let lead = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r'));
+        if let Some(&b) = lead.and_then(|i| bytes.get(i)) {
+            if b.is_ascii()
+                && b != b':'
+                && !self.not_available_first[usize::from(b.to_ascii_lowercase())]
+            {
+                return false;
+            }
+        }
         let mut chars = normalized_chars(value);
         let Some(first) = chars.next() else {
             return true;
@@ -307,13 +429,18 @@ pub fn labels() -> &'static Labels {
 /// letters lower-cased (other bytes differ between code pages and are kept).
 /// Written into `out` (cleared first), so one buffer serves every lookup.
 fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
+    // Every byte is written and white space is then overwritten by the next
+    // one (no branch per byte); the key is never longer than `bytes`.
     out.clear();
-    out.extend(
-        bytes
-            .iter()
-            .filter(|b| !b.is_ascii_whitespace())
-            .map(u8::to_ascii_lowercase),
-    );
+    out.resize(bytes.len(), 0);
+    let mut n = 0;
+    for &b in bytes {
+        if let Some(slot) = out.get_mut(n) {
+            *slot = b.to_ascii_lowercase();
+        }
+        n += usize::from(!b.is_ascii_whitespace());
+    }
+    out.truncate(n);
 }
 
 /// The votes of one byte key: per language, how many (page, language)
@@ -453,12 +580,16 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
             continue;
         }
         if line.first() == Some(&b'"') {
-            // A CSV header carries many labels on one line.
-            for cell in line.split(|&b| b == b',') {
+            // A CSV header carries many labels on one line, the host name's
+            // first. A row whose first cell is no label is a row of values
+            // (`/NH` output has only those): its cells are not looked up.
+            for (n, cell) in line.split(|&b| b == b',').enumerate() {
                 let cell: &[u8] = cell.strip_prefix(b"\"").unwrap_or(cell);
                 let cell = cell.strip_suffix(b"\"").unwrap_or(cell);
                 if cell.len() <= *max_len && record(cell) {
                     matched += 1;
+                } else if n == 0 {
+                    break;
                 }
             }
             continue;
@@ -531,6 +662,80 @@ mod tests {
         );
         assert_eq!(normalize("  Page File:  Max Size "), "page file:max size");
         assert_eq!(normalize("OS 名称："), "os 名称");
+    }
+
+    #[test]
+    fn lookup_agrees_with_normalizing_every_label() {
+        let labels = labels();
+        let reference = |s: &str| {
+            if s.len() > labels.max_label_bytes {
+                return None;
+            }
+            labels
+                .by_exact
+                .get(s.trim())
+                .or_else(|| labels.by_label.get(&normalize(s)))
+                .map(|(f, i)| (*f, labels.language_tags[*i].as_str()))
+        };
+        let mut texts: Vec<String> = Vec::new();
+        for lang in labels.file.languages.values() {
+            for value in lang.fields.values() {
+                let LabelValue::List(list) = value else {
+                    continue;
+                };
+                for l in list {
+                    texts.push(l.clone());
+                    texts.push(format!("  {}  : ", l.to_uppercase()));
+                    texts.push(format!("{}::", l.replace(' ', "   ")));
+                    texts.push(format!("{l}1"));
+                    texts.push(format!("{l} x"));
+                    texts.push(l.replace(':', " : "));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "",
+                ":",
+                " : ",
+                "N/A",
+                "FS01",
+                "Microsoft Corporation",
+                "Member Server",
+                "x64-based PC",
+                "C:\\Windows",
+                "Host Name:::::::::::::::::::::::::::::::::::::::",
+            ]
+            .map(String::from),
+        );
+        for t in &texts {
+            assert_eq!(labels.lookup(t), reference(t), "{t:?}");
+        }
+    }
+
+    #[test]
+    fn ascii_normalization_agrees_with_the_char_path() {
+        for v in [
+            "",
+            " ",
+            ":",
+            "::",
+            "a",
+            " A  b ",
+            "a : b",
+            "a: b:",
+            "a :b",
+            "\tPage\x0BFile:\x0C Max Size:\r\n",
+            " ::x:: ",
+            "N/A",
+            "Host Name",
+            "\x1F x \x7F",
+        ] {
+            let (mut ascii, mut chars) = (String::new(), String::new());
+            normalize_ascii_into(v.as_bytes(), &mut ascii);
+            normalize_chars_into(v, &mut chars);
+            assert_eq!(ascii, chars, "{v:?}");
+        }
     }
 
     #[test]

@@ -20,7 +20,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::fields::Field;
 use super::labels::labels;
 use super::{majority_language, reborrow, RawBlock, RawEntry};
-use crate::evidence::text::Line;
+use crate::evidence::text::{trim, Line};
 
 /// The console width whose wrapping is undone.
 const CONSOLE_WIDTH: usize = 80;
@@ -42,6 +42,24 @@ fn splits(text: &str) -> Vec<Split> {
 fn splits_up_to(text: &str, limit: usize) -> Vec<Split> {
     let mut out = Vec::new();
     let ascii = text.is_ascii();
+    if ascii {
+        // The same scan by bytes: in ASCII text the only label colon is `:`,
+        // found with memchr, and display width is not needed.
+        let bytes = text.as_bytes();
+        for i in memchr::memchr_iter(b':', bytes) {
+            if i > limit {
+                break;
+            }
+            if i > 0
+                && bytes
+                    .get(i + 1)
+                    .is_none_or(|&n| is_ascii_char_whitespace(n))
+            {
+                out.push(split_after(text, i, ':', 0, true));
+            }
+        }
+        return out;
+    }
     // Display width of text[..i], kept as the scan goes (linear in the line).
     let mut width = 0usize;
     for (i, c) in text.char_indices() {
@@ -49,13 +67,52 @@ fn splits_up_to(text: &str, limit: usize) -> Vec<Split> {
             break;
         }
         if !ascii {
-            width += UnicodeWidthChar::width(c).unwrap_or(0);
+            width += char_width(c);
         }
         if is_label_colon(text, i, c) {
             out.push(split_after(text, i, c, width, ascii));
         }
     }
     out
+}
+
+/// `UnicodeWidthChar::width(c).unwrap_or(0)`, without the table for the
+/// scripts labels are mostly written in (a test compares every character
+/// of these ranges).
+fn char_width(c: char) -> usize {
+    simple_width(c).unwrap_or_else(|| UnicodeWidthChar::width(c).unwrap_or(0))
+}
+
+/// The width of a printable character of the scripts labels are mostly
+/// written in (ASCII, Latin, Greek, Cyrillic, kana, CJK ideographs and
+/// punctuation, Hangul syllables, full- and half-width forms); `None` for
+/// every other character. None of these
+/// takes part in a sequence `unicode-width` measures as a whole.
+fn simple_width(c: char) -> Option<usize> {
+    match c {
+        ' '..='~' | '\u{C0}'..='\u{24F}' | '\u{391}'..='\u{3C9}' | '\u{410}'..='\u{44F}' => Some(1),
+        '\u{FF61}'..='\u{FF9F}' => Some(1),
+        '\u{3000}'..='\u{3029}'
+        | '\u{3041}'..='\u{3096}'
+        | '\u{309B}'..='\u{30FF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{AC00}'..='\u{D7A3}'
+        | '\u{FF01}'..='\u{FF60}' => Some(2),
+        _ => None,
+    }
+}
+
+/// `UnicodeWidthStr::width(t)`: summed a character at a time when every
+/// character has a [`simple_width`], measured whole otherwise.
+fn line_width(t: &str) -> usize {
+    let mut sum = 0;
+    for c in t.chars() {
+        match simple_width(c) {
+            Some(w) => sum += w,
+            None => return UnicodeWidthStr::width(t),
+        }
+    }
+    sum
 }
 
 /// Whether the character `c` at byte `i` is a colon that can end a label:
@@ -73,11 +130,13 @@ fn is_label_colon(text: &str, i: usize, c: char) -> bool {
 fn split_after(text: &str, i: usize, c: char, width: usize, ascii: bool) -> Split {
     let after = i + c.len_utf8();
     let rest = &text[after..];
-    // The padding is nearly always plain spaces: count those by byte.
-    let spaces = rest.bytes().take_while(|&b| b == b' ').count();
-    let pad = rest.len() - rest[spaces..].trim_start().len();
+    // The padding is nearly always plain spaces: counted by byte, and each
+    // one column wide.
+    let pad = leading_space(rest);
     let value_col = if ascii {
         after + pad
+    } else if rest.as_bytes()[..pad].iter().all(|&b| b == b' ') {
+        width + pad
     } else {
         width + UnicodeWidthStr::width(&rest[..pad])
     };
@@ -92,47 +151,46 @@ fn split_after(text: &str, i: usize, c: char, width: usize, ascii: bool) -> Spli
 fn known_split(text: &str) -> Option<(Field, &'static str, Split)> {
     let labels = labels();
     let ascii = text.is_ascii();
-    if ascii {
-        // The same search by bytes: in ASCII text every char is one byte,
-        // the only label colon is `:` and display width is not needed.
-        let bytes = text.as_bytes();
-        let end = bytes.len().min(labels.max_label_bytes().saturating_add(1));
-        return bytes[..end]
-            .iter()
-            .enumerate()
-            .filter(|&(i, &b)| {
-                b == b':'
-                    && i > 0
-                    && bytes
-                        .get(i + 1)
-                        .is_none_or(|&n| is_ascii_char_whitespace(n))
-            })
-            .find_map(|(i, _)| {
-                let (field, lang) = labels.lookup(&text[..i])?;
-                Some((field, lang, split_after(text, i, ':', 0, true)))
-            });
+    let bytes = text.as_bytes();
+    // Label colons are `:` or the full-width `：` (bytes EF BC 9A), found by
+    // their first byte with memchr, as far as the longest label reaches (a
+    // colon starting within it counts). The label is looked up before the
+    // split is measured: most lines are settled at their first label colon.
+    let end = bytes.len().min(labels.max_label_bytes().saturating_add(1));
+    let head = &bytes[..end];
+    let mut from = 0;
+    let find = |h: &[u8]| {
+        if ascii {
+            memchr::memchr(b':', h)
+        } else {
+            memchr::memchr2(b':', 0xEF, h)
+        }
+    };
+    while let Some(found) = head.get(from..).and_then(find) {
+        let i = from + found;
+        from = i + 1;
+        let c = if bytes[i] == b':' {
+            ':'
+        } else if bytes[i..].starts_with("：".as_bytes()) {
+            '：'
+        } else {
+            continue;
+        };
+        if !is_label_colon(text, i, c) {
+            continue;
+        }
+        let Some((field, lang)) = labels.lookup(&text[..i]) else {
+            continue;
+        };
+        // In ASCII text display width is not needed.
+        let width = if ascii {
+            0
+        } else {
+            text[..i + c.len_utf8()].chars().map(char_width).sum()
+        };
+        return Some((field, lang, split_after(text, i, c, width, ascii)));
     }
-    // Cheap rejection: a label line has a colon.
-    if !text.contains([':', '：']) {
-        return None;
-    }
-    // The label is looked up before the split is measured: most lines are
-    // settled at their first label colon.
-    text.char_indices()
-        .take_while(|(i, _)| *i <= labels.max_label_bytes())
-        .filter(|(i, c)| is_label_colon(text, *i, *c))
-        .find_map(|(i, c)| {
-            let (field, lang) = labels.lookup(&text[..i])?;
-            let width = if ascii {
-                0
-            } else {
-                text[..i + c.len_utf8()]
-                    .chars()
-                    .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
-                    .sum()
-            };
-            Some((field, lang, split_after(text, i, c, width, ascii)))
-        })
+    None
 }
 
 /// Whether an ASCII byte is white space as `char::is_whitespace` has it.
@@ -182,7 +240,7 @@ fn unwrap_console<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>)> {
             if t.len() < CONSOLE_WIDTH {
                 t.len().min(CONSOLE_WIDTH - 1)
             } else {
-                UnicodeWidthStr::width(t)
+                line_width(t)
             }
         };
         let mut last_width = width(lines[i].text);
@@ -287,8 +345,8 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             langs.push(lang);
             Some(RawEntry {
                 field: Some(field),
-                label: reborrow(text, text[..split.colon].trim()),
-                value: reborrow(text, text[split.value_start..].trim()),
+                label: reborrow(text, trim(&text[..split.colon])),
+                value: reborrow(text, trim(&text[split.value_start..])),
                 line: number,
                 items: Vec::new(),
             })
@@ -300,8 +358,8 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
                 })
                 .map(|s| RawEntry {
                     field: None,
-                    label: reborrow(text, text[..s.colon].trim()),
-                    value: reborrow(text, text[s.value_start..].trim()),
+                    label: reborrow(text, trim(&text[..s.colon])),
+                    value: reborrow(text, trim(&text[s.value_start..])),
                     line: number,
                     items: Vec::new(),
                 })
@@ -358,6 +416,60 @@ mod tests {
     }
 
     #[test]
+    fn char_widths_as_unicode_width_has_them() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                char_width(c),
+                UnicodeWidthChar::width(c).unwrap_or(0),
+                "{c:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_widths_as_unicode_width_has_them() {
+        // Every character of the simple ranges, alone and in random runs.
+        let simple: Vec<char> = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| simple_width(*c).is_some())
+            .collect();
+        let mut buf = [0u8; 4];
+        for c in &simple {
+            assert_eq!(
+                line_width(c.encode_utf8(&mut buf)),
+                UnicodeWidthStr::width(&*c.encode_utf8(&mut buf)),
+                "{c:?}"
+            );
+        }
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut text = String::new();
+        for _ in 0..20_000 {
+            text.clear();
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            for k in 0..(seed % 6) {
+                let pick = (seed >> (8 * k + 8)) as usize ^ (seed as usize).rotate_left(k as u32);
+                text.push(simple[pick % simple.len()]);
+            }
+            assert_eq!(
+                line_width(&text),
+                UnicodeWidthStr::width(text.as_str()),
+                "{text:?}"
+            );
+        }
+        for t in [
+            "ホスト名:                    JIMU-PC12",
+            "a\u{FE0F}",
+            "\u{5D0}x",
+            "é\u{301}",
+            "a\tb",
+        ] {
+            assert_eq!(line_width(t), UnicodeWidthStr::width(t), "{t:?}");
+        }
+    }
+
+    #[test]
     fn fast_paths_agree_with_char_scans() {
         for text in [
             "",
@@ -373,6 +485,14 @@ mod tests {
             ":x",
             "Host Name:\x0Bx",
             "Host Name:",
+            "ホスト名:                    JIMU-PC12",
+            "OS 名：   X",
+            "ページ ファイル: 最大サイズ: 2,218 MB",
+            "ホスト名：",
+            "ホスト名\u{3000}: x",
+            "x：y: z",
+            "é:\u{A0} x",
+            "Host Name:\u{3000}\u{A0}x",
         ] {
             assert_eq!(
                 leading_space(text),
@@ -380,19 +500,50 @@ mod tests {
                 "{text:?}"
             );
             // The ASCII path of `known_split` against its general path.
+            // `known_split` against a char scan with widths measured whole.
             let general = text
                 .char_indices()
                 .take_while(|(i, _)| *i <= labels().max_label_bytes())
                 .filter(|(i, c)| is_label_colon(text, *i, *c))
                 .find_map(|(i, c)| {
                     let (field, lang) = labels().lookup(&text[..i])?;
-                    Some((field, lang, split_after(text, i, c, 0, true).value_start))
+                    let after = i + c.len_utf8();
+                    let rest = &text[after..];
+                    let pad = rest.len() - rest.trim_start().len();
+                    let col = if text.is_ascii() {
+                        after + pad
+                    } else {
+                        text[..after]
+                            .chars()
+                            .map(|c| UnicodeWidthChar::width(c).unwrap_or(0))
+                            .sum::<usize>()
+                            + UnicodeWidthStr::width(&rest[..pad])
+                    };
+                    Some((field, lang, after + pad, col))
                 });
             assert_eq!(
-                known_split(text).map(|(f, l, s)| (f, l, s.value_start)),
+                known_split(text).map(|(f, l, s)| (f, l, s.value_start, s.value_col)),
                 general,
                 "{text:?}"
             );
+            // The ASCII path of `splits` against the char scan.
+            let ascii = text.is_ascii();
+            let mut width = 0;
+            let mut by_chars = Vec::new();
+            for (i, c) in text.char_indices() {
+                if !ascii {
+                    width += UnicodeWidthChar::width(c).unwrap_or(0);
+                }
+                if is_label_colon(text, i, c) {
+                    let s = split_after(text, i, c, width, ascii);
+                    by_chars.push((s.colon, s.value_start, s.value_col));
+                }
+            }
+            let fast: Vec<(usize, usize, usize)> = splits(text)
+                .iter()
+                .map(|s| (s.colon, s.value_start, s.value_col))
+                .collect();
+            assert_eq!(fast, by_chars, "{text:?}");
         }
     }
 }

@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::Line;
+use super::text::{trim, Line};
 use super::{Format, Key, Note, Record, UpdateEntry, UpdateId};
 use fields::Field;
 
@@ -118,8 +118,10 @@ impl RawBlock<'_> {
     /// aligned fields.
     pub(crate) fn is_plausible(&self) -> bool {
         let known = self.entries.iter().filter(|e| e.field.is_some()).count();
-        let version = self.entries.iter().any(|e| is_version_line(&e.value));
-        known >= 3 || (self.entries.len() >= 10 && version)
+        // The version line (a regex) is only looked for when the labels
+        // alone do not settle it.
+        known >= 3
+            || (self.entries.len() >= 10 && self.entries.iter().any(|e| is_version_line(&e.value)))
     }
 
     /// Assigns fields to unknown-label entries by the shape of their value.
@@ -178,7 +180,21 @@ impl RawBlock<'_> {
         self.infer_by_shape();
         let labels = labels::labels();
         let mut record = Record::new(format);
-        record.language = self.language.clone();
+        record.language = self.language.take();
+        // Sized once rather than grown fact by fact and update by update.
+        record.facts.reserve(
+            self.entries
+                .iter()
+                .filter(|e| e.field.and_then(Field::evidence_key).is_some())
+                .count(),
+        );
+        record.updates.reserve(
+            self.entries
+                .iter()
+                .filter(|e| e.field == Some(Field::Hotfixes))
+                .map(|e| e.items.len())
+                .sum(),
+        );
         for e in &self.entries {
             let Some(field) = e.field else { continue };
             if field == Field::Hotfixes {
@@ -311,19 +327,83 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 /// (`2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`), returning the count text
 /// and the items (slices of `value`).
 pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
-    static R: OnceLock<Regex> = OnceLock::new();
-    let r = re(&R, r"\[[0-9]{1,4}\]\s?:\s?");
-    let mut parts = r.split(value);
-    let head = parts
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches(',')
-        .trim();
-    let items = parts
-        .map(|p| p.trim().trim_end_matches(',').trim())
-        .collect();
+    let mut parts = ItemMarkers::new(value);
+    fn piece(p: &str) -> &str {
+        trim(trim(p).trim_end_matches(','))
+    }
+    let head = piece(parts.next().unwrap_or(""));
+    let items = parts.map(piece).collect();
     (head, items)
+}
+
+/// The pieces of `text` between item markers, as the regex
+/// `\[[0-9]{1,4}\]\s?:\s?` splits it (a test compares the two), found by
+/// hand: a marker starts at a `[`, so only those are examined.
+struct ItemMarkers<'a> {
+    text: &'a str,
+    /// Where the next piece starts; `None` once the last one is returned.
+    start: Option<usize>,
+    /// Where to look for the next `[`.
+    search: usize,
+}
+
+impl<'a> ItemMarkers<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            start: Some(0),
+            search: 0,
+        }
+    }
+
+    /// The end of the marker starting at byte `at` (a `[`), if one does.
+    fn marker_end(&self, at: usize) -> Option<usize> {
+        let rest = self.text.get(at + 1..)?;
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if !(1..=4).contains(&digits) {
+            return None;
+        }
+        let rest = rest[digits..].strip_prefix(']')?;
+        // `\s?:` — one white space character at most, then the colon.
+        let rest = match rest.strip_prefix(':') {
+            Some(r) => r,
+            None => {
+                let mut chars = rest.chars();
+                chars.next().filter(|c| c.is_whitespace())?;
+                chars.as_str().strip_prefix(':')?
+            }
+        };
+        // `\s?` — one white space character, if there is one.
+        let mut chars = rest.chars();
+        let rest = match chars.next() {
+            Some(c) if c.is_whitespace() => chars.as_str(),
+            _ => rest,
+        };
+        Some(self.text.len() - rest.len())
+    }
+}
+
+impl<'a> Iterator for ItemMarkers<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let start = self.start?;
+        let bytes = self.text.as_bytes();
+        while let Some(found) = bytes
+            .get(self.search..)
+            .and_then(|b| memchr::memchr(b'[', b))
+        {
+            let at = self.search + found;
+            self.search = at + 1;
+            if let Some(end) = self.marker_end(at) {
+                self.start = Some(end);
+                self.search = end;
+                return self.text.get(start..at);
+            }
+        }
+        self.start = None;
+        self.text.get(start..)
+    }
 }
 
 /// `part` (a slice of `text`) with the lifetime of the text `text` borrows
@@ -367,6 +447,41 @@ mod tests {
         assert!(is_date_time("2019/1/24, 9:46:29"));
         assert!(is_date_time("29.04.2019, 18:52:20"));
         assert!(is_locale("en-us;English (United States)"));
+    }
+
+    #[test]
+    fn item_markers_split_as_the_regex_does() {
+        let r = Regex::new(r"\[[0-9]{1,4}\]\s?:\s?").unwrap();
+        for v in [
+            "",
+            "[01]:",
+            "2 Hotfix(s) Installed.,[01]: KB955430,[02]: KB4474419",
+            "x[01] : a[02]:b[03]\u{A0}:\u{3000}c",
+            "[12345]: x,[1234]: y",
+            "[]: x,[1: y,[1]] : z,[1]  : w,[1]:  v",
+            "[[01]: a[[[02]:[03]:",
+            "[01]:\u{2003}é[٣]: x",
+            "[0１]: x [9]:",
+        ] {
+            let by_regex: Vec<&str> = r.split(v).collect();
+            let by_hand: Vec<&str> = ItemMarkers::new(v).collect();
+            assert_eq!(by_hand, by_regex, "{v:?}");
+        }
+        // Every string of up to five characters from the marker's alphabet.
+        let alphabet = ['[', ']', '0', '1', ':', ' ', '\u{A0}', 'x'];
+        let mut v = String::new();
+        for n in 0..=5u32 {
+            for mut code in 0..alphabet.len().pow(n) {
+                v.clear();
+                for _ in 0..n {
+                    v.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                let by_regex: Vec<&str> = r.split(&v).collect();
+                let by_hand: Vec<&str> = ItemMarkers::new(&v).collect();
+                assert_eq!(by_hand, by_regex, "{v:?}");
+            }
+        }
     }
 
     #[test]
