@@ -38,7 +38,7 @@ fn attach_exposure(
             let db = Database::open(&loc.path)?;
             attach_all(hosts, assessments, catalog, &db);
         }
-        Ok(loc) if loc.from == "--db" => {
+        Ok(loc) if loc.explicit => {
             anyhow::bail!(
                 "no advisory database at {}; create it with `lastrollup db import --db {} FEEDS…`",
                 loc.path.display(),

@@ -20,8 +20,10 @@ const MAX_FEED: u64 = 1 << 30;
 pub struct Location {
     /// The file.
     pub path: PathBuf,
-    /// `--db`, `LASTROLLUP_DB` or `default`.
+    /// `--db`, `LASTROLLUP_DB` or `default`, for messages.
     pub from: &'static str,
+    /// Given with `--db`: a missing file there is an error, not "no database".
+    pub explicit: bool,
 }
 
 /// The user's data directory for lastrollup, per platform.
@@ -47,18 +49,21 @@ pub fn locate(explicit: Option<&Path>) -> Result<Location> {
         return Ok(Location {
             path: p.to_path_buf(),
             from: "--db",
+            explicit: true,
         });
     }
     if let Some(p) = std::env::var_os("LASTROLLUP_DB").filter(|v| !v.is_empty()) {
         return Ok(Location {
             path: PathBuf::from(p),
             from: "LASTROLLUP_DB",
+            explicit: false,
         });
     }
     match data_dir() {
         Some(d) => Ok(Location {
             path: d.join("advisories.lrdb"),
             from: "default",
+            explicit: false,
         }),
         None => bail!("no data directory (HOME is not set); give the database with --db PATH or LASTROLLUP_DB"),
     }
@@ -188,7 +193,14 @@ pub fn import(args: &DbImportArgs) -> Result<ExitCode> {
         }
         match result {
             Ok(doc) => {
-                let summary = db.add(doc, &name, &imported);
+                let summary = match db.add(doc, &name, &imported) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        writeln!(out, "{}: {e}", render::paint(Style::Error, "error"))?;
+                        failed += 1;
+                        continue;
+                    }
+                };
                 let s = &summary.source;
                 writeln!(
                     out,

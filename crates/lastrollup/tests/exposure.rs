@@ -100,7 +100,8 @@ fn database(rows: &Rows) -> Database {
         });
     }
     let mut db = Database::new();
-    db.add(doc, "msrc-nt60.csv", "2026-11-23T00:00:00Z");
+    db.add(doc, "msrc-nt60.csv", "2026-11-23T00:00:00Z")
+        .unwrap();
     db
 }
 
@@ -344,7 +345,8 @@ fn tiny_db() -> Database {
         },
         "2020-Jan.xml",
         "2026-11-23T00:00:00Z",
-    );
+    )
+    .unwrap();
     db
 }
 
@@ -356,28 +358,30 @@ fn database_round_trips_and_replaces_a_document_by_identity() {
     assert_eq!(back.encode(), bytes);
     assert_eq!(back.totals().cves, 2);
     let p = Product::parse(X64).unwrap();
-    let summary = db.add(
-        FeedDocument {
-            kind: Some(FeedKind::CvrfXml),
-            identity: "2020-Jan".into(),
-            version: "January 2020 (revised)".into(),
-            records: vec![Record {
-                cve: "CVE-2020-0601".into(),
-                title: String::new(),
-                product: p,
-                kb: Some(4534303),
-                supersedes: vec![],
-                fix_kind: None,
-                severity: Severity::Critical,
-                impact: None,
-                date: None,
-                fixed_build: None,
-            }],
-            ..FeedDocument::default()
-        },
-        "2020-Jan.xml",
-        "2026-11-24T00:00:00Z",
-    );
+    let summary = db
+        .add(
+            FeedDocument {
+                kind: Some(FeedKind::CvrfXml),
+                identity: "2020-Jan".into(),
+                version: "January 2020 (revised)".into(),
+                records: vec![Record {
+                    cve: "CVE-2020-0601".into(),
+                    title: String::new(),
+                    product: p,
+                    kb: Some(4534303),
+                    supersedes: vec![],
+                    fix_kind: None,
+                    severity: Severity::Critical,
+                    impact: None,
+                    date: None,
+                    fixed_build: None,
+                }],
+                ..FeedDocument::default()
+            },
+            "2020-Jan.xml",
+            "2026-11-24T00:00:00Z",
+        )
+        .unwrap();
     assert!(summary.replaced);
     assert_eq!(db.sources().len(), 1);
     assert_eq!(db.totals().cves, 1);

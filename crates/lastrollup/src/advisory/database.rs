@@ -74,6 +74,13 @@ pub enum DbError {
         /// The version this build reads.
         expected: u32,
     },
+    /// A document would overflow the database's 16-bit source or product
+    /// indices.
+    #[error("{file}: the advisory database cannot hold more documents or product names (65,535 of each)")]
+    Full {
+        /// The document that did not fit.
+        file: String,
+    },
     /// The file is damaged (truncated, checksum mismatch, bad tables).
     #[error(
         "{path}: the advisory database is damaged ({reason}); run `lastrollup db import` again"
@@ -143,6 +150,19 @@ struct Tables {
     /// `check` never needs them, so opening does not decode them.
     #[serde(skip)]
     kev_other: Vec<u8>,
+}
+
+/// The serialized fields of [`Tables`], borrowed, in the same order (postcard
+/// is not self-describing: the order is the format).
+#[derive(Serialize)]
+struct TablesRef<'a> {
+    sources: &'a [SourceInfo],
+    cve_text: &'a str,
+    cve_ends: &'a [u32],
+    products: &'a [Product],
+    impacts: &'a [String],
+    builds: &'a [String],
+    kev: &'a [(KevEntry, u16)],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -370,16 +390,32 @@ impl Database {
     }
 
     /// Adds a document, replacing an earlier copy with the same identity.
-    pub fn add(&mut self, doc: FeedDocument, file: &str, imported: &str) -> AddSummary {
+    /// Fails, leaving the database as it was, when the document would take
+    /// the source or product tables past their 16-bit indices (65,535
+    /// documents, or that many distinct product names).
+    pub fn add(
+        &mut self,
+        doc: FeedDocument,
+        file: &str,
+        imported: &str,
+    ) -> Result<AddSummary, DbError> {
+        let limit = usize::from(u16::MAX) - 1;
+        let known: FxHashSet<&Product> = self.t.products.iter().collect();
+        let new_products: FxHashSet<&Product> = doc
+            .records
+            .iter()
+            .map(|r| &r.product)
+            .filter(|p| !known.contains(p))
+            .collect();
+        if self.t.sources.len() >= limit || known.len() + new_products.len() > limit {
+            return Err(DbError::Full {
+                file: file.to_string(),
+            });
+        }
         self.t.kev = self.all_kev();
         self.t.kev_other.clear();
         self.materialise_cves();
         let replaced = self.remove_identity(&doc.identity);
-        if self.t.sources.len() >= usize::from(u16::MAX) {
-            // Never reached in practice (one source per document); keep the
-            // index type honest rather than wrap.
-            self.t.sources.truncate(usize::from(u16::MAX) - 1);
-        }
         let source = self.t.sources.len() as u16;
         let mut dates: Option<(Date, Date)> = None;
         for r in &doc.records {
@@ -407,10 +443,10 @@ impl Database {
         self.t.sources.push(info.clone());
         self.append_records(&doc.records, source);
         self.t.kev.extend(doc.kev.into_iter().map(|k| (k, source)));
-        AddSummary {
+        Ok(AddSummary {
             replaced,
             source: info,
-        }
+        })
     }
 
     fn append_records(&mut self, records: &[Record], source: u16) {
@@ -448,7 +484,8 @@ impl Database {
                     i
                 }
             };
-            let product = products.get(&r.product).min(u32::from(u16::MAX) - 1) as u16;
+            // `add` checked that every product index fits in 16 bits.
+            let product = products.get(&r.product) as u16;
             let impact = r.impact.as_ref().map_or(NONE, |i| impacts.get(i));
             let fixed_build = r.fixed_build.as_ref().map_or(NONE, |b| builds.get(b));
             let kb = r.kb.unwrap_or(0);
@@ -570,26 +607,28 @@ impl Database {
             .all_kev()
             .into_iter()
             .partition(|(k, _)| named.contains(k.cve.as_str()));
-        let mut tables = Tables {
-            kev,
-            ..Tables::default()
-        };
-        // Borrow-free copy of the interned tables for the postcard part.
-        tables.sources = self.t.sources.clone();
-        if self.t.cves.is_empty() {
-            tables.cve_text = self.t.cve_text.clone();
-            tables.cve_ends = self.t.cve_ends.clone();
+        // The packed CVE text: as opened, or built from the pairs a change left.
+        let (mut cve_text, mut cve_ends) = (String::new(), Vec::new());
+        let (cve_text, cve_ends) = if self.t.cves.is_empty() {
+            (&self.t.cve_text, &self.t.cve_ends)
         } else {
             for (id, title) in &self.t.cves {
-                tables.cve_text.push_str(id);
-                tables.cve_ends.push(tables.cve_text.len() as u32);
-                tables.cve_text.push_str(title);
-                tables.cve_ends.push(tables.cve_text.len() as u32);
+                cve_text.push_str(id);
+                cve_ends.push(cve_text.len() as u32);
+                cve_text.push_str(title);
+                cve_ends.push(cve_text.len() as u32);
             }
-        }
-        tables.products = self.t.products.clone();
-        tables.impacts = self.t.impacts.clone();
-        tables.builds = self.t.builds.clone();
+            (&cve_text, &cve_ends)
+        };
+        let tables = TablesRef {
+            sources: &self.t.sources,
+            cve_text,
+            cve_ends,
+            products: &self.t.products,
+            impacts: &self.t.impacts,
+            builds: &self.t.builds,
+            kev: &kev,
+        };
         let meta = postcard::to_stdvec(&tables).unwrap_or_default();
         let other = postcard::to_stdvec(&other).unwrap_or_default();
         let mut body = Vec::with_capacity(

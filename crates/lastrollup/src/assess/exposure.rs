@@ -41,6 +41,10 @@ pub trait AdvisorySource {
     fn facts_for(&self, os: &Product) -> Facts;
     /// `database` or `embedded-kev`.
     fn origin(&self) -> Origin;
+    /// Whether the source carries supersedence between the fixing updates,
+    /// so that a fix not listed can be told absent (and not merely replaced
+    /// by a later standalone update).
+    fn has_supersedence(&self) -> bool;
 }
 
 /// Which advisory facts an exposure rests on.
@@ -60,6 +64,10 @@ impl AdvisorySource for Database {
 
     fn origin(&self) -> Origin {
         Origin::Database
+    }
+
+    fn has_supersedence(&self) -> bool {
+        true
     }
 }
 
@@ -110,6 +118,10 @@ impl AdvisorySource for EmbeddedKev<'_> {
 
     fn origin(&self) -> Origin {
         Origin::EmbeddedKev
+    }
+
+    fn has_supersedence(&self) -> bool {
+        false
     }
 }
 
@@ -266,7 +278,6 @@ pub fn exposure(
         .and_then(|b| b.kernel.as_ref())
         .and_then(|k| k.month);
     let present = Present::new(
-        host,
         catalog,
         &installed,
         &facts,
@@ -342,9 +353,7 @@ pub fn exposure(
         } else if fixes.is_empty() {
             (Status::Open, None)
         } else if installed.has_list {
-            if source.origin() == Origin::EmbeddedKev
-                && fixes.iter().all(|x| catalog.update(x.kb).is_none())
-            {
+            if !source.has_supersedence() && fixes.iter().all(|x| catalog.update(x.kb).is_none()) {
                 (
                     Status::Unverified,
                     Some(
@@ -511,7 +520,6 @@ struct Present<'a> {
 
 impl<'a> Present<'a> {
     fn new(
-        host: &Host,
         catalog: &'a Catalog,
         installed: &Installed,
         facts: &Facts,
@@ -519,7 +527,6 @@ impl<'a> Present<'a> {
         arch: Arch,
         kernel_month: Option<Month>,
     ) -> Present<'a> {
-        let _ = host;
         let mut reachable: FxHashSet<u32> = FxHashSet::default();
         let mut stack: Vec<u32> = installed.listed.iter().copied().collect();
         while let Some(kb) = stack.pop() {

@@ -200,8 +200,9 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
     best.1
 }
 
-/// The lines of `bytes.split(|&b| b == b'\n')`, found with memchr.
-fn split_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+/// The lines of `bytes.split(|&b| b == b'\n')` (the last one possibly
+/// empty), found with memchr.
+pub(crate) fn split_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     let mut rest = Some(bytes);
     std::iter::from_fn(move || {
         let r = rest?;

@@ -515,25 +515,6 @@ fn encoded_labels() -> &'static EncodedIndex {
     })
 }
 
-/// The lines of `bytes` as `split(|&b| b == b'\n')` gives them (the last
-/// one possibly empty), found eight bytes at a time.
-fn byte_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    let mut rest = Some(bytes);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match find_byte(r, b'\n') {
-            Some(end) => {
-                rest = r.get(end + 1..);
-                r.get(..end)
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
-}
-
 /// Which legacy code page raw bytes are in, judged by the systeminfo labels
 /// found in them: the page in which the most line starts are known labels;
 /// among equals, the OEM or ANSI page of the labels' language (German labels
@@ -571,7 +552,7 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
         }
     };
     let mut matched = 0usize;
-    for line in byte_lines(prefix).take(400) {
+    for line in crate::evidence::text::split_lines(prefix).take(400) {
         // Enough evidence: a systeminfo block has about 30 labels.
         if matched >= 24 {
             break;
