@@ -596,3 +596,23 @@ fn shared_kev_json_and_csv_agree() {
     assert_eq!(eternal.vendor, "Microsoft");
     assert!(eternal.ransomware);
 }
+
+#[test]
+fn shared_side_files_are_refused_not_imported_empty() {
+    // The KEV JSON Schema and the MSRC update index sit next to the feeds in
+    // ../shared/data; a glob import must not take them for feeds (the schema
+    // would replace the KEV catalog with an empty one).
+    let Some(data) = shared_data() else { return };
+    for (file, why) in [
+        (
+            "kev/known_exploited_vulnerabilities_schema.json",
+            "a JSON Schema",
+        ),
+        ("msrc-cvrf/updates-index.json", "index of CVRF documents"),
+    ] {
+        let bytes = std::fs::read(data.join(file)).unwrap();
+        assert_eq!(feed::detect(&bytes), None, "{file}");
+        let e = feed::read(file, &bytes, &mut |_, _| {}).unwrap_err();
+        assert!(e.to_string().contains(why), "{file}: {e}");
+    }
+}

@@ -34,6 +34,15 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<FeedDocument, FeedError> {
 /// Reads the JSON into the shared CVRF model.
 pub fn parse(name: &str, bytes: &[u8]) -> Result<Document, FeedError> {
     let json: JsonDocument = from_slice(name, FeedKind::CvrfJson, bytes)?;
+    if json.tracking.identification.id.0.trim().is_empty() && json.vulnerabilities.is_none() {
+        // Neither an id nor vulnerabilities: importing it would add an empty,
+        // nameless source.
+        return Err(FeedError::malformed(
+            name,
+            FeedKind::CvrfJson,
+            "no DocumentTracking id and no Vulnerability array: not a CVRF document",
+        ));
+    }
     let mut doc = Document {
         id: json.tracking.identification.id.0,
         title: json.title.0,
@@ -418,7 +427,7 @@ mod tests {
     fn tolerant_but_positioned() {
         let out = read(
             "m.json",
-            br#"{"DocumentTitle": "x", "Vulnerability": null, "ProductTree": null}"#,
+            br#"{"DocumentTitle": "x", "DocumentTracking": {"Identification": {"ID": "2022-May"}}, "Vulnerability": null, "ProductTree": null}"#,
         )
         .unwrap();
         assert_eq!(out.version, "x");

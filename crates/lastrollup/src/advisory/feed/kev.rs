@@ -21,6 +21,14 @@ pub const IDENTITY: &str = "cisa-kev";
 pub fn read_json(name: &str, bytes: &[u8]) -> Result<FeedDocument, FeedError> {
     let kind = FeedKind::KevJson;
     let json: Catalog = from_slice(name, kind, bytes)?;
+    let Some(vulnerabilities) = json.vulnerabilities else {
+        // An entry-less catalog would replace the imported one with nothing.
+        return Err(FeedError::malformed(
+            name,
+            kind,
+            "no `vulnerabilities` array: not the KEV catalog itself",
+        ));
+    };
     let mut doc = FeedDocument {
         kind: Some(kind),
         identity: IDENTITY.to_string(),
@@ -28,12 +36,7 @@ pub fn read_json(name: &str, bytes: &[u8]) -> Result<FeedDocument, FeedError> {
         released: parse_date(&json.date_released.0),
         ..FeedDocument::default()
     };
-    for (i, v) in json
-        .vulnerabilities
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-    {
+    for (i, v) in vulnerabilities.into_iter().enumerate() {
         let fields = Fields {
             cve: &v.cve_id.0,
             vendor: &v.vendor_project.0,

@@ -169,7 +169,9 @@ pub fn detect(bytes: &[u8]) -> Option<FeedKind> {
         }
         b'{' => {
             let has = |key: &[u8]| memmem::find(head, key).is_some();
-            if has(b"\"csaf_version\"") {
+            if json_not_a_feed(head).is_some() {
+                None
+            } else if has(b"\"csaf_version\"") {
                 Some(FeedKind::Csaf)
             } else if has(b"\"catalogVersion\"") || has(b"\"cveID\"") {
                 Some(FeedKind::KevJson)
@@ -265,11 +267,29 @@ fn unrecognised_reason(bytes: &[u8]) -> String {
     match body.first() {
         None => "the file is empty".to_string(),
         Some(b'<') => "XML, but not an MSRC CVRF document (no cvrfdoc root)".to_string(),
-        Some(b'{') => {
-            "JSON, but none of MSRC CVRF, CSAF 2.0 or the CISA KEV catalog".to_string()
-        }
+        Some(b'{') => json_not_a_feed(&body[..body.len().min(1 << 20)])
+            .unwrap_or("JSON, but none of MSRC CVRF, CSAF 2.0 or the CISA KEV catalog")
+            .to_string(),
         Some(_) => "expected a wesng definitions.zip or CSV, an MSRC CVRF document (XML or JSON), a CSAF 2.0 document, or the CISA KEV catalog (JSON or CSV)".to_string(),
     }
+}
+
+/// JSON files that sit next to feeds and name their keys without being
+/// one: a JSON Schema (CISA publishes one beside the KEV catalog, and its
+/// `properties` name every KEV key) and the MSRC API's index of CVRF
+/// documents. Returns why the file is not a feed.
+fn json_not_a_feed(head: &[u8]) -> Option<&'static str> {
+    let start = &head[..head.len().min(4096)];
+    let has = |key: &[u8]| memmem::find(start, key).is_some();
+    if has(b"\"$schema\"") && has(b"json-schema.org") {
+        return Some(
+            "a JSON Schema, which describes a feed but holds no entries; import the feed itself",
+        );
+    }
+    if has(b"\"@odata.context\"") && has(b"\"CvrfUrl\"") {
+        return Some("the MSRC API's index of CVRF documents, which names months but holds no vulnerabilities; import the month documents themselves (e.g. 2026-Jan.xml)");
+    }
+    None
 }
 
 fn skip_bom_and_space(bytes: &[u8]) -> &[u8] {
@@ -505,6 +525,35 @@ mod tests {
         );
         assert_eq!(detect(b"{\"a\": 1}"), None);
         assert_eq!(detect(b"hello"), None);
+    }
+
+    #[test]
+    fn schemas_and_indexes_are_not_feeds() {
+        // CISA's schema names every KEV key; importing it as the catalog
+        // would replace the real one with nothing.
+        let schema = b"{\"$schema\": \"http://json-schema.org/draft-07/schema#\",\n\"properties\": {\"catalogVersion\": {}, \"vulnerabilities\": {}}}";
+        assert_eq!(detect(schema), None);
+        let e = read(
+            "known_exploited_vulnerabilities_schema.json",
+            schema,
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("a JSON Schema"), "{e}");
+        let index = b"{\"@odata.context\":\"https://api.msrc.microsoft.com/$metadata#Updates\",\"value\":[{\"ID\":\"2026-Jan\",\"DocumentTitle\":\"January 2026 Security Updates\",\"CvrfUrl\":\"https://x\"}]}";
+        assert_eq!(detect(index), None);
+        let e = read("updates-index.json", index, &mut |_, _| {}).unwrap_err();
+        assert!(e.to_string().contains("index of CVRF documents"), "{e}");
+        // Recognised by a key, but without the array that makes it a feed.
+        let e = read("k.json", b"{\"catalogVersion\": \"1\"}", &mut |_, _| {}).unwrap_err();
+        assert!(e.to_string().contains("no `vulnerabilities` array"), "{e}");
+        let e = read(
+            "c.json",
+            b"{\"DocumentTitle\": {\"Value\": \"x\"}}",
+            &mut |_, _| {},
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("not a CVRF document"), "{e}");
     }
 
     #[test]
