@@ -95,7 +95,7 @@ fn database(rows: &Rows) -> Database {
             fix_kind: None,
             severity: Severity::parse(&r[6]),
             impact: (!r[7].is_empty()).then(|| r[7].to_string()),
-            date: None,
+            date: jiff::civil::Date::strptime("%Y%m%d", &r[0]).ok(),
             fixed_build: None,
         });
     }
@@ -106,13 +106,22 @@ fn database(rows: &Rows) -> Database {
 }
 
 /// The expected open set, computed directly from the rows of the exact
-/// product name: a CVE is closed when one of its KBs is listed, reached from
-/// a listed KB through the `Supersedes` column, or a catalog rollup /
-/// security-only update of a release the newest listed rollup covers.
+/// product name.
+///
+/// A KB is *closed* when it is listed, reached from a listed KB through the
+/// `Supersedes` column or the catalog, or a catalog rollup / security-only
+/// (IE cumulative) update of a release the newest listed rollup (IE
+/// cumulative) covers. A KB is *cumulative* when the catalog calls it a
+/// rollup, security-only or IE cumulative update, or such a catalog update
+/// reaches it through supersedence. The KBs of a CVE fall into sets that are
+/// merged until nothing changes: two sets merge when a KB of one and a KB of
+/// the other are both cumulative, or one is cumulative and both have a row
+/// of the same date, or one reaches the other through supersedence. The CVE
+/// is open when some set has no closed KB.
 fn expected_open(rows: &Rows, listed: &[u32]) -> BTreeSet<String> {
     let catalog = Catalog::embedded();
     let mut supersedes: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
-    let mut kbs_of: BTreeMap<String, BTreeSet<u32>> = BTreeMap::new();
+    let mut kbs_of: BTreeMap<String, BTreeMap<u32, BTreeSet<String>>> = BTreeMap::new();
     for r in &rows.rows {
         if &r[4] != X64 {
             continue;
@@ -120,25 +129,41 @@ fn expected_open(rows: &Rows, listed: &[u32]) -> BTreeSet<String> {
         let kb: Option<u32> = r[2].trim().parse().ok();
         let e = kbs_of.entry(r[1].to_string()).or_default();
         if let Some(kb) = kb {
-            e.insert(kb);
+            e.entry(kb).or_default().insert(r[0].to_string());
             for s in r[8].split(';').filter_map(|s| s.trim().parse::<u32>().ok()) {
                 supersedes.entry(kb).or_default().insert(s);
             }
         }
     }
-    let mut reach: BTreeSet<u32> = BTreeSet::new();
-    let mut todo: Vec<u32> = listed.to_vec();
-    while let Some(k) = todo.pop() {
-        if reach.insert(k) {
-            todo.extend(supersedes.get(&k).into_iter().flatten().copied());
-            todo.extend(
-                catalog
-                    .update(k)
-                    .into_iter()
-                    .flat_map(|u| u.supersedes.iter().copied()),
-            );
+    let reach_from = |start: &[u32]| -> BTreeSet<u32> {
+        let mut reach: BTreeSet<u32> = BTreeSet::new();
+        let mut todo: Vec<u32> = start.to_vec();
+        while let Some(k) = todo.pop() {
+            if reach.insert(k) {
+                todo.extend(supersedes.get(&k).into_iter().flatten().copied());
+                todo.extend(
+                    catalog
+                        .update(k)
+                        .into_iter()
+                        .flat_map(|u| u.supersedes.iter().copied()),
+                );
+            }
         }
-    }
+        reach
+    };
+    let reach = reach_from(listed);
+    let cumulative_roots: Vec<u32> = catalog
+        .updates
+        .iter()
+        .filter(|u| {
+            matches!(
+                u.kind,
+                UpdateKind::MonthlyRollup | UpdateKind::SecurityOnly | UpdateKind::IeCumulative
+            )
+        })
+        .map(|u| u.kb)
+        .collect();
+    let cumulative = reach_from(&cumulative_roots);
     let newest_rollup = listed
         .iter()
         .filter_map(|k| catalog.update(*k))
@@ -151,6 +176,12 @@ fn expected_open(rows: &Rows, listed: &[u32]) -> BTreeSet<String> {
         .filter(|u| u.kind == UpdateKind::IeCumulative)
         .map(|u| u.effective_date())
         .max();
+    let newest_ssu = listed
+        .iter()
+        .filter_map(|k| catalog.update(*k))
+        .filter(|u| u.kind == UpdateKind::Ssu)
+        .map(|u| u.effective_date())
+        .max();
     let closed = |kb: u32| {
         reach.contains(&kb)
             || catalog.update(kb).is_some_and(|u| {
@@ -158,11 +189,41 @@ fn expected_open(rows: &Rows, listed: &[u32]) -> BTreeSet<String> {
                 (matches!(u.kind, UpdateKind::MonthlyRollup | UpdateKind::SecurityOnly)
                     && newest_rollup.is_some_and(|n| d <= n))
                     || (u.kind == UpdateKind::IeCumulative && newest_ie.is_some_and(|n| d <= n))
+                    || (u.kind == UpdateKind::Ssu && newest_ssu.is_some_and(|n| d <= n))
             })
+    };
+    let linked = |a: u32, b: u32, dates: &BTreeMap<u32, BTreeSet<String>>| {
+        let (ca, cb) = (cumulative.contains(&a), cumulative.contains(&b));
+        (ca && cb)
+            || ((ca || cb) && !dates[&a].is_disjoint(&dates[&b]))
+            || reach_from(&[a]).contains(&b)
+            || reach_from(&[b]).contains(&a)
     };
     kbs_of
         .into_iter()
-        .filter(|(_, kbs)| !kbs.iter().any(|k| closed(*k)))
+        .filter(|(_, kbs)| {
+            let mut sets: Vec<BTreeSet<u32>> = kbs.keys().map(|k| BTreeSet::from([*k])).collect();
+            loop {
+                let mut merged = false;
+                'scan: for i in 0..sets.len() {
+                    for j in i + 1..sets.len() {
+                        if sets[i]
+                            .iter()
+                            .any(|a| sets[j].iter().any(|b| linked(*a, *b, kbs)))
+                        {
+                            let other = sets.remove(j);
+                            sets[i].extend(other);
+                            merged = true;
+                            break 'scan;
+                        }
+                    }
+                }
+                if !merged {
+                    break;
+                }
+            }
+            kbs.is_empty() || sets.iter().any(|set| !set.iter().any(|k| closed(*k)))
+        })
         .map(|(cve, _)| cve)
         .collect()
 }
@@ -192,11 +253,16 @@ fn exposure_matches_sets_computed_from_the_msrc_rows() {
         ("2023-05 security-only", &[5026427]),
         ("nothing listed but an unrelated KB", &[955430]),
         ("2020-01 rollup (last without ESU)", &[4534303]),
+        (
+            "final rollup and one of two separate fixes of three bulletins",
+            &[5073697, 973507, 2506212, 2481109],
+        ),
+        ("final rollup and the 2024-06 SSU", &[5073697, 5039341]),
     ];
     let catalog = Catalog::embedded();
     for (name, kbs) in scenarios {
         for kb in *kbs {
-            if *kb != 955430 && *kb != 4012598 {
+            if ![955430, 4012598, 973507, 2506212, 2481109].contains(kb) {
                 assert!(
                     catalog.update(*kb).is_some(),
                     "{name}: KB{kb} must be a catalog update"
@@ -220,6 +286,82 @@ fn exposure_matches_sets_computed_from_the_msrc_rows() {
             "{name}: the scenario must leave something open"
         );
     }
+}
+
+#[test]
+fn separate_fixes_are_all_needed_and_twins_are_alternatives() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let db = database(&rows(&shared));
+    let cve = |e: &Exposure, id: &str| e.cves.iter().find(|c| c.id == id).cloned();
+    // MS09-037 ships, for Server 2008 x64 SP2, KB973507 (ATL), KB973540
+    // (Windows Media Player 11) and KB973346; MS11-024 KB2491683 and
+    // KB2506212: a part of each set leaves the CVE open, and the advice names
+    // only the missing ones.
+    let host = host_of(&[("s.txt", systeminfo(&[5073697, 973507, 2506212]))]);
+    let e = expose(&host, &db);
+    for (id, missing) in [
+        ("CVE-2008-0015", &["KB973346", "KB973540"][..]),
+        ("CVE-2010-3974", &["KB2491683"][..]),
+    ] {
+        let c = cve(&e, id).unwrap_or_else(|| panic!("{id} open"));
+        assert_eq!(c.status, Status::Open, "{id}");
+        assert_eq!(c.fixed_by, missing, "{id}");
+    }
+    let host = host_of(&[(
+        "s.txt",
+        systeminfo(&[5073697, 973507, 973540, 973346, 2506212, 2491683]),
+    )]);
+    let e = expose(&host, &db);
+    assert!(cve(&e, "CVE-2008-0015").is_none());
+    assert!(cve(&e, "CVE-2010-3974").is_none());
+    // KB4458010 (2018-09 rollup, reached from the catalog's chain) and its
+    // security-only twin KB4457984, which no catalog entry names: the final
+    // rollup closes the CVE without the twin.
+    assert!(cve(&e, "CVE-2018-8271").is_none());
+    // The SSU KB4565353 (2020-07) is held by any later SSU.
+    let without_ssu = expose(&host_of(&[("s.txt", systeminfo(&[5073697]))]), &db);
+    assert!(cve(&without_ssu, "CVE-2020-1346").is_some());
+    let with_ssu = expose(&host_of(&[("s.txt", systeminfo(&[5073697, 5039341]))]), &db);
+    assert!(cve(&with_ssu, "CVE-2020-1346").is_none());
+}
+
+#[test]
+fn hotfix_na_is_an_empty_list_not_a_missing_one() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let db = database(&rows(&shared));
+    // A host at SP2 itself (build 6002.18005): nothing installed.
+    let text = systeminfo(&[])
+        .replace("0 Hotfix(s) Installed.", "N/A")
+        .replace(
+            "6.0.6003 Service Pack 2 Build 6003",
+            "6.0.6002 Service Pack 2 Build 6002",
+        );
+    assert!(text.contains("Hotfix(s):                 N/A"));
+    let e = expose(&host_of(&[("s.txt", text)]), &db);
+    // Only component CVEs (IE, .NET) stay unverified, never for want of a list.
+    assert!(e.counts.open > 1000, "{:?}", e.counts);
+    for c in e.cves.iter().filter(|c| c.status == Status::Unverified) {
+        let reason = c.reason.as_deref().unwrap_or_default();
+        assert!(
+            !reason.contains("no installed-update list"),
+            "{}: {reason}",
+            c.id
+        );
+    }
+    let eternal_blue = e.cves.iter().find(|c| c.id == "CVE-2017-0144").unwrap();
+    assert_eq!(eternal_blue.status, Status::Open);
+    // Next to a build-6003 kernel, an empty list contradicts the kernel: it
+    // is no list, and what the kernel cannot answer stays unverified.
+    let text = systeminfo(&[]).replace("0 Hotfix(s) Installed.", "N/A");
+    let e = expose(&host_of(&[("s.txt", text)]), &db);
+    assert!(e
+        .cves
+        .iter()
+        .any(|c| c.reason.as_deref() == Some("the evidence holds no installed-update list")));
 }
 
 #[test]

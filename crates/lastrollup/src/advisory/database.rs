@@ -941,6 +941,7 @@ impl Database {
                 f.date = Some(f.date.map_or(d, |e| e.max(d)));
             }
             if r.kb != 0 {
+                let date = code_date(r.date);
                 match f
                     .fixes
                     .iter_mut()
@@ -950,11 +951,13 @@ impl Database {
                         if x.kind.is_none() {
                             x.kind = r.fix_kind;
                         }
+                        x.date = x.date.max(date);
                     }
                     None => f.fixes.push(FixFact {
                         kb: r.kb,
                         component: component.clone(),
                         kind: r.fix_kind,
+                        date,
                     }),
                 }
             }

@@ -221,6 +221,10 @@ pub struct FixFact {
     pub component: Option<String>,
     /// The kind of update, where a feed says.
     pub kind: Option<FixKind>,
+    /// The newest date a record of this fix gives (wesng's `DatePosted`, the
+    /// CVRF revision date): a monthly rollup and its security-only twin
+    /// share it.
+    pub date: Option<Date>,
 }
 
 /// What the advisories say about one CVE on one OS product and its

@@ -30,7 +30,7 @@ use super::installed::Installed;
 use super::target::{self, Resolution};
 use super::Assessment;
 use crate::advisory::database::{Database, Facts};
-use crate::advisory::{CveFacts, Family, FixFact, KevEntry, Product, Severity};
+use crate::advisory::{CveFacts, Family, FixFact, FixKind, KevEntry, Product, Severity};
 use crate::catalog::{Catalog, UpdateKind};
 use crate::host::{Arch, Host, Installation};
 use crate::month::Month;
@@ -95,6 +95,9 @@ impl AdvisorySource for EmbeddedKev<'_> {
                         kb: *kb,
                         component: k.component.clone(),
                         kind: None,
+                        // The table's fixes of one CVE are one month's: a
+                        // rollup and its security-only twin read as twins.
+                        date: k.month.map(Month::patch_tuesday),
                     })
                     .collect(),
                 date: None,
@@ -286,6 +289,7 @@ pub fn exposure(
         kernel_month,
     );
 
+    let alternatives = Alternatives::new(catalog, &facts);
     let kev_months: FxHashMap<&str, Month> = catalog
         .known_exploited
         .iter()
@@ -327,27 +331,48 @@ pub fn exposure(
                     .is_none_or(|c| component_present(c) != Some(false))
             })
             .collect();
-        if fixes.iter().any(|x| present.has(x.kb)) {
+        let Some(fixes) = missing_fixes(&fixes, &present, &alternatives) else {
             counts.fixed += 1;
             continue;
-        }
+        };
         let month = fixes
             .iter()
             .filter_map(|x| catalog.update(x.kb).map(|u| u.month))
             .min()
             .or_else(|| kev_months.get(f.id.as_str()).copied());
         let only_component = !f.affects_os;
-        let (status, reason) = if only_component && component_unknown.is_some() {
+        // The OS part is fixed, or there is none: what is missing is for
+        // components whose presence the evidence does not show.
+        let missing_component: Option<&str> = if fixes.is_empty() {
+            None
+        } else {
+            fixes
+                .iter()
+                .map(|x| {
+                    x.component
+                        .as_deref()
+                        .filter(|c| component_present(c).is_none())
+                })
+                .collect::<Option<Vec<&str>>>()
+                .and_then(|c| c.first().copied())
+        };
+        let component_unknown = missing_component.or(component_unknown.filter(|_| only_component));
+        let (status, reason) = if let Some(c) = component_unknown {
             (
                 Status::Unverified,
                 Some(format!(
-                    "named only for {}, which the evidence does not show installed or absent \
+                    "{} {}, which the evidence does not show installed or absent \
                      (a collector bundle reads it)",
-                    component_unknown.map_or("a component", |c| if c.contains(".NET Framework") {
+                    if only_component {
+                        "named only for"
+                    } else {
+                        "the OS is fixed; the fix missing is for"
+                    },
+                    if c.contains(".NET Framework") {
                         ".NET Framework"
                     } else {
                         c
-                    })
+                    }
                 )),
             )
         } else if fixes.is_empty() {
@@ -504,6 +529,153 @@ fn merge(into: &mut Facts, more: Facts) {
     }
 }
 
+/// Which fixes of one CVE stand in for each other.
+///
+/// MSRC lists several updates for one CVE on one product in two situations
+/// that must not be confused: alternatives (a monthly rollup and its
+/// security-only twin, an IE cumulative update and the rollup that carries
+/// the same fix, an update and the later one that replaces it), any one of
+/// which closes the CVE; and separate updates for separate binaries
+/// (MS09-037 ships KB973507 for ATL and KB973768 for the HtmlInput control,
+/// MS11-024 KB2491683 and KB2506212), all of which are needed. The feeds do
+/// not say which; two fixes are taken as alternatives when
+///
+/// - both are cumulative-family updates (monthly rollup, security-only, IE
+///   cumulative: by the feed's kind, the catalog's, or because a catalog
+///   update of that family supersedes them), or
+/// - they are for the same product or component, their records carry the
+///   same date, and one is of the cumulative family: the security-only twin
+///   of a rollup the catalog does not hold (KB4457984 beside KB4458010,
+///   2018-09), or
+/// - one supersedes the other, directly or through a chain (the advisories'
+///   supersedence for the product, and the catalog's).
+///
+/// Every other pair is needed together, as wesng also reads it. Not caught:
+/// .NET Framework rollup / security-only pairs, which neither the catalog
+/// nor wesng marks (their CVEs are component CVEs, mostly unverified).
+struct Alternatives<'a> {
+    catalog: &'a Catalog,
+    supersedes: &'a FxHashMap<u32, Vec<u32>>,
+    cumulative: FxHashSet<u32>,
+}
+
+/// How far a supersedence search goes before giving up (the real chains
+/// are a few dozen updates long).
+const CHAIN_LIMIT: usize = 512;
+
+impl<'a> Alternatives<'a> {
+    fn new(catalog: &'a Catalog, facts: &'a Facts) -> Alternatives<'a> {
+        let mut cumulative = FxHashSet::default();
+        let mut stack: Vec<u32> = catalog
+            .updates
+            .iter()
+            .filter(|u| u.is_os_security() || u.kind == UpdateKind::IeCumulative)
+            .map(|u| u.kb)
+            .collect();
+        while let Some(kb) = stack.pop() {
+            if !cumulative.insert(kb) {
+                continue;
+            }
+            if let Some(s) = facts.supersedes.get(&kb) {
+                stack.extend(s.iter().copied());
+            }
+            if let Some(u) = catalog.update(kb) {
+                stack.extend(u.supersedes.iter().copied());
+            }
+        }
+        Alternatives {
+            catalog,
+            supersedes: &facts.supersedes,
+            cumulative,
+        }
+    }
+
+    fn is_cumulative(&self, fix: &FixFact) -> bool {
+        matches!(
+            fix.kind,
+            Some(FixKind::MonthlyRollup | FixKind::SecurityOnly | FixKind::IeCumulative)
+        ) || self.cumulative.contains(&fix.kb)
+    }
+
+    /// Whether `newer` supersedes `older`, directly or through a chain.
+    fn supersedes(&self, newer: u32, older: u32) -> bool {
+        let mut seen: FxHashSet<u32> = FxHashSet::default();
+        let mut stack = vec![newer];
+        while let Some(kb) = stack.pop() {
+            if !seen.insert(kb) || seen.len() > CHAIN_LIMIT {
+                continue;
+            }
+            let direct = self.supersedes.get(&kb).into_iter().flatten();
+            let catalog = self
+                .catalog
+                .update(kb)
+                .into_iter()
+                .flat_map(|u| u.supersedes.iter());
+            for s in direct.chain(catalog) {
+                if *s == older {
+                    return true;
+                }
+                stack.push(*s);
+            }
+        }
+        false
+    }
+
+    fn alternative(&self, a: &FixFact, b: &FixFact) -> bool {
+        let (ca, cb) = (self.is_cumulative(a), self.is_cumulative(b));
+        a.kb == b.kb
+            || (ca && cb)
+            || ((ca || cb) && a.component == b.component && a.date.is_some() && a.date == b.date)
+            || self.supersedes(a.kb, b.kb)
+            || self.supersedes(b.kb, a.kb)
+    }
+}
+
+/// The fixes a CVE still needs: `None` when every group of alternative
+/// fixes (see [`Alternatives`]) has one present; otherwise every fix of the
+/// groups that have none. A CVE without fixes needs nothing it could name
+/// (`Some(empty)`).
+fn missing_fixes<'f>(
+    fixes: &[&'f FixFact],
+    present: &Present<'_>,
+    alternatives: &Alternatives<'_>,
+) -> Option<Vec<&'f FixFact>> {
+    let have: Vec<bool> = fixes.iter().map(|x| present.has(x.kb)).collect();
+    if fixes.is_empty() {
+        return Some(Vec::new());
+    }
+    if have.iter().all(|h| !h) {
+        return Some(fixes.to_vec());
+    }
+    // Union-find over the fixes (a handful per CVE).
+    let mut parent: Vec<usize> = (0..fixes.len()).collect();
+    fn root(parent: &mut [usize], mut i: usize) -> usize {
+        while parent[i] != i {
+            parent[i] = parent[parent[i]];
+            i = parent[i];
+        }
+        i
+    }
+    for i in 0..fixes.len() {
+        for j in i + 1..fixes.len() {
+            let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+            if ri != rj && alternatives.alternative(fixes[i], fixes[j]) {
+                parent[rj] = ri;
+            }
+        }
+    }
+    let mut closed = vec![false; fixes.len()];
+    for (i, _) in have.iter().enumerate().filter(|(_, h)| **h) {
+        let r = root(&mut parent, i);
+        closed[r] = true;
+    }
+    let missing: Vec<&FixFact> = (0..fixes.len())
+        .filter(|i| !closed[root(&mut parent, *i)])
+        .map(|i| fixes[i])
+        .collect();
+    (!missing.is_empty()).then_some(missing)
+}
+
 /// Whether an update counts as present on the host.
 struct Present<'a> {
     catalog: &'a Catalog,
@@ -513,6 +685,8 @@ struct Present<'a> {
     rollup_date: Option<Date>,
     /// The newest installed IE cumulative update's date.
     ie_date: Option<Date>,
+    /// The newest installed servicing stack update's date.
+    ssu_date: Option<Date>,
     kernel_month: Option<Month>,
     product: &'a str,
     arch: Arch,
@@ -552,6 +726,7 @@ impl<'a> Present<'a> {
             reachable,
             rollup_date: newest(UpdateKind::MonthlyRollup),
             ie_date: newest(UpdateKind::IeCumulative),
+            ssu_date: newest(UpdateKind::Ssu),
             kernel_month,
             product,
             arch,
@@ -572,6 +747,15 @@ impl<'a> Present<'a> {
             if self.kernel_month.is_some_and(|m| u.month <= m) {
                 return true;
             }
+        }
+        // A servicing stack update carries the whole stack, so a later one
+        // holds an earlier one's fixes (the catalog's reading; the data
+        // records no supersedence between them).
+        if u.kind == UpdateKind::Ssu
+            && u.applies_to(self.product, self.arch)
+            && self.ssu_date.is_some_and(|d| u.effective_date() <= d)
+        {
+            return true;
         }
         u.kind == UpdateKind::IeCumulative && self.ie_date.is_some_and(|d| u.effective_date() <= d)
     }

@@ -31,7 +31,7 @@ impl Installed {
         Installed {
             listed,
             superseded,
-            has_list: !host.updates.is_empty(),
+            has_list: !host.updates.is_empty() || (host.update_list && !updated_kernel(host)),
         }
     }
 
@@ -64,4 +64,13 @@ impl Installed {
             .map(|u| u.month)
             .max()
     }
+}
+
+/// Whether the kernel shows updates installed: build 6003 (which only
+/// updates from 2019-03 on bring) or a revision past SP2's own 18005. An
+/// empty update list (`Hotfix(s): N/A`) next to such a kernel contradicts it
+/// (a failed query, an edited capture), so it is taken as no list at all.
+fn updated_kernel(host: &Host) -> bool {
+    host.os.build.as_ref().is_some_and(|b| b.value >= 6003)
+        || host.os.revision.as_ref().is_some_and(|r| r.value > 18005)
 }

@@ -195,6 +195,10 @@ pub struct Record {
     pub facts: Vec<Fact>,
     /// Every installed update listed, in file order.
     pub updates: Vec<UpdateEntry>,
+    /// Whether the record carries an installed-update list, even an empty
+    /// one (systeminfo prints `Hotfix(s): N/A` when nothing is installed),
+    /// as opposed to a format that lists no updates at all.
+    pub update_list: bool,
     /// What the parser noticed.
     pub notes: Vec<Note>,
 }
@@ -208,8 +212,14 @@ impl Record {
             language: None,
             facts: Vec::new(),
             updates: Vec::new(),
+            update_list: false,
             notes: Vec::new(),
         }
+    }
+
+    /// Whether the record lists installed updates (possibly none).
+    pub fn lists_updates(&self) -> bool {
+        self.update_list || !self.updates.is_empty()
     }
 
     /// Adds a fact unless the value is empty.

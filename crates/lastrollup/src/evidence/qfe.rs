@@ -40,6 +40,7 @@ fn group(format: Format, rows: Vec<Row>) -> Vec<Record> {
             Some(i) => i,
             None => {
                 let mut r = Record::new(format);
+                r.update_list = true;
                 if let Some(h) = &row.host {
                     r.host = Some(h.clone());
                     r.push(Key::HostName, h, row.line);
@@ -57,7 +58,9 @@ fn group(format: Format, rows: Vec<Row>) -> Vec<Record> {
     }
     if records.is_empty() {
         // A listing with a header and no rows: a host with no updates.
-        records.push(Record::new(format));
+        let mut r = Record::new(format);
+        r.update_list = true;
+        records.push(r);
     }
     records
 }

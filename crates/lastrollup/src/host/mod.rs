@@ -236,6 +236,11 @@ pub struct Host {
     pub os: OsIdentity,
     /// Installed updates, sorted by identity.
     pub updates: Vec<InstalledUpdate>,
+    /// Whether some evidence lists installed updates, even an empty list
+    /// (`Hotfix(s): N/A`): then a missing update is known to be missing.
+    /// Not in the `identify` JSON, whose `updates` and `sources` say it.
+    #[serde(skip)]
+    pub update_list: bool,
     /// Servicing state from a collector bundle.
     pub servicing: servicing::Servicing,
     /// What deserves attention.

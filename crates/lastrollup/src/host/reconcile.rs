@@ -191,6 +191,7 @@ pub(super) fn host(records: &[SourcedRecord<'_>]) -> Host {
 
     os(records, &mut host, &mut findings);
     host.updates = updates(records);
+    host.update_list = records.iter().any(|sr| sr.record.lists_updates());
     host.servicing = super::servicing::read(records);
     host.sources = source_files(records);
     notes(records, &mut findings);

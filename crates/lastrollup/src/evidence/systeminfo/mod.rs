@@ -198,6 +198,10 @@ impl RawBlock<'_> {
         for e in &self.entries {
             let Some(field) = e.field else { continue };
             if field == Field::Hotfixes {
+                // `N/A` (or a count of 0) is an empty list, not a missing one.
+                record.update_list |= !e.items.is_empty()
+                    || labels.is_not_available(&e.value)
+                    || leading_count(&e.value) == Some(0);
                 for (item, line) in &e.items {
                     if let Some(id) = UpdateId::parse(item) {
                         record.updates.push(UpdateEntry {
