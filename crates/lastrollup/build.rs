@@ -7,6 +7,10 @@
 //! becomes its RFC 3339 string). `deny_unknown_fields` and the catalog's
 //! cross-checks still run on the JSON at load time, and the unit tests in
 //! `src/catalog` compare the JSON load with the TOML parse.
+//!
+//! The systeminfo label table (`src/evidence/systeminfo/labels.toml`) is
+//! translated the same way, to `OUT_DIR/labels.json`, for the same reason:
+//! it is read on every run that parses a systeminfo capture.
 
 use std::path::Path;
 
@@ -25,14 +29,24 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     let out = Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("catalog");
     std::fs::create_dir_all(&out).unwrap_or_else(|e| panic!("{}: {e}", out.display()));
-    for name in FILES {
-        let src = format!("catalog/{name}.toml");
+    let sources = FILES
+        .iter()
+        .map(|name| {
+            (
+                format!("catalog/{name}.toml"),
+                out.join(format!("{name}.json")),
+            )
+        })
+        .chain(std::iter::once((
+            "src/evidence/systeminfo/labels.toml".to_string(),
+            out.join("labels.json"),
+        )));
+    for (src, dst) in sources {
         println!("cargo:rerun-if-changed={src}");
         let text = std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{src}: {e}"));
         let table: toml::Table = toml::from_str(&text).unwrap_or_else(|e| panic!("{src}: {e}"));
         let json = serde_json::to_string(&to_json(toml::Value::Table(table), &src))
             .unwrap_or_else(|e| panic!("{src}: {e}"));
-        let dst = out.join(format!("{name}.json"));
         std::fs::write(&dst, json).unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
     }
 }

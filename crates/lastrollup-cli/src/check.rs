@@ -1,6 +1,5 @@
 //! `lastrollup check`.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -15,7 +14,21 @@ use crate::render;
 
 /// Today in the system's time zone.
 fn today() -> jiff::civil::Date {
-    jiff::Zoned::now().date()
+    let now = jiff::Timestamp::now();
+    now.to_zoned(local_zone().unwrap_or_else(jiff::tz::TimeZone::system))
+        .date()
+}
+
+/// The zone `/etc/localtime` describes, read directly: asking jiff for the
+/// system zone by name lists the whole zoneinfo tree (some eighty
+/// directories), which took longer than the rest of a `check`. `None` where
+/// `TZ` is set or the file is not there (jiff's own lookup handles those).
+fn local_zone() -> Option<jiff::tz::TimeZone> {
+    if std::env::var_os("TZ").is_some() {
+        return None;
+    }
+    let bytes = std::fs::read("/etc/localtime").ok()?;
+    jiff::tz::TimeZone::tzif("localtime", &bytes).ok()
 }
 
 /// Computes exposure from the advisory database when there is one, else from
@@ -50,27 +63,6 @@ fn attach_exposure(
     Ok(())
 }
 
-/// Whether the host is open to a CVE that an update within the goal fixes
-/// (with `--goal without-esu`, CVEs fixed only after the last update without
-/// ESU are out of reach and do not count).
-fn open_within_goal(a: &lastrollup::assess::Assessment, goal: Goal) -> bool {
-    use lastrollup::assess::exposure::Status;
-    let Some(e) = &a.exposure else {
-        return false;
-    };
-    let limit = match goal {
-        Goal::Final => None,
-        Goal::WithoutEsu => a
-            .baseline
-            .as_ref()
-            .and_then(|b| b.without_esu.as_ref())
-            .map(|w| w.month),
-    };
-    e.cves
-        .iter()
-        .any(|c| c.status == Status::Open && limit.is_none_or(|l| c.month.is_none_or(|m| m <= l)))
-}
-
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let (files, errors) = read_all(&args.files);
     let hosts = host::identify(&files);
@@ -85,25 +77,25 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let mut assessments: Vec<_> = assess::assess_all(&hosts, catalog, options);
     attach_exposure(args, &hosts, &mut assessments, catalog)?;
     let doc = report::check::build(&hosts, &assessments, &errors, options.as_of, options.goal);
-    let mut out = anstream::AutoStream::new(std::io::stdout(), render::color_choice(args.color));
-    match args.format {
-        CheckFormat::Json => writeln!(out, "{}", report::check::to_json(&doc))?,
-        CheckFormat::Markdown => write!(out, "{}", report::check::to_markdown(&doc))?,
-        CheckFormat::Text => write!(out, "{}", render::check_text(&doc))?,
-    }
+    let text = match args.format {
+        CheckFormat::Json => report::check::to_json(&doc) + "\n",
+        CheckFormat::Markdown => report::check::to_markdown(&doc),
+        CheckFormat::Text => render::check_text(&doc),
+    };
+    render::print(&text, args.color)?;
     for e in &errors {
         anstream::eprintln!("{}: {e}", render::paint(render::Style::Error, "error"));
     }
     let not_nt60 = assessments.iter().any(|a| a.status == "not-nt60");
     let attention = doc.hosts.iter().zip(&assessments).any(|(h, a)| {
         !a.at_goal()
-            || open_within_goal(a, options.goal)
+            || a.open_within_goal(options.goal)
             || h.identity
                 .findings
                 .iter()
                 .any(|f| f.severity >= Severity::Warning)
     });
-    Ok(if !errors.is_empty() || hosts.is_empty() {
+    let code = if !errors.is_empty() || hosts.is_empty() {
         ExitCode::from(2)
     } else if not_nt60 {
         ExitCode::from(3)
@@ -111,5 +103,12 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    })
+    };
+    // The process ends now: handing tens of thousands of small allocations
+    // back one by one would cost more than the exposure computation did.
+    std::mem::forget(doc);
+    std::mem::forget(assessments);
+    std::mem::forget(hosts);
+    std::mem::forget(files);
+    Ok(code)
 }

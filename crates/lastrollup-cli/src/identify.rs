@@ -1,6 +1,6 @@
 //! `lastrollup identify`.
 
-use std::io::{Read, Write};
+use std::io::Read;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -63,16 +63,14 @@ pub fn read_all(paths: &[std::path::PathBuf]) -> (Vec<EvidenceFile>, Vec<Evidenc
 pub fn run(args: &IdentifyArgs) -> Result<ExitCode> {
     let (files, errors) = read_all(&args.files);
     let hosts = host::identify(&files);
-    let mut out = anstream::AutoStream::new(std::io::stdout(), render::color_choice(args.color));
-    match args.format {
+    let text = match args.format {
         OutputFormat::Json => {
             let doc = report::identify::build(&hosts, &errors);
-            writeln!(out, "{}", report::identify::to_json(&doc))?;
+            report::identify::to_json(&doc) + "\n"
         }
-        OutputFormat::Table => {
-            write!(out, "{}", render::identify_table(&hosts))?;
-        }
-    }
+        OutputFormat::Table => render::identify_table(&hosts),
+    };
+    render::print(&text, args.color)?;
     for e in &errors {
         anstream::eprintln!("{}: {e}", render::paint(render::Style::Error, "error"));
     }

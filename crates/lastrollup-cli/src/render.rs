@@ -16,6 +16,29 @@ pub fn color_choice(c: ColorChoice) -> anstream::ColorChoice {
     }
 }
 
+/// Writes a finished report to standard output in one piece: styled on a
+/// terminal (per `--color`), plain otherwise. A report written segment by
+/// segment through a stripping stream costs a system call per line, which
+/// for a fleet or an exposure list is most of the run.
+pub fn print(text: &str, color: ColorChoice) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let stdout = std::io::stdout();
+    let choice = match color_choice(color) {
+        anstream::ColorChoice::Auto => anstream::AutoStream::choice(&stdout),
+        c => c,
+    };
+    if choice == anstream::ColorChoice::Never {
+        let plain = anstream::adapter::strip_str(text).to_string();
+        let mut out = stdout.lock();
+        out.write_all(plain.as_bytes())?;
+        out.flush()
+    } else {
+        let mut out = anstream::AutoStream::new(stdout, choice);
+        out.write_all(text.as_bytes())?;
+        out.flush()
+    }
+}
+
 /// Text styles.
 #[derive(Debug, Clone, Copy)]
 pub enum Style {
@@ -385,14 +408,12 @@ fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
                 if k.ransomware { ", ransomware" } else { "" }
             )
         });
-        let fix = if x.fixed_by.is_empty() {
-            "no fix named".to_owned()
-        } else {
-            format!(
-                "fix: {}{}",
-                x.fixed_by.join(" or "),
+        let fix = match x.fix_text() {
+            None => "no fix named".to_owned(),
+            Some(text) => format!(
+                "fix: {text}{}",
                 x.month.map(|m| format!(" ({m})")).unwrap_or_default()
-            )
+            ),
         };
         let _ = writeln!(
             out,

@@ -24,7 +24,6 @@
 //! temporary file next to it and renames it over the old one, so a failed or
 //! interrupted import leaves the previous database intact.
 
-use std::collections::BTreeMap;
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,7 +33,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::{Deserialize, Serialize};
 
 use super::{
-    CveFacts, FeedDocument, FeedKind, FixFact, FixKind, KevEntry, Product, Record, Severity,
+    CveFacts, FeedDocument, FeedKind, FixFact, FixKind, KevEntry, KevView, Product, Record,
+    Severity,
 };
 
 /// The version of the file format this build reads and writes.
@@ -257,26 +257,39 @@ impl Row {
         out.extend_from_slice(&self.date.to_le_bytes());
     }
 
-    /// `None` for an unknown severity or update kind byte.
-    fn decode(b: &[u8]) -> Option<Row> {
-        // A fixed-size view: the field reads below need no bounds checks.
-        let b: &[u8; ROW] = b.try_into().ok()?;
-        let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
-        let u16_at = |at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
-        Some(Row {
+    /// Whether the severity and update kind bytes are ones [`Row::encode`]
+    /// writes (checked for every row at open).
+    fn valid(b: &[u8]) -> bool {
+        b.len() == ROW
+            && usize::from(b[12]) < SEVERITIES.len()
+            && usize::from(b[13]) <= FIX_KINDS.len()
+    }
+
+    /// Reads a row that [`Row::valid`] accepted (an unknown byte would read
+    /// as unrated, no kind).
+    fn decode(b: &[u8]) -> Row {
+        let u32_at = |at: usize| {
+            b.get(at..at + 4)
+                .map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+        };
+        let u16_at = |at: usize| {
+            b.get(at..at + 2)
+                .map_or(0, |w| u16::from_le_bytes([w[0], w[1]]))
+        };
+        let byte = |at: usize| b.get(at).map_or(0, |x| usize::from(*x));
+        Row {
             cve: u32_at(0),
             product: u16_at(4),
             source: u16_at(6),
             kb: u32_at(8),
-            severity: *SEVERITIES.get(usize::from(b[12]))?,
-            fix_kind: match b[13] {
-                0 => None,
-                k => Some(*FIX_KINDS.get(usize::from(k) - 1)?),
-            },
+            severity: SEVERITIES.get(byte(12)).copied().unwrap_or_default(),
+            fix_kind: byte(13)
+                .checked_sub(1)
+                .and_then(|k| FIX_KINDS.get(k).copied()),
             impact: u32_at(14),
             fixed_build: u32_at(18),
             date: u32_at(22),
-        })
+        }
     }
 }
 
@@ -328,10 +341,63 @@ pub struct Totals {
     pub dates: Option<(Date, Date)>,
 }
 
+/// The bytes of an opened database file.
+#[derive(Clone)]
+struct Raw {
+    /// The whole file, mapped or read.
+    bytes: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
+    /// Where the record rows, the supersedence edges and the undecoded KEV
+    /// entries are in it.
+    rows: std::ops::Range<usize>,
+    edges: std::ops::Range<usize>,
+    kev_other: std::ops::Range<usize>,
+}
+
+impl std::fmt::Debug for Raw {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Raw")
+            .field("len", &(*self.bytes).as_ref().len())
+            .field("rows", &self.rows)
+            .field("edges", &self.edges)
+            .finish()
+    }
+}
+
+impl Raw {
+    fn block(&self, r: &std::ops::Range<usize>) -> &[u8] {
+        (*self.bytes).as_ref().get(r.clone()).unwrap_or_default()
+    }
+}
+
+/// The record rows, read from the file or from the tables.
+enum Rows<'a> {
+    Owned(std::slice::Iter<'a, Row>),
+    Raw(std::slice::ChunksExact<'a, u8>),
+}
+
+impl Iterator for Rows<'_> {
+    type Item = Row;
+
+    fn next(&mut self) -> Option<Row> {
+        match self {
+            Rows::Owned(i) => i.next().copied(),
+            Rows::Raw(c) => c.next().map(Row::decode),
+        }
+    }
+}
+
 /// The advisory database, in memory.
+///
+/// An opened database reads its fixed-size rows and edges straight from the
+/// file's bytes (mapped into memory, so that opening copies and decodes
+/// neither); the first change turns them into owned tables.
 #[derive(Debug, Clone, Default)]
 pub struct Database {
     t: Tables,
+    raw: Option<Raw>,
+    /// Whether the rows are in CVE order (every file this version writes):
+    /// then a CVE's facts are read in one pass without collecting them.
+    sorted: bool,
 }
 
 fn date_code(d: Option<Date>) -> u32 {
@@ -412,6 +478,7 @@ impl Database {
                 file: file.to_string(),
             });
         }
+        self.materialise()?;
         self.t.kev = self.all_kev();
         self.t.kev_other.clear();
         self.materialise_cves();
@@ -631,17 +698,21 @@ impl Database {
         };
         let meta = postcard::to_stdvec(&tables).unwrap_or_default();
         let other = postcard::to_stdvec(&other).unwrap_or_default();
-        let mut body = Vec::with_capacity(
-            meta.len() + 24 + self.t.rows.len() * ROW + self.t.edges.len() * EDGE,
-        );
+        // In CVE order (stable: a CVE's rows keep their source order), so
+        // that reading a product's CVEs needs no grouping.
+        let mut rows: Vec<Row> = self.rows().collect();
+        rows.sort_by_key(|r| r.cve);
+        let edges = self.edges().count();
+        let mut body =
+            Vec::with_capacity(meta.len() + 32 + rows.len() * ROW + edges * EDGE + other.len());
         body.extend_from_slice(&(meta.len() as u64).to_le_bytes());
         body.extend_from_slice(&meta);
-        body.extend_from_slice(&(self.t.rows.len() as u64).to_le_bytes());
-        for r in &self.t.rows {
+        body.extend_from_slice(&(rows.len() as u64).to_le_bytes());
+        for r in &rows {
             r.encode(&mut body);
         }
-        body.extend_from_slice(&(self.t.edges.len() as u64).to_le_bytes());
-        for e in &self.t.edges {
+        body.extend_from_slice(&(edges as u64).to_le_bytes());
+        for e in self.edges() {
             e.encode(&mut body);
         }
         body.extend_from_slice(&(other.len() as u64).to_le_bytes());
@@ -657,6 +728,15 @@ impl Database {
 
     /// Reads a database from bytes (`path` names it in errors).
     pub fn decode(path: &Path, bytes: &[u8]) -> Result<Database, DbError> {
+        Database::from_backing(path, std::sync::Arc::new(bytes.to_vec()))
+    }
+
+    /// Reads a database from the bytes that will back it.
+    fn from_backing(
+        path: &Path,
+        backing: std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>,
+    ) -> Result<Database, DbError> {
+        let bytes: &[u8] = (*backing).as_ref();
         let corrupt = |reason: String| DbError::Corrupt {
             path: path.to_path_buf(),
             reason,
@@ -695,32 +775,41 @@ impl Database {
         }
         let mut rest = body;
         let meta = take_block(&mut rest, 1).map_err(&corrupt)?;
-        let mut t: Tables = postcard::from_bytes(meta).map_err(|e| corrupt(e.to_string()))?;
+        let t: Tables = postcard::from_bytes(meta).map_err(|e| corrupt(e.to_string()))?;
+        // Where a block sits in the file, from what is left after it.
+        let offset = |block: &[u8], rest: &[u8]| {
+            let end = bytes.len() - rest.len();
+            end - block.len()..end
+        };
         let rows = take_block(&mut rest, ROW).map_err(&corrupt)?;
-        t.rows = rows
-            .chunks_exact(ROW)
-            .map(Row::decode)
-            .collect::<Option<Vec<Row>>>()
-            .ok_or_else(|| corrupt("a record has an unknown severity or update kind".into()))?;
+        let rows = offset(rows, rest);
         let edges = take_block(&mut rest, EDGE).map_err(&corrupt)?;
-        t.edges = edges.chunks_exact(EDGE).map(Edge::decode).collect();
+        let edges = offset(edges, rest);
         let other = take_block(&mut rest, 1).map_err(&corrupt)?;
-        postcard::from_bytes::<Vec<(KevEntry, u16)>>(other)
-            .map_err(|e| corrupt(format!("KEV table: {e}")))?;
-        t.kev_other = other.to_vec();
+        let kev_other = offset(other, rest);
         if !rest.is_empty() {
             return Err(corrupt(format!(
                 "{} bytes after the last table",
                 rest.len()
             )));
         }
-        let db = Database { t };
-        db.check_indices().map_err(corrupt)?;
+        let mut db = Database {
+            t,
+            raw: Some(Raw {
+                bytes: backing.clone(),
+                rows,
+                edges,
+                kev_other,
+            }),
+            sorted: false,
+        };
+        db.sorted = db.check_indices().map_err(corrupt)?;
         Ok(db)
     }
 
     /// Every index points into its table, so lookups never fail later.
-    fn check_indices(&self) -> Result<(), String> {
+    /// Returns whether the rows are in CVE order.
+    fn check_indices(&self) -> Result<bool, String> {
         let t = &self.t;
         if t.cve_ends.len() % 2 != 0
             || t.cve_ends.windows(2).any(|w| w[0] > w[1])
@@ -731,7 +820,16 @@ impl Database {
             return Err("the CVE table's offsets are out of order".into());
         }
         let ok = |i: u32, len: usize| i == NONE || (i as usize) < len;
-        for r in &t.rows {
+        if let Some(raw) = &self.raw {
+            if !raw.block(&raw.rows).chunks_exact(ROW).all(Row::valid) {
+                return Err("a record has an unknown severity or update kind".into());
+            }
+        }
+        let mut sorted = true;
+        let mut last = 0;
+        for r in self.rows() {
+            sorted &= r.cve >= last;
+            last = r.cve;
             if (r.cve as usize) >= self.cve_count()
                 || usize::from(r.product) >= t.products.len()
                 || usize::from(r.source) >= t.sources.len()
@@ -741,7 +839,7 @@ impl Database {
                 return Err("a record points outside its tables".into());
             }
         }
-        for e in &t.edges {
+        for e in self.edges() {
             if usize::from(e.product) >= t.products.len()
                 || usize::from(e.source) >= t.sources.len()
             {
@@ -754,7 +852,7 @@ impl Database {
         {
             return Err("a KEV entry points outside the sources".into());
         }
-        Ok(())
+        Ok(sorted)
     }
 
     /// Opens the database file at `path`.
@@ -770,8 +868,13 @@ impl Database {
                 reason: format!("{size} bytes is larger than any advisory database"),
             });
         }
-        let bytes = fs::read(path).map_err(io)?;
-        Database::decode(path, &bytes)
+        let file = fs::File::open(path).map_err(io)?;
+        // SAFETY: lastrollup never writes a database file in place (`save`
+        // renames a new file over the old one), so the mapped file does not
+        // change while it is mapped; every read of the mapping is
+        // bounds-checked against its length.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        Database::from_backing(path, std::sync::Arc::new(map))
     }
 
     /// Writes the database to `path` atomically: a temporary file in the same
@@ -831,6 +934,62 @@ impl Database {
         )
     }
 
+    /// The record rows.
+    fn rows(&self) -> Rows<'_> {
+        match &self.raw {
+            Some(raw) => Rows::Raw(raw.block(&raw.rows).chunks_exact(ROW)),
+            None => Rows::Owned(self.t.rows.iter()),
+        }
+    }
+
+    /// The supersedence edges.
+    fn edges(&self) -> impl Iterator<Item = Edge> + '_ {
+        let raw = self
+            .raw
+            .as_ref()
+            .map(|raw| raw.block(&raw.edges))
+            .unwrap_or_default();
+        raw.chunks_exact(EDGE)
+            .map(Edge::decode)
+            .chain(self.t.edges.iter().copied())
+    }
+
+    /// The undecoded KEV entries.
+    fn kev_other(&self) -> &[u8] {
+        match &self.raw {
+            Some(raw) => raw.block(&raw.kev_other),
+            None => &self.t.kev_other,
+        }
+    }
+
+    /// Turns the file's rows, edges and undecoded KEV entries into owned
+    /// tables, before a change.
+    fn materialise(&mut self) -> Result<(), DbError> {
+        let Some(raw) = self.raw.take() else {
+            return Ok(());
+        };
+        self.sorted = false;
+        self.t.rows = raw
+            .block(&raw.rows)
+            .chunks_exact(ROW)
+            .map(Row::decode)
+            .collect();
+        self.t.edges = raw
+            .block(&raw.edges)
+            .chunks_exact(EDGE)
+            .map(Edge::decode)
+            .collect();
+        let other = raw.block(&raw.kev_other);
+        // Checked here, not at open (where `check` never needs them): a
+        // change must not drop entries it could not read.
+        postcard::from_bytes::<Vec<(KevEntry, u16)>>(other).map_err(|e| DbError::Corrupt {
+            path: PathBuf::from("advisory database"),
+            reason: format!("KEV table: {e}"),
+        })?;
+        self.t.kev_other = other.to_vec();
+        Ok(())
+    }
+
     /// Turns the packed CVE text back into owned pairs, before a change.
     fn materialise_cves(&mut self) {
         if self.t.cves.is_empty() && !self.t.cve_ends.is_empty() {
@@ -848,10 +1007,9 @@ impl Database {
     /// Every KEV entry, the ones stored undecoded included.
     fn all_kev(&self) -> Vec<(KevEntry, u16)> {
         let mut all = self.t.kev.clone();
-        if !self.t.kev_other.is_empty() {
-            all.extend(
-                postcard::from_bytes::<Vec<(KevEntry, u16)>>(&self.t.kev_other).unwrap_or_default(),
-            );
+        let other = self.kev_other();
+        if !other.is_empty() {
+            all.extend(postcard::from_bytes::<Vec<(KevEntry, u16)>>(other).unwrap_or_default());
         }
         all
     }
@@ -863,7 +1021,7 @@ impl Database {
         let mut facts: FxHashSet<(u32, u16, u32)> = FxHashSet::default();
         let mut kbs: FxHashSet<u32> = FxHashSet::default();
         let mut dates: Option<(Date, Date)> = None;
-        for r in &t.rows {
+        for r in self.rows() {
             facts.insert((r.cve, r.product, r.kb));
             if r.kb != 0 {
                 kbs.insert(r.kb);
@@ -875,7 +1033,7 @@ impl Database {
                 });
             }
         }
-        let used: FxHashSet<u32> = t.rows.iter().map(|r| r.cve).collect();
+        let used: FxHashSet<u32> = self.rows().map(|r| r.cve).collect();
         let kev_ids: FxHashSet<&str> = all_kev.iter().map(|(k, _)| k.cve.as_str()).collect();
         let kev_nt60 = used
             .iter()
@@ -884,7 +1042,7 @@ impl Database {
         Totals {
             cves: used.len(),
             products: t.products.len(),
-            records: t.rows.len(),
+            records: self.rows().count(),
             facts: facts.len(),
             kbs: kbs.len(),
             kev: kev_ids.len(),
@@ -904,78 +1062,144 @@ impl Database {
     }
 
     /// Everything the database says about `os` (an OS product, no component)
-    /// and the components on it, grouped by CVE, sources merged.
-    pub fn facts_for(&self, os: &Product) -> Facts {
+    /// and the components on it, grouped by CVE, sources merged; the facts
+    /// borrow their text from the database. [`Database::each_cve`] visits the
+    /// same facts without collecting them.
+    pub fn facts_for(&self, os: &Product) -> Facts<'_> {
+        let products = std::slice::from_ref(os);
+        let mut cves = Vec::new();
+        self.each_cve(products, &mut |f| cves.push(f.clone()));
+        Facts {
+            cves,
+            supersedes: self.supersedence(products),
+        }
+    }
+
+    /// Visits what the database says about each CVE of the OS products
+    /// `products` (components ignored: the components on them are included)
+    /// and the components on them, sources and products merged, each CVE
+    /// once, in CVE-table order.
+    pub fn each_cve<'a>(&'a self, products: &[Product], visit: &mut dyn FnMut(&CveFacts<'a>)) {
         let t = &self.t;
-        let os = os.os();
-        let wanted: Vec<bool> = t.products.iter().map(|p| p.os() == os).collect();
-        let kev: FxHashMap<&str, &KevEntry> =
-            t.kev.iter().map(|(k, _)| (k.cve.as_str(), k)).collect();
-        let mut by_cve: BTreeMap<u32, CveFacts> = BTreeMap::new();
-        let mut source_sets: FxHashMap<u32, Vec<u16>> = FxHashMap::default();
-        for r in &t.rows {
-            if !wanted[usize::from(r.product)] {
-                continue;
-            }
-            let (id, title) = self.cve(r.cve as usize);
-            let f = by_cve.entry(r.cve).or_insert_with(|| CveFacts {
-                id: id.to_string(),
-                title: title.to_string(),
-                kev: kev.get(id).map(|k| (*k).clone()),
-                ..CveFacts::default()
-            });
-            let component = &t.products[usize::from(r.product)].component;
-            match component {
-                None => f.affects_os = true,
-                Some(c) => {
-                    if !f.components.contains(c) {
-                        f.components.push(c.clone());
+        let wanted: Vec<bool> = t
+            .products
+            .iter()
+            .map(|p| products.iter().any(|os| p.same_os(os)))
+            .collect();
+        let kev: FxHashMap<&str, KevView> = t
+            .kev
+            .iter()
+            .map(|(k, _)| (k.cve.as_str(), KevView::from(k)))
+            .collect();
+        let start = |f: &mut CveFacts<'a>, cve: u32| {
+            let (id, title) = self.cve(cve as usize);
+            f.id = id;
+            f.title = title;
+            f.kev = kev.get(id).copied();
+            f.severity = Severity::Unrated;
+            f.impact = None;
+            f.affects_os = false;
+            f.components.clear();
+            f.fixes.clear();
+            f.date = None;
+            f.sources.clear();
+        };
+        let rows = self.rows().filter(|r| wanted[usize::from(r.product)]);
+        if self.sorted {
+            // One CVE's rows are together: fold them into one reused value.
+            let mut f = CveFacts::default();
+            let mut current = None;
+            for r in rows {
+                if current != Some(r.cve) {
+                    if current.is_some() {
+                        visit(&f);
                     }
+                    current = Some(r.cve);
+                    start(&mut f, r.cve);
+                }
+                self.fold_row(&mut f, &r);
+            }
+            if current.is_some() {
+                visit(&f);
+            }
+        } else {
+            // CVE index → its place in `cves` (`NONE` until a row names it).
+            let mut slot: Vec<u32> = vec![NONE; self.cve_count()];
+            let mut cves: Vec<CveFacts<'a>> = Vec::new();
+            for r in rows {
+                let at = &mut slot[r.cve as usize];
+                if *at == NONE {
+                    *at = cves.len() as u32;
+                    let mut f = CveFacts::default();
+                    start(&mut f, r.cve);
+                    cves.push(f);
+                }
+                self.fold_row(&mut cves[*at as usize], &r);
+            }
+            cves.iter().for_each(visit);
+        }
+    }
+
+    /// Adds one row's facts to its CVE's.
+    fn fold_row<'a>(&'a self, f: &mut CveFacts<'a>, r: &Row) {
+        let t = &self.t;
+        if f.title.is_empty() {
+            f.title = self.cve(r.cve as usize).1;
+        }
+        let component = t.products[usize::from(r.product)].component.as_deref();
+        match component {
+            None => f.affects_os = true,
+            Some(c) => {
+                if !f.components.contains(&c) {
+                    f.components.push(c);
                 }
             }
-            f.severity = f.severity.max(r.severity);
-            if f.impact.is_none() && r.impact != NONE {
-                f.impact = Some(t.impacts[r.impact as usize].clone());
-            }
-            if let Some(d) = code_date(r.date) {
-                f.date = Some(f.date.map_or(d, |e| e.max(d)));
-            }
-            if r.kb != 0 {
-                let date = code_date(r.date);
-                match f
-                    .fixes
-                    .iter_mut()
-                    .find(|x| x.kb == r.kb && x.component == *component)
-                {
-                    Some(x) => {
-                        if x.kind.is_none() {
-                            x.kind = r.fix_kind;
-                        }
-                        x.date = x.date.max(date);
+        }
+        f.severity = f.severity.max(r.severity);
+        if f.impact.is_none() && r.impact != NONE {
+            f.impact = Some(t.impacts[r.impact as usize].as_str());
+        }
+        let date = code_date(r.date);
+        if date.is_some() {
+            f.date = f.date.max(date);
+        }
+        if r.kb != 0 {
+            match f
+                .fixes
+                .iter_mut()
+                .find(|x| x.kb == r.kb && x.component == component)
+            {
+                Some(x) => {
+                    if x.kind.is_none() {
+                        x.kind = r.fix_kind;
                     }
-                    None => f.fixes.push(FixFact {
-                        kb: r.kb,
-                        component: component.clone(),
-                        kind: r.fix_kind,
-                        date,
-                    }),
+                    x.date = x.date.max(date);
                 }
-            }
-            let sources = source_sets.entry(r.cve).or_default();
-            if !sources.contains(&r.source) {
-                sources.push(r.source);
-            }
-        }
-        for (cve, f) in by_cve.iter_mut() {
-            if let Some(list) = source_sets.get(cve) {
-                f.sources = list
-                    .iter()
-                    .map(|s| t.sources[usize::from(*s)].identity.clone())
-                    .collect();
+                None => f.fixes.push(FixFact {
+                    kb: r.kb,
+                    component,
+                    kind: r.fix_kind,
+                    date,
+                }),
             }
         }
+        let source = t.sources[usize::from(r.source)].identity.as_str();
+        if !f.sources.contains(&source) {
+            f.sources.push(source);
+        }
+    }
+
+    /// Which KB supersedes which, for the OS products `products` and the
+    /// components on them.
+    pub fn supersedence(&self, products: &[Product]) -> FxHashMap<u32, Vec<u32>> {
+        let wanted: Vec<bool> = self
+            .t
+            .products
+            .iter()
+            .map(|p| products.iter().any(|os| p.same_os(os)))
+            .collect();
         let mut supersedes: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
-        for e in &t.edges {
+        for e in self.edges() {
             if wanted[usize::from(e.product)] {
                 let v = supersedes.entry(e.kb).or_default();
                 if !v.contains(&e.supersedes) {
@@ -983,10 +1207,7 @@ impl Database {
                 }
             }
         }
-        Facts {
-            cves: by_cve.into_values().collect(),
-            supersedes,
-        }
+        supersedes
     }
 }
 
@@ -1018,9 +1239,9 @@ fn remove_stale_temporaries(dir: &Path, name: &str) {
 /// What an advisory source says about one OS product: its CVEs and the
 /// supersedence between the fixing updates.
 #[derive(Debug, Clone, Default)]
-pub struct Facts {
+pub struct Facts<'a> {
     /// One entry per CVE.
-    pub cves: Vec<CveFacts>,
+    pub cves: Vec<CveFacts<'a>>,
     /// KB → the KBs it supersedes, for this product.
     pub supersedes: FxHashMap<u32, Vec<u32>>,
 }

@@ -211,14 +211,49 @@ pub struct FeedDocument {
     pub rows_duplicate: u64,
 }
 
+/// A KB number, written `KB5073697` in reports and JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Kb(pub u32);
+
+impl std::fmt::Display for Kb {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "KB{}", self.0)
+    }
+}
+
+impl Serialize for Kb {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// The KEV facts `check` reports for a CVE.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct KevView {
+    /// When CISA added it.
+    pub date_added: Date,
+    /// Known use in ransomware campaigns.
+    pub ransomware: bool,
+}
+
+impl From<&KevEntry> for KevView {
+    fn from(k: &KevEntry) -> KevView {
+        KevView {
+            date_added: k.date_added,
+            ransomware: k.ransomware,
+        }
+    }
+}
+
 /// One fix of a CVE for a product: a KB, and the component it is for.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FixFact {
+/// Borrows its text from the source it was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FixFact<'a> {
     /// The KB.
     pub kb: u32,
     /// The component the fix is named for (`Internet Explorer 9`); `None`
     /// for the OS product itself.
-    pub component: Option<String>,
+    pub component: Option<&'a str>,
     /// The kind of update, where a feed says.
     pub kind: Option<FixKind>,
     /// The newest date a record of this fix gives (wesng's `DatePosted`, the
@@ -228,27 +263,29 @@ pub struct FixFact {
 }
 
 /// What the advisories say about one CVE on one OS product and its
-/// components, merged over every source.
+/// components, merged over every source. Borrows its text from the source
+/// (the opened database, the catalog), so that reading the few thousand
+/// CVEs of a product copies no strings.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CveFacts {
+pub struct CveFacts<'a> {
     /// `CVE-2017-0144`.
-    pub id: String,
+    pub id: &'a str,
     /// Its title.
-    pub title: String,
+    pub title: &'a str,
     /// The highest severity any record gives it on the product.
     pub severity: Severity,
     /// Its impact, where given.
-    pub impact: Option<String>,
+    pub impact: Option<&'a str>,
     /// Whether it is named for the OS product itself (not only a component).
     pub affects_os: bool,
     /// Components it is named for (`Internet Explorer 9`).
-    pub components: Vec<String>,
+    pub components: Vec<&'a str>,
     /// The KBs that fix it.
-    pub fixes: Vec<FixFact>,
+    pub fixes: Vec<FixFact<'a>>,
     /// The newest date a record gives.
     pub date: Option<Date>,
-    /// The KEV entry, when CISA lists it.
-    pub kev: Option<KevEntry>,
+    /// The KEV facts, when CISA lists it.
+    pub kev: Option<KevView>,
     /// The identities of the sources that name it.
-    pub sources: Vec<String>,
+    pub sources: Vec<&'a str>,
 }

@@ -99,6 +99,14 @@ impl Product {
         }
     }
 
+    /// Whether both are the same OS product, components aside.
+    pub fn same_os(&self, other: &Product) -> bool {
+        self.family == other.family
+            && self.arch == other.arch
+            && self.service_pack == other.service_pack
+            && self.server_core == other.server_core
+    }
+
     /// The canonical MSRC spelling of the product.
     pub fn name(&self) -> String {
         let mut s = String::new();

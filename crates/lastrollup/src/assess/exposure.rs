@@ -29,16 +29,22 @@ use serde::Serialize;
 use super::installed::Installed;
 use super::target::{self, Resolution};
 use super::Assessment;
-use crate::advisory::database::{Database, Facts};
-use crate::advisory::{CveFacts, Family, FixFact, FixKind, KevEntry, Product, Severity};
+use crate::advisory::database::Database;
+use crate::advisory::{CveFacts, Family, FixFact, FixKind, Kb, Product, Severity};
+
+pub use crate::advisory::KevView;
 use crate::catalog::{Catalog, UpdateKind};
 use crate::host::{Arch, Host, Installation};
 use crate::month::Month;
 
 /// Where the advisory facts come from.
 pub trait AdvisorySource {
-    /// What the source says about an OS product and its components.
-    fn facts_for(&self, os: &Product) -> Facts;
+    /// Visits what the source says about each CVE of the OS products
+    /// `products` and the components on them, each CVE once (the facts of
+    /// several products merged).
+    fn each_cve<'a>(&'a self, products: &[Product], visit: &mut dyn FnMut(&CveFacts<'a>));
+    /// Which KB supersedes which, for those products.
+    fn supersedence(&self, products: &[Product]) -> FxHashMap<u32, Vec<u32>>;
     /// `database` or `embedded-kev`.
     fn origin(&self) -> Origin;
     /// Whether the source carries supersedence between the fixing updates,
@@ -58,8 +64,12 @@ pub enum Origin {
 }
 
 impl AdvisorySource for Database {
-    fn facts_for(&self, os: &Product) -> Facts {
-        Database::facts_for(self, os)
+    fn each_cve<'a>(&'a self, products: &[Product], visit: &mut dyn FnMut(&CveFacts<'a>)) {
+        Database::each_cve(self, products, visit);
+    }
+
+    fn supersedence(&self, products: &[Product]) -> FxHashMap<u32, Vec<u32>> {
+        Database::supersedence(self, products)
     }
 
     fn origin(&self) -> Origin {
@@ -75,25 +85,27 @@ impl AdvisorySource for Database {
 pub struct EmbeddedKev<'c>(pub &'c Catalog);
 
 impl AdvisorySource for EmbeddedKev<'_> {
-    fn facts_for(&self, os: &Product) -> Facts {
-        let cves = self
-            .0
-            .known_exploited
-            .iter()
-            .filter(|k| os.service_pack == 2 && k.families.iter().any(|f| f == os.family.slug()))
-            .map(|k| CveFacts {
-                id: k.id.clone(),
-                title: k.name.clone(),
+    fn each_cve<'a>(&'a self, products: &[Product], visit: &mut dyn FnMut(&CveFacts<'a>)) {
+        // The table is per family, for SP2 (both architectures).
+        let wanted = |k: &crate::catalog::KnownExploited| {
+            products
+                .iter()
+                .any(|os| os.service_pack == 2 && k.families.iter().any(|f| f == os.family.slug()))
+        };
+        for k in self.0.known_exploited.iter().filter(|k| wanted(k)) {
+            visit(&CveFacts {
+                id: &k.id,
+                title: &k.name,
                 severity: k.severity,
                 impact: None,
                 affects_os: k.component.is_none(),
-                components: k.component.iter().cloned().collect(),
+                components: k.component.iter().map(String::as_str).collect(),
                 fixes: k
                     .fixed_by
                     .iter()
                     .map(|kb| FixFact {
                         kb: *kb,
-                        component: k.component.clone(),
+                        component: k.component.as_deref(),
                         kind: None,
                         // The table's fixes of one CVE are one month's: a
                         // rollup and its security-only twin read as twins.
@@ -101,22 +113,17 @@ impl AdvisorySource for EmbeddedKev<'_> {
                     })
                     .collect(),
                 date: None,
-                kev: Some(KevEntry {
-                    cve: k.id.clone(),
+                kev: Some(KevView {
                     date_added: k.kev_added,
                     ransomware: k.ransomware,
-                    vendor: "Microsoft".into(),
-                    product: String::new(),
-                    name: k.name.clone(),
-                    due_date: None,
                 }),
-                sources: vec!["lastrollup catalog (kev.toml)".into()],
-            })
-            .collect();
-        Facts {
-            cves,
-            supersedes: FxHashMap::default(),
+                sources: vec!["lastrollup catalog (kev.toml)"],
+            });
         }
+    }
+
+    fn supersedence(&self, _: &[Product]) -> FxHashMap<u32, Vec<u32>> {
+        FxHashMap::default()
     }
 
     fn origin(&self) -> Origin {
@@ -138,15 +145,6 @@ pub enum Status {
     Unverified,
 }
 
-/// The KEV facts of an exposed CVE.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct KevView {
-    /// When CISA added it.
-    pub date_added: Date,
-    /// Known use in ransomware campaigns.
-    pub ransomware: bool,
-}
-
 /// One CVE the host is (or may be) open to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ExposedCve {
@@ -160,8 +158,13 @@ pub struct ExposedCve {
     pub impact: Option<String>,
     /// KEV facts when CISA lists it as exploited.
     pub kev: Option<KevView>,
-    /// The updates that fix it (any one is enough), `KB…`.
-    pub fixed_by: Vec<String>,
+    /// The updates that would fix it, `KB…`: every update of
+    /// [`fix_groups`](Self::fix_groups), in KB order.
+    pub fixed_by: Vec<Kb>,
+    /// What closing it takes: one update of every group (an update of one
+    /// group stands in for the others of that group: a rollup and its
+    /// security-only twin; separate groups fix separate files).
+    pub fix_groups: Vec<Vec<Kb>>,
     /// The month of its earliest fix, where the catalog knows it.
     pub month: Option<Month>,
     /// The component it is named for, when not the OS itself.
@@ -170,6 +173,24 @@ pub struct ExposedCve {
     pub status: Status,
     /// Why it is unverified.
     pub reason: Option<String>,
+}
+
+impl ExposedCve {
+    /// What closing it takes, for people: `KB1 or KB2` for one group,
+    /// `KB1 and (KB2 or KB3)` for several; `None` without a named fix.
+    pub fn fix_text(&self) -> Option<String> {
+        let group = |g: &Vec<Kb>| {
+            let alternatives: Vec<String> = g.iter().map(Kb::to_string).collect();
+            let text = alternatives.join(" or ");
+            if g.len() > 1 && self.fix_groups.len() > 1 {
+                format!("({text})")
+            } else {
+                text
+            }
+        };
+        let parts: Vec<String> = self.fix_groups.iter().map(group).collect();
+        (!parts.is_empty()).then(|| parts.join(" and "))
+    }
 }
 
 /// Counts over the exposure.
@@ -195,7 +216,7 @@ pub struct Counts {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FixCount {
     /// `KB5073697`.
-    pub kb: String,
+    pub kb: Kb,
     /// Exposed CVEs it fixes.
     pub cves: usize,
 }
@@ -219,11 +240,11 @@ pub struct Exposure {
 
 /// Computes the exposure of an assessed NT 6.0 host; `None` when the host
 /// was not assessed (not NT 6.0, family unknown).
-pub fn exposure(
+pub fn exposure<'s>(
     host: &Host,
     catalog: &Catalog,
     assessment: &Assessment,
-    source: &dyn AdvisorySource,
+    source: &'s dyn AdvisorySource,
 ) -> Option<Exposure> {
     if assessment.status != "assessed" {
         return None;
@@ -269,10 +290,7 @@ pub fn exposure(
             component: None,
         })
         .collect();
-    let mut facts = Facts::default();
-    for p in &products {
-        merge(&mut facts, source.facts_for(p));
-    }
+    let supersedes = source.supersedence(&products);
 
     let installed = Installed::of(host, catalog);
     let kernel_month = assessment
@@ -283,63 +301,63 @@ pub fn exposure(
     let present = Present::new(
         catalog,
         &installed,
-        &facts,
+        &supersedes,
         &target.product.id,
         target.arch,
         kernel_month,
     );
 
-    let alternatives = Alternatives::new(catalog, &facts);
+    let alternatives = Alternatives::new(catalog, &supersedes);
     let kev_months: FxHashMap<&str, Month> = catalog
         .known_exploited
         .iter()
         .filter_map(|k| Some((k.id.as_str(), k.month?)))
         .collect();
     // Component presence, decided once per component name.
-    let mut presence: FxHashMap<String, Option<bool>> = FxHashMap::default();
-    let mut component_present = |c: &str| -> Option<bool> {
-        if let Some(p) = presence.get(c) {
-            return *p;
-        }
-        let p = component_on_host(c, host);
-        presence.insert(c.to_string(), p);
-        p
+    let mut presence: FxHashMap<&str, Option<bool>> = FxHashMap::default();
+    let mut component_present = |c: &'s str| -> Option<bool> {
+        *presence
+            .entry(c)
+            .or_insert_with(|| component_on_host(c, host))
     };
     let mut cves = Vec::new();
     let mut counts = Counts::default();
-    for f in &facts.cves {
+    let mut applicable: Vec<FixFact<'_>> = Vec::new();
+    source.each_cve(&products, &mut |f| {
         // Which of its components are here.
         let mut component_unknown: Option<&str> = None;
         let applies = f.affects_os
             || f.components.iter().any(|c| match component_present(c) {
                 Some(p) => p,
                 None => {
-                    component_unknown.get_or_insert(c.as_str());
+                    component_unknown.get_or_insert(c);
                     true
                 }
             });
         if !applies {
             counts.not_applicable += 1;
-            continue;
+            return;
         }
-        let fixes: Vec<&FixFact> = f
-            .fixes
-            .iter()
-            .filter(|x| {
-                x.component
-                    .as_deref()
-                    .is_none_or(|c| component_present(c) != Some(false))
-            })
-            .collect();
-        let Some(fixes) = missing_fixes(&fixes, &present, &alternatives) else {
+        applicable.clear();
+        applicable.extend(
+            f.fixes
+                .iter()
+                .filter(|x| {
+                    x.component
+                        .is_none_or(|c| component_present(c) != Some(false))
+                })
+                .copied(),
+        );
+        let Some(groups) = missing_groups(&applicable, &present, &alternatives) else {
             counts.fixed += 1;
-            continue;
+            return;
         };
+        let fixes: Vec<FixFact<'_>> = groups.iter().flatten().copied().collect();
         let month = fixes
             .iter()
             .filter_map(|x| catalog.update(x.kb).map(|u| u.month))
             .min()
-            .or_else(|| kev_months.get(f.id.as_str()).copied());
+            .or_else(|| kev_months.get(f.id).copied());
         let only_component = !f.affects_os;
         // The OS part is fixed, or there is none: what is missing is for
         // components whose presence the evidence does not show.
@@ -348,11 +366,7 @@ pub fn exposure(
         } else {
             fixes
                 .iter()
-                .map(|x| {
-                    x.component
-                        .as_deref()
-                        .filter(|c| component_present(c).is_none())
-                })
+                .map(|x| x.component.filter(|c| component_present(c).is_none()))
                 .collect::<Option<Vec<&str>>>()
                 .and_then(|c| c.first().copied())
         };
@@ -407,25 +421,33 @@ pub fn exposure(
         } else {
             None
         };
-        let mut fixed_by: Vec<u32> = fixes.iter().map(|x| x.kb).collect();
+        let mut fixed_by: Vec<Kb> = fixes.iter().map(|x| Kb(x.kb)).collect();
         fixed_by.sort_unstable();
         fixed_by.dedup();
+        let mut fix_groups: Vec<Vec<Kb>> = groups
+            .iter()
+            .map(|g| {
+                let mut kbs: Vec<Kb> = g.iter().map(|x| Kb(x.kb)).collect();
+                kbs.sort_unstable();
+                kbs.dedup();
+                kbs
+            })
+            .collect();
+        fix_groups.sort_unstable();
         cves.push(ExposedCve {
-            id: f.id.clone(),
-            title: f.title.clone(),
+            id: f.id.to_string(),
+            title: f.title.to_string(),
             severity: f.severity,
-            impact: f.impact.clone(),
-            kev: f.kev.as_ref().map(|k| KevView {
-                date_added: k.date_added,
-                ransomware: k.ransomware,
-            }),
-            fixed_by: fixed_by.iter().map(|kb| format!("KB{kb}")).collect(),
+            impact: f.impact.map(str::to_string),
+            kev: f.kev,
+            fixed_by,
+            fix_groups,
             month,
             component,
             status,
             reason,
         });
-    }
+    });
     cves.sort_by_cached_key(|c| {
         (
             std::cmp::Reverse(c.kev.is_some()),
@@ -434,7 +456,7 @@ pub fn exposure(
             std::cmp::Reverse(cve_order(&c.id)),
         )
     });
-    let mut by_fix: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_fix: BTreeMap<Kb, usize> = BTreeMap::new();
     for c in &cves {
         match c.status {
             Status::Open => counts.open += 1,
@@ -448,15 +470,12 @@ pub fn exposure(
         }
         *counts.by_severity.entry(c.severity.as_str()).or_default() += 1;
         for kb in &c.fixed_by {
-            *by_fix.entry(kb.as_str()).or_default() += 1;
+            *by_fix.entry(*kb).or_default() += 1;
         }
     }
     let mut top_fixes: Vec<FixCount> = by_fix
         .into_iter()
-        .map(|(kb, n)| FixCount {
-            kb: kb.to_string(),
-            cves: n,
-        })
+        .map(|(kb, cves)| FixCount { kb, cves })
         .collect();
     top_fixes.sort_by(|a, b| b.cves.cmp(&a.cves).then_with(|| a.kb.cmp(&b.kb)));
     top_fixes.truncate(10);
@@ -481,51 +500,24 @@ pub fn exposure(
     })
 }
 
-/// Sort key of an id: `CVE-2017-0144` → (2017, 144); advisories after.
+/// Sort key of an id: `CVE-2017-0144` → (2017, 144); an advisory
+/// (`ADV180002`) or anything else → (0, 0), after every CVE in the
+/// newest-first order.
 fn cve_order(id: &str) -> (u32, u32) {
-    let mut parts = id.split('-').skip(1).map(|p| p.parse::<u32>().unwrap_or(0));
-    (parts.next().unwrap_or(0), parts.next().unwrap_or(0))
-}
-
-/// Merges the facts for a second product (x86 and x64 when the architecture
-/// is unknown): a CVE of either counts, with the fixes of both.
-fn merge(into: &mut Facts, more: Facts) {
-    let mut at: FxHashMap<String, usize> = into
-        .cves
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.clone(), i))
-        .collect();
-    for c in more.cves {
-        match at.get(&c.id) {
-            Some(i) => {
-                let e = &mut into.cves[*i];
-                e.affects_os |= c.affects_os;
-                e.severity = e.severity.max(c.severity);
-                for comp in c.components {
-                    if !e.components.contains(&comp) {
-                        e.components.push(comp);
-                    }
-                }
-                for f in c.fixes {
-                    if !e.fixes.contains(&f) {
-                        e.fixes.push(f);
-                    }
-                }
-            }
-            None => {
-                at.insert(c.id.clone(), into.cves.len());
-                into.cves.push(c);
-            }
-        }
-    }
-    for (kb, s) in more.supersedes {
-        let v = into.supersedes.entry(kb).or_default();
-        for x in s {
-            if !v.contains(&x) {
-                v.push(x);
-            }
-        }
+    let Some(rest) = id.strip_prefix("CVE-") else {
+        return (0, 0);
+    };
+    let number = |s: &str| {
+        s.bytes()
+            .try_fold(0u32, |n, b| {
+                b.is_ascii_digit()
+                    .then(|| n.saturating_mul(10).saturating_add(u32::from(b - b'0')))
+            })
+            .unwrap_or(0)
+    };
+    match rest.split_once('-') {
+        Some((year, seq)) => (number(year), number(seq)),
+        None => (number(rest), 0),
     }
 }
 
@@ -557,6 +549,10 @@ struct Alternatives<'a> {
     catalog: &'a Catalog,
     supersedes: &'a FxHashMap<u32, Vec<u32>>,
     cumulative: FxHashSet<u32>,
+    /// Every KB some update supersedes: a search for any other ends at once.
+    superseded: FxHashSet<u32>,
+    /// The search's scratch, kept between searches.
+    scratch: std::cell::RefCell<(FxHashSet<u32>, Vec<u32>)>,
 }
 
 /// How far a supersedence search goes before giving up (the real chains
@@ -564,7 +560,7 @@ struct Alternatives<'a> {
 const CHAIN_LIMIT: usize = 512;
 
 impl<'a> Alternatives<'a> {
-    fn new(catalog: &'a Catalog, facts: &'a Facts) -> Alternatives<'a> {
+    fn new(catalog: &'a Catalog, supersedes: &'a FxHashMap<u32, Vec<u32>>) -> Alternatives<'a> {
         let mut cumulative = FxHashSet::default();
         let mut stack: Vec<u32> = catalog
             .updates
@@ -576,17 +572,25 @@ impl<'a> Alternatives<'a> {
             if !cumulative.insert(kb) {
                 continue;
             }
-            if let Some(s) = facts.supersedes.get(&kb) {
+            if let Some(s) = supersedes.get(&kb) {
                 stack.extend(s.iter().copied());
             }
             if let Some(u) = catalog.update(kb) {
                 stack.extend(u.supersedes.iter().copied());
             }
         }
+        let superseded = supersedes
+            .values()
+            .flatten()
+            .chain(catalog.updates.iter().flat_map(|u| u.supersedes.iter()))
+            .copied()
+            .collect();
         Alternatives {
             catalog,
-            supersedes: &facts.supersedes,
+            supersedes,
             cumulative,
+            superseded,
+            scratch: Default::default(),
         }
     }
 
@@ -599,8 +603,14 @@ impl<'a> Alternatives<'a> {
 
     /// Whether `newer` supersedes `older`, directly or through a chain.
     fn supersedes(&self, newer: u32, older: u32) -> bool {
-        let mut seen: FxHashSet<u32> = FxHashSet::default();
-        let mut stack = vec![newer];
+        if !self.superseded.contains(&older) {
+            return false;
+        }
+        let mut scratch = self.scratch.borrow_mut();
+        let (seen, stack) = &mut *scratch;
+        seen.clear();
+        stack.clear();
+        stack.push(newer);
         while let Some(kb) = stack.pop() {
             if !seen.insert(kb) || seen.len() > CHAIN_LIMIT {
                 continue;
@@ -631,21 +641,18 @@ impl<'a> Alternatives<'a> {
     }
 }
 
-/// The fixes a CVE still needs: `None` when every group of alternative
-/// fixes (see [`Alternatives`]) has one present; otherwise every fix of the
-/// groups that have none. A CVE without fixes needs nothing it could name
-/// (`Some(empty)`).
-fn missing_fixes<'f>(
-    fixes: &[&'f FixFact],
+/// The groups of alternative fixes (see [`Alternatives`]) a CVE still
+/// needs: `None` when every group has a present fix. A CVE without fixes
+/// needs nothing it could name (`Some(empty)`).
+fn missing_groups<'f>(
+    fixes: &[FixFact<'f>],
     present: &Present<'_>,
     alternatives: &Alternatives<'_>,
-) -> Option<Vec<&'f FixFact>> {
-    let have: Vec<bool> = fixes.iter().map(|x| present.has(x.kb)).collect();
-    if fixes.is_empty() {
-        return Some(Vec::new());
-    }
-    if have.iter().all(|h| !h) {
-        return Some(fixes.to_vec());
+) -> Option<Vec<Vec<FixFact<'f>>>> {
+    match fixes {
+        [] => return Some(Vec::new()),
+        [one] => return (!present.has(one.kb)).then(|| vec![vec![*one]]),
+        _ => {}
     }
     // Union-find over the fixes (a handful per CVE).
     let mut parent: Vec<usize> = (0..fixes.len()).collect();
@@ -659,21 +666,30 @@ fn missing_fixes<'f>(
     for i in 0..fixes.len() {
         for j in i + 1..fixes.len() {
             let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
-            if ri != rj && alternatives.alternative(fixes[i], fixes[j]) {
+            if ri != rj && alternatives.alternative(&fixes[i], &fixes[j]) {
                 parent[rj] = ri;
             }
         }
     }
     let mut closed = vec![false; fixes.len()];
-    for (i, _) in have.iter().enumerate().filter(|(_, h)| **h) {
-        let r = root(&mut parent, i);
-        closed[r] = true;
+    for (i, x) in fixes.iter().enumerate() {
+        if present.has(x.kb) {
+            let r = root(&mut parent, i);
+            closed[r] = true;
+        }
     }
-    let missing: Vec<&FixFact> = (0..fixes.len())
-        .filter(|i| !closed[root(&mut parent, *i)])
-        .map(|i| fixes[i])
-        .collect();
-    (!missing.is_empty()).then_some(missing)
+    let mut groups: Vec<(usize, Vec<FixFact<'f>>)> = Vec::new();
+    for (i, x) in fixes.iter().enumerate() {
+        let r = root(&mut parent, i);
+        if closed[r] {
+            continue;
+        }
+        match groups.iter_mut().find(|(g, _)| *g == r) {
+            Some((_, g)) => g.push(*x),
+            None => groups.push((r, vec![*x])),
+        }
+    }
+    (!groups.is_empty()).then(|| groups.into_iter().map(|(_, g)| g).collect())
 }
 
 /// Whether an update counts as present on the host.
@@ -696,7 +712,7 @@ impl<'a> Present<'a> {
     fn new(
         catalog: &'a Catalog,
         installed: &Installed,
-        facts: &Facts,
+        supersedes: &FxHashMap<u32, Vec<u32>>,
         product: &'a str,
         arch: Arch,
         kernel_month: Option<Month>,
@@ -707,7 +723,7 @@ impl<'a> Present<'a> {
             if !reachable.insert(kb) {
                 continue;
             }
-            if let Some(s) = facts.supersedes.get(&kb) {
+            if let Some(s) = supersedes.get(&kb) {
                 stack.extend(s.iter().copied());
             }
             if let Some(u) = catalog.update(kb) {

@@ -122,6 +122,28 @@ impl Assessment {
     pub fn at_goal(&self) -> bool {
         self.baseline.as_ref().is_some_and(|b| b.at_goal)
     }
+
+    /// Whether the host is open to a CVE that an update within `goal` fixes:
+    /// with [`Goal::WithoutEsu`], CVEs fixed only after the last update
+    /// without ESU are out of reach and do not count. Unverified CVEs never
+    /// count (the evidence cannot show them open).
+    pub fn open_within_goal(&self, goal: Goal) -> bool {
+        let Some(e) = &self.exposure else {
+            return false;
+        };
+        let limit = match goal {
+            Goal::Final => None,
+            Goal::WithoutEsu => self
+                .baseline
+                .as_ref()
+                .and_then(|b| b.without_esu.as_ref())
+                .map(|w| w.month),
+        };
+        e.cves.iter().any(|c| {
+            c.status == exposure::Status::Open
+                && limit.is_none_or(|l| c.month.is_none_or(|m| m <= l))
+        })
+    }
 }
 
 /// Assesses every host.

@@ -488,7 +488,7 @@ fn exposure_markdown(out: &mut String, e: &crate::assess::exposure::Exposure) {
                     Status::Unverified => "unverified",
                 },
                 k.unwrap_or_default(),
-                x.fixed_by.join(", "),
+                x.fix_text().unwrap_or_default(),
                 x.title.replace('|', "\\|")
             )
             .ok();
