@@ -307,7 +307,7 @@ fn separate_fixes_are_all_needed_and_twins_are_alternatives() {
     ] {
         let c = cve(&e, id).unwrap_or_else(|| panic!("{id} open"));
         assert_eq!(c.status, Status::Open, "{id}");
-        let fixed_by: Vec<String> = c.fixed_by.iter().map(|k| k.to_string()).collect();
+        let fixed_by: Vec<String> = c.fixed_by().iter().map(|k| k.to_string()).collect();
         assert_eq!(fixed_by, missing, "{id}");
     }
     let host = host_of(&[(
@@ -407,7 +407,7 @@ fn a_host_at_its_final_baseline_shows_no_cve_fixed_by_a_monthly_rollup() {
     let host = host_of(&[("systeminfo.txt", systeminfo(&[5073697]))]);
     let e = expose(&host, &db);
     for c in &e.cves {
-        for kb in &c.fixed_by {
+        for kb in &c.fixed_by() {
             let kb: u32 = kb.0;
             assert!(
                 !catalog.update(kb).is_some_and(|u| u.is_os_security()),
@@ -422,7 +422,7 @@ fn a_host_at_its_final_baseline_shows_no_cve_fixed_by_a_monthly_rollup() {
     assert!(e2
         .cves
         .iter()
-        .any(|c| c.fixed_by.iter().any(|k| k.to_string() == "KB5073697")));
+        .any(|c| c.fixed_by().iter().any(|k| k.to_string() == "KB5073697")));
     assert!(e2.counts.open > e.counts.open);
 }
 
@@ -448,7 +448,7 @@ fn without_an_update_list_only_rollup_era_fixes_are_decided_by_the_kernel() {
     );
     for c in &e.cves {
         let rollup_era = c
-            .fixed_by
+            .fixed_by()
             .iter()
             .all(|k| catalog.update(k.0).is_some_and(|u| u.is_os_security()));
         match c.status {

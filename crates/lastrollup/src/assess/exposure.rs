@@ -145,8 +145,80 @@ pub enum Status {
     Unverified,
 }
 
+/// What closing a CVE takes: groups of updates, one update of every group
+/// needed (the updates of one group stand in for each other: a rollup and
+/// its security-only twin; separate groups fix separate files). Groups are
+/// in order of their lowest KB, each in KB order. Kept flat (groups apart by
+/// a 0, which is no KB's number), so that an exposed CVE's fixes are one
+/// allocation, not one per group. JSON: `[["KB1", "KB2"], ["KB3"]]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FixGroups(Vec<u32>);
+
+impl FixGroups {
+    /// The groups, each a list of KB numbers.
+    pub fn groups(&self) -> impl Iterator<Item = &[u32]> {
+        self.0.split(|kb| *kb == 0).filter(|g| !g.is_empty())
+    }
+
+    /// How many groups.
+    pub fn len(&self) -> usize {
+        self.groups().count()
+    }
+
+    /// Whether no update is named.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every update of every group, in KB order.
+    pub fn kbs(&self) -> Vec<Kb> {
+        let mut kbs: Vec<Kb> = self
+            .0
+            .iter()
+            .filter(|kb| **kb != 0)
+            .map(|kb| Kb(*kb))
+            .collect();
+        kbs.sort_unstable();
+        kbs.dedup();
+        kbs
+    }
+
+    /// Builds the groups from (group key, KB) pairs sorted by key and KB.
+    fn from_sorted(pairs: &[(u32, u32)]) -> FixGroups {
+        let mut out = Vec::with_capacity(pairs.len() + 4);
+        let mut last: Option<(u32, u32)> = None;
+        for &(group, kb) in pairs {
+            match last {
+                Some((g, k)) if g == group && k == kb => continue,
+                Some((g, _)) if g != group => out.push(0),
+                _ => {}
+            }
+            out.push(kb);
+            last = Some((group, kb));
+        }
+        FixGroups(out)
+    }
+}
+
+impl Serialize for FixGroups {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        struct Group<'a>(&'a [u32]);
+        impl Serialize for Group<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(self.0.iter().map(|kb| Kb(*kb)))
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for g in self.groups() {
+            seq.serialize_element(&Group(g))?;
+        }
+        seq.end()
+    }
+}
+
 /// One CVE the host is (or may be) open to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExposedCve {
     /// `CVE-2017-0144`.
     pub id: String,
@@ -158,13 +230,9 @@ pub struct ExposedCve {
     pub impact: Option<String>,
     /// KEV facts when CISA lists it as exploited.
     pub kev: Option<KevView>,
-    /// The updates that would fix it, `KB…`: every update of
-    /// [`fix_groups`](Self::fix_groups), in KB order.
-    pub fixed_by: Vec<Kb>,
-    /// What closing it takes: one update of every group (an update of one
-    /// group stands in for the others of that group: a rollup and its
-    /// security-only twin; separate groups fix separate files).
-    pub fix_groups: Vec<Vec<Kb>>,
+    /// What closing it takes (JSON `fix_groups`, and `fixed_by`: every
+    /// update of every group, in KB order).
+    pub fix_groups: FixGroups,
     /// The month of its earliest fix, where the catalog knows it.
     pub month: Option<Month>,
     /// The component it is named for, when not the OS itself.
@@ -175,20 +243,45 @@ pub struct ExposedCve {
     pub reason: Option<String>,
 }
 
+impl Serialize for ExposedCve {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("ExposedCve", 11)?;
+        out.serialize_field("id", &self.id)?;
+        out.serialize_field("title", &self.title)?;
+        out.serialize_field("severity", &self.severity)?;
+        out.serialize_field("impact", &self.impact)?;
+        out.serialize_field("kev", &self.kev)?;
+        out.serialize_field("fixed_by", &self.fixed_by())?;
+        out.serialize_field("fix_groups", &self.fix_groups)?;
+        out.serialize_field("month", &self.month)?;
+        out.serialize_field("component", &self.component)?;
+        out.serialize_field("status", &self.status)?;
+        out.serialize_field("reason", &self.reason)?;
+        out.end()
+    }
+}
+
 impl ExposedCve {
+    /// Every update that would fix part or all of it, in KB order.
+    pub fn fixed_by(&self) -> Vec<Kb> {
+        self.fix_groups.kbs()
+    }
+
     /// What closing it takes, for people: `KB1 or KB2` for one group,
     /// `KB1 and (KB2 or KB3)` for several; `None` without a named fix.
     pub fn fix_text(&self) -> Option<String> {
-        let group = |g: &Vec<Kb>| {
-            let alternatives: Vec<String> = g.iter().map(Kb::to_string).collect();
+        let several = self.fix_groups.len() > 1;
+        let group = |g: &[u32]| {
+            let alternatives: Vec<String> = g.iter().map(|kb| Kb(*kb).to_string()).collect();
             let text = alternatives.join(" or ");
-            if g.len() > 1 && self.fix_groups.len() > 1 {
+            if g.len() > 1 && several {
                 format!("({text})")
             } else {
                 text
             }
         };
-        let parts: Vec<String> = self.fix_groups.iter().map(group).collect();
+        let parts: Vec<String> = self.fix_groups.groups().map(group).collect();
         (!parts.is_empty()).then(|| parts.join(" and "))
     }
 }
@@ -323,6 +416,7 @@ pub fn exposure<'s>(
     let mut cves = Vec::new();
     let mut counts = Counts::default();
     let mut applicable: Vec<FixFact<'_>> = Vec::new();
+    let mut scratch = GroupScratch::default();
     source.each_cve(&products, &mut |f| {
         // Which of its components are here.
         let mut component_unknown: Option<&str> = None;
@@ -348,11 +442,12 @@ pub fn exposure<'s>(
                 })
                 .copied(),
         );
-        let Some(groups) = missing_groups(&applicable, &present, &alternatives) else {
+        let Some(fix_groups) = missing_groups(&applicable, &present, &alternatives, &mut scratch)
+        else {
             counts.fixed += 1;
             return;
         };
-        let fixes: Vec<FixFact<'_>> = groups.iter().flatten().copied().collect();
+        let fixes = &scratch.missing;
         let month = fixes
             .iter()
             .filter_map(|x| catalog.update(x.kb).map(|u| u.month))
@@ -421,26 +516,12 @@ pub fn exposure<'s>(
         } else {
             None
         };
-        let mut fixed_by: Vec<Kb> = fixes.iter().map(|x| Kb(x.kb)).collect();
-        fixed_by.sort_unstable();
-        fixed_by.dedup();
-        let mut fix_groups: Vec<Vec<Kb>> = groups
-            .iter()
-            .map(|g| {
-                let mut kbs: Vec<Kb> = g.iter().map(|x| Kb(x.kb)).collect();
-                kbs.sort_unstable();
-                kbs.dedup();
-                kbs
-            })
-            .collect();
-        fix_groups.sort_unstable();
         cves.push(ExposedCve {
             id: f.id.to_string(),
             title: f.title.to_string(),
             severity: f.severity,
             impact: f.impact.map(str::to_string),
             kev: f.kev,
-            fixed_by,
             fix_groups,
             month,
             component,
@@ -469,8 +550,8 @@ pub fn exposure<'s>(
             }
         }
         *counts.by_severity.entry(c.severity.as_str()).or_default() += 1;
-        for kb in &c.fixed_by {
-            *by_fix.entry(*kb).or_default() += 1;
+        for kb in c.fixed_by() {
+            *by_fix.entry(kb).or_default() += 1;
         }
     }
     let mut top_fixes: Vec<FixCount> = by_fix
@@ -641,21 +722,50 @@ impl<'a> Alternatives<'a> {
     }
 }
 
+/// Buffers [`missing_groups`] reuses from one CVE to the next.
+#[derive(Default)]
+struct GroupScratch<'a> {
+    parent: Vec<usize>,
+    closed: Vec<bool>,
+    /// (lowest KB of the group, KB) of every missing fix.
+    pairs: Vec<(u32, u32)>,
+    lowest: Vec<u32>,
+    /// The missing fixes, for the caller.
+    missing: Vec<FixFact<'a>>,
+}
+
 /// The groups of alternative fixes (see [`Alternatives`]) a CVE still
-/// needs: `None` when every group has a present fix. A CVE without fixes
-/// needs nothing it could name (`Some(empty)`).
+/// needs: `None` when every group has a present fix; the fixes of the
+/// missing groups are left in `scratch.missing`. A CVE without fixes needs
+/// nothing it could name (empty groups).
 fn missing_groups<'f>(
     fixes: &[FixFact<'f>],
     present: &Present<'_>,
     alternatives: &Alternatives<'_>,
-) -> Option<Vec<Vec<FixFact<'f>>>> {
+    scratch: &mut GroupScratch<'f>,
+) -> Option<FixGroups> {
+    scratch.missing.clear();
     match fixes {
-        [] => return Some(Vec::new()),
-        [one] => return (!present.has(one.kb)).then(|| vec![vec![*one]]),
+        [] => return Some(FixGroups::default()),
+        [one] => {
+            if present.has(one.kb) {
+                return None;
+            }
+            scratch.missing.push(*one);
+            return Some(FixGroups(vec![one.kb]));
+        }
         _ => {}
     }
     // Union-find over the fixes (a handful per CVE).
-    let mut parent: Vec<usize> = (0..fixes.len()).collect();
+    let GroupScratch {
+        parent,
+        closed,
+        pairs,
+        lowest,
+        missing,
+    } = scratch;
+    parent.clear();
+    parent.extend(0..fixes.len());
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             parent[i] = parent[parent[i]];
@@ -665,31 +775,34 @@ fn missing_groups<'f>(
     }
     for i in 0..fixes.len() {
         for j in i + 1..fixes.len() {
-            let (ri, rj) = (root(&mut parent, i), root(&mut parent, j));
+            let (ri, rj) = (root(parent, i), root(parent, j));
             if ri != rj && alternatives.alternative(&fixes[i], &fixes[j]) {
                 parent[rj] = ri;
             }
         }
     }
-    let mut closed = vec![false; fixes.len()];
+    closed.clear();
+    closed.resize(fixes.len(), false);
+    lowest.clear();
+    lowest.resize(fixes.len(), u32::MAX);
     for (i, x) in fixes.iter().enumerate() {
-        if present.has(x.kb) {
-            let r = root(&mut parent, i);
-            closed[r] = true;
+        let r = root(parent, i);
+        closed[r] |= present.has(x.kb);
+        lowest[r] = lowest[r].min(x.kb);
+    }
+    pairs.clear();
+    for (i, x) in fixes.iter().enumerate() {
+        let r = root(parent, i);
+        if !closed[r] {
+            pairs.push((lowest[r], x.kb));
+            missing.push(*x);
         }
     }
-    let mut groups: Vec<(usize, Vec<FixFact<'f>>)> = Vec::new();
-    for (i, x) in fixes.iter().enumerate() {
-        let r = root(&mut parent, i);
-        if closed[r] {
-            continue;
-        }
-        match groups.iter_mut().find(|(g, _)| *g == r) {
-            Some((_, g)) => g.push(*x),
-            None => groups.push((r, vec![*x])),
-        }
+    if missing.is_empty() {
+        return None;
     }
-    (!groups.is_empty()).then(|| groups.into_iter().map(|(_, g)| g).collect())
+    pairs.sort_unstable();
+    Some(FixGroups::from_sorted(pairs))
 }
 
 /// Whether an update counts as present on the host.
