@@ -62,3 +62,10 @@ PY
   fi
 fi
 echo "seeded: $(ls "$here/corpus/feed" | wc -l) files for feed"
+# The advisory database decoder: a database imported from the feed fixtures,
+# whole and as a bare body (the target also reads its input as the body under
+# a valid header, so that mutations get past the checksum).
+mkdir -p "$here/corpus/db_decode"
+(cd "$here/.." && cargo run --release -q -p lastrollup-cli -- db import \
+  --db "$here/corpus/db_decode/fixtures.lrdb" "$feeds"/* >/dev/null)
+tail -c +25 "$here/corpus/db_decode/fixtures.lrdb" > "$here/corpus/db_decode/fixtures.body"
