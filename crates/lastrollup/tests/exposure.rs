@@ -361,6 +361,36 @@ fn a_saved_database_gives_the_same_exposure_as_the_one_built() {
 }
 
 #[test]
+fn the_update_closing_the_most_is_the_final_rollup_not_an_old_one() {
+    // A host at the 2019-03 rollup misses a hundred monthly rollups; every
+    // CVE one of them fixes is closed by the newest, which the advice names.
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let db = database(&rows(&shared));
+    let e = expose(&host_of(&[("s.txt", systeminfo(&[4489880]))]), &db);
+    let top = &e.top_fixes[0];
+    assert_eq!(top.kb.to_string(), "KB5073697", "{:?}", e.top_fixes);
+    let rollup_era = e
+        .cves
+        .iter()
+        .filter(|c| {
+            c.fixed_by().iter().any(|k| {
+                Catalog::embedded()
+                    .update(k.0)
+                    .is_some_and(|u| u.is_os_security())
+            })
+        })
+        .count();
+    assert_eq!(top.cves, rollup_era);
+    // No old rollup is advised.
+    for f in &e.top_fixes[1..] {
+        let u = Catalog::embedded().update(f.kb.0);
+        assert!(!u.is_some_and(|u| u.is_os_security()), "{f:?}");
+    }
+}
+
+#[test]
 fn hotfix_na_is_an_empty_list_not_a_missing_one() {
     let Some(shared) = support::shared() else {
         return;

@@ -325,7 +325,11 @@ pub struct Exposure {
     pub cves: Vec<ExposedCve>,
     /// Counts.
     pub counts: Counts,
-    /// The updates that close the most exposed CVEs, most first (at most ten).
+    /// The updates that close the most exposed CVEs, most first (at most
+    /// ten). Each missing group of fixes counts for the newest update that
+    /// holds it: the final monthly rollup for a rollup or security-only
+    /// update, the newest IE cumulative update for an IE cumulative one, and
+    /// otherwise the newest update that supersedes it (or itself).
     pub top_fixes: Vec<FixCount>,
     /// What the reader should know about how it was computed.
     pub notes: Vec<String>,
@@ -537,7 +541,9 @@ pub fn exposure<'s>(
             std::cmp::Reverse(cve_order(&c.id)),
         )
     });
-    let mut by_fix: BTreeMap<Kb, usize> = BTreeMap::new();
+    let remedies = Remedies::new(catalog, &supersedes, target.product, target.arch);
+    let mut by_fix: FxHashMap<u32, usize> = FxHashMap::default();
+    let mut closing: Vec<u32> = Vec::new();
     for c in &cves {
         match c.status {
             Status::Open => counts.open += 1,
@@ -550,13 +556,17 @@ pub fn exposure<'s>(
             }
         }
         *counts.by_severity.entry(c.severity.as_str()).or_default() += 1;
-        for kb in c.fixed_by() {
-            *by_fix.entry(kb).or_default() += 1;
+        closing.clear();
+        closing.extend(c.fix_groups.groups().map(|g| remedies.of(g)));
+        closing.sort_unstable();
+        closing.dedup();
+        for kb in &closing {
+            *by_fix.entry(*kb).or_default() += 1;
         }
     }
     let mut top_fixes: Vec<FixCount> = by_fix
         .into_iter()
-        .map(|(kb, cves)| FixCount { kb, cves })
+        .map(|(kb, cves)| FixCount { kb: Kb(kb), cves })
         .collect();
     top_fixes.sort_by(|a, b| b.cves.cmp(&a.cves).then_with(|| a.kb.cmp(&b.kb)));
     top_fixes.truncate(10);
@@ -719,6 +729,92 @@ impl<'a> Alternatives<'a> {
             || ((ca || cb) && a.component == b.component && a.date.is_some() && a.date == b.date)
             || self.supersedes(a.kb, b.kb)
             || self.supersedes(b.kb, a.kb)
+    }
+}
+
+/// The newest update that holds a group of fixes (see
+/// [`Exposure::top_fixes`]).
+struct Remedies<'a> {
+    catalog: &'a Catalog,
+    /// The final monthly rollup for the host's product and architecture.
+    final_rollup: Option<u32>,
+    /// The newest IE cumulative update for them.
+    newest_ie: Option<u32>,
+    /// KB → the KBs that supersede it.
+    superseded_by: FxHashMap<u32, Vec<u32>>,
+}
+
+impl<'a> Remedies<'a> {
+    fn new(
+        catalog: &'a Catalog,
+        supersedes: &FxHashMap<u32, Vec<u32>>,
+        product: &crate::catalog::Product,
+        arch: Arch,
+    ) -> Remedies<'a> {
+        let mut superseded_by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        let edges = supersedes
+            .iter()
+            .flat_map(|(kb, olds)| olds.iter().map(move |old| (*kb, *old)))
+            .chain(
+                catalog
+                    .updates
+                    .iter()
+                    .flat_map(|u| u.supersedes.iter().map(move |old| (u.kb, *old))),
+            );
+        for (new, old) in edges {
+            superseded_by.entry(old).or_default().push(new);
+        }
+        let newest_ie = catalog
+            .updates
+            .iter()
+            .filter(|u| u.kind == UpdateKind::IeCumulative && u.applies_to(&product.id, arch))
+            .max_by_key(|u| u.effective_date())
+            .map(|u| u.kb);
+        Remedies {
+            catalog,
+            final_rollup: product.final_update.get(&arch).copied(),
+            newest_ie,
+            superseded_by,
+        }
+    }
+
+    fn of(&self, group: &[u32]) -> u32 {
+        let kind = |kb: &u32| self.catalog.update(*kb).map(|u| u.kind);
+        if let Some(kb) = self.final_rollup {
+            if group.iter().any(|k| {
+                matches!(
+                    kind(k),
+                    Some(UpdateKind::MonthlyRollup | UpdateKind::SecurityOnly)
+                )
+            }) {
+                return kb;
+            }
+        }
+        if let Some(kb) = self.newest_ie {
+            if group
+                .iter()
+                .any(|k| kind(k) == Some(UpdateKind::IeCumulative))
+            {
+                return kb;
+            }
+        }
+        group
+            .iter()
+            .map(|kb| self.tip(*kb))
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The end of the supersedence chain above `kb` (the highest KB number
+    /// where it forks), or `kb` itself.
+    fn tip(&self, mut kb: u32) -> u32 {
+        for _ in 0..CHAIN_LIMIT {
+            match self.superseded_by.get(&kb).and_then(|v| v.iter().max()) {
+                Some(next) if *next != kb => kb = *next,
+                _ => break,
+            }
+        }
+        kb
     }
 }
 
