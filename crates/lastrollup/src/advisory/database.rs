@@ -868,13 +868,23 @@ impl Database {
                 reason: format!("{size} bytes is larger than any advisory database"),
             });
         }
-        let file = fs::File::open(path).map_err(io)?;
-        // SAFETY: lastrollup never writes a database file in place (`save`
-        // renames a new file over the old one), so the mapped file does not
-        // change while it is mapped; every read of the mapping is
-        // bounds-checked against its length.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
-        Database::from_backing(path, std::sync::Arc::new(map))
+        #[cfg(unix)]
+        {
+            let file = fs::File::open(path).map_err(io)?;
+            // SAFETY: lastrollup never writes a database file in place
+            // (`save` renames a new file over the old one), so the mapped
+            // file does not change while it is mapped; every read of the
+            // mapping is bounds-checked against its length.
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+            Database::from_backing(path, std::sync::Arc::new(map))
+        }
+        // Windows refuses to rename a file over one that is mapped, which
+        // would make `db import` fail while a `check` runs: read it instead.
+        #[cfg(not(unix))]
+        {
+            let bytes = fs::read(path).map_err(io)?;
+            Database::from_backing(path, std::sync::Arc::new(bytes))
+        }
     }
 
     /// Writes the database to `path` atomically: a temporary file in the same
