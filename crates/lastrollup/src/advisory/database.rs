@@ -952,6 +952,21 @@ impl Database {
         }
     }
 
+    /// The rows of the products marked in `wanted` (by product index); a
+    /// row of the file is decoded only once its product is known wanted.
+    fn rows_of<'s>(&'s self, wanted: &'s [bool]) -> Box<dyn Iterator<Item = Row> + 's> {
+        let keep = move |p: u16| wanted.get(usize::from(p)).copied().unwrap_or(false);
+        match &self.raw {
+            Some(raw) => Box::new(
+                raw.block(&raw.rows)
+                    .chunks_exact(ROW)
+                    .filter(move |b| keep(u16::from_le_bytes([b[4], b[5]])))
+                    .map(Row::decode),
+            ),
+            None => Box::new(self.t.rows.iter().filter(move |r| keep(r.product)).copied()),
+        }
+    }
+
     /// The supersedence edges.
     fn edges(&self) -> impl Iterator<Item = Edge> + '_ {
         let raw = self
@@ -1114,7 +1129,7 @@ impl Database {
             f.date = None;
             f.sources.clear();
         };
-        let rows = self.rows().filter(|r| wanted[usize::from(r.product)]);
+        let rows = self.rows_of(&wanted);
         if self.sorted {
             // One CVE's rows are together: fold them into one reused value.
             let mut f = CveFacts::default();

@@ -533,14 +533,7 @@ pub fn exposure<'s>(
             reason,
         });
     });
-    cves.sort_by_cached_key(|c| {
-        (
-            std::cmp::Reverse(c.kev.is_some()),
-            std::cmp::Reverse(c.severity),
-            c.status,
-            std::cmp::Reverse(cve_order(&c.id)),
-        )
-    });
+    cves.sort_by_cached_key(order_key);
     let remedies = Remedies::new(catalog, &supersedes, target.product, target.arch);
     let mut by_fix: FxHashMap<u32, usize> = FxHashMap::default();
     let mut closing: Vec<u32> = Vec::new();
@@ -589,6 +582,18 @@ pub fn exposure<'s>(
         top_fixes,
         notes,
     })
+}
+
+/// The report order as one number: known exploited first, then by severity,
+/// open before unverified, newest CVE first (advisories last).
+fn order_key(c: &ExposedCve) -> u64 {
+    let severity = Severity::Critical as u64 - c.severity as u64;
+    let (year, seq) = cve_order(&c.id);
+    (u64::from(c.kev.is_none()) << 63)
+        | (severity << 60)
+        | ((c.status as u64) << 59)
+        | (u64::from(0xFFFF - year.min(0xFFFF)) << 32)
+        | u64::from(u32::MAX - seq)
 }
 
 /// Sort key of an id: `CVE-2017-0144` → (2017, 144); an advisory
