@@ -69,8 +69,12 @@ pub struct Labels {
     max_key_bytes: usize,
     /// Whether some label's normalized form starts with this ASCII character.
     ascii_first: [bool; 128],
-    /// Whether some label's normalized form holds this ASCII byte.
-    ascii_in_labels: [bool; 128],
+    /// Per byte: an ASCII byte, not white space nor a colon, that no
+    /// label's normalized form holds (lower-cased). Text with one is no label.
+    rejects: [bool; 256],
+    /// Bit `b` of entry `a`: some label's normalized form starts with the
+    /// ASCII characters `a`, `b`.
+    ascii_starts: [u128; 128],
     roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
     /// Whether some "not available" word starts with this ASCII character.
@@ -274,6 +278,21 @@ impl Labels {
                 ascii_in_labels[usize::from(b)] = true;
             }
         }
+        let mut rejects = [false; 256];
+        for (b, reject) in (0u8..=255).zip(rejects.iter_mut()) {
+            *reject = b.is_ascii()
+                && b != b':'
+                && !is_ascii_char_whitespace(b)
+                && !ascii_in_labels[usize::from(b.to_ascii_lowercase())];
+        }
+        let mut ascii_starts = [0u128; 128];
+        for key in by_label.keys() {
+            if let [a, b, ..] = key.as_bytes() {
+                if a.is_ascii() && b.is_ascii() {
+                    ascii_starts[usize::from(*a)] |= 1u128 << b;
+                }
+            }
+        }
         let mut ascii_first = [false; 128];
         for key in by_label.keys() {
             if let Some(c) = key.chars().next().filter(char::is_ascii) {
@@ -292,7 +311,8 @@ impl Labels {
             max_label_bytes,
             max_key_bytes,
             ascii_first,
-            ascii_in_labels,
+            rejects,
+            ascii_starts,
             by_label,
             by_exact,
             roles,
@@ -305,9 +325,53 @@ impl Labels {
 
     /// The field and language of a label, if it is a known systeminfo label.
     pub fn lookup(&self, label: &str) -> Option<(Field, &str)> {
+        self.lookup_ordered(label, false)
+    }
+
+    /// [`Labels::lookup`] for text that is more likely a value than a label
+    /// (the cells of a CSV row): the same answer, with the cheap byte test
+    /// asked before the exact table.
+    pub fn lookup_value(&self, label: &str) -> Option<(Field, &str)> {
+        self.lookup_ordered(label, true)
+    }
+
+    /// Text with an ASCII byte that no label's normalized form holds (see
+    /// `rejects`) is no label.
+    fn rejected(&self, label: &str) -> bool {
+        label.bytes().any(|b| self.rejects[usize::from(b)])
+    }
+
+    /// Whether the text's normalized form starts with two ASCII characters
+    /// no label starts with. Read off the first two bytes after leading
+    /// ASCII white space, when both are ASCII and neither is white space
+    /// nor a colon: normalizing keeps them first, lower-cased. (Otherwise
+    /// nothing is said.)
+    fn start_rejected(&self, label: &str) -> bool {
+        let bytes = label.as_bytes();
+        let start = bytes
+            .iter()
+            .position(|&b| !is_ascii_char_whitespace(b))
+            .unwrap_or(bytes.len());
+        let plain = |b: u8| b.is_ascii() && b != b':' && !is_ascii_char_whitespace(b);
+        match bytes.get(start..start + 2) {
+            Some(&[a, b]) if plain(a) && plain(b) => {
+                let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+                self.ascii_starts[usize::from(a)] & (1u128 << b) == 0
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Labels::lookup`], the byte test first when `values_likely`. The
+    /// order does not change the answer: the exact labels pass the test
+    /// too (each one's normalized form is a key of `by_label`).
+    fn lookup_ordered(&self, label: &str, values_likely: bool) -> Option<(Field, &str)> {
         // Longer text cannot be a label: skip the normalization (this keeps
         // long CSV lines with many colons linear).
         if label.len() > self.max_label_bytes {
+            return None;
+        }
+        if values_likely && (self.rejected(label) || self.start_rejected(label)) {
             return None;
         }
         // Most labels are printed exactly as the table has them.
@@ -317,12 +381,7 @@ impl Labels {
         // Normalizing keeps every ASCII byte but white space and colons
         // (lower-cased): text with one that no label has is no label (most
         // values: digits, commas, slashes).
-        if label.bytes().any(|b| {
-            b.is_ascii()
-                && b != b':'
-                && !is_ascii_char_whitespace(b)
-                && !self.ascii_in_labels[usize::from(b.to_ascii_lowercase())]
-        }) {
+        if !values_likely && self.rejected(label) {
             return None;
         }
         thread_local! {
@@ -689,8 +748,27 @@ mod tests {
             ]
             .map(String::from),
         );
+        // Every cell and every text before a colon of every fixture.
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) = crate::evidence::text::decode(&bytes, &code_page_hint);
+            for line in text.lines() {
+                texts.extend(line.split(['"', ',', ':', '=']).map(String::from));
+                texts.extend(line.split(',').map(String::from));
+                texts.push(line.to_owned());
+            }
+        }
+        for pre in ["", " ", "\t", "  ", ":", "\u{3000}", "é"] {
+            for a in ['a', 'M', 'x', ' ', ':', 'é', '0', 'İ', 'K'] {
+                for b in ['e', 'I', 'q', ' ', ':', 'ä', '1', '\t'] {
+                    texts.push(format!("{pre}{a}{b}"));
+                    texts.push(format!("{pre}{a}{b}mory"));
+                    texts.push(format!("{pre}{a}{b} name"));
+                }
+            }
+        }
         for t in &texts {
             assert_eq!(labels.lookup(t), reference(t), "{t:?}");
+            assert_eq!(labels.lookup_value(t), reference(t), "{t:?}");
         }
     }
 
