@@ -437,31 +437,42 @@ pub(crate) fn is_white_space(c: char) -> bool {
 /// `s.trim()`, returned at once when neither end is white space (the
 /// usual case), without the searches of the general trim.
 pub(crate) fn trim(s: &str) -> &str {
-    // Settled by the two end bytes in the usual case, without decoding a
-    // char: an ASCII byte is white space or not by itself; a non-ASCII
-    // white space character starts with C2, E1, E2 or E3 and ends with a
-    // byte of 80–8A, 9F, A0, A8, A9 or AF (U+85, U+A0, U+1680,
-    // U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000).
-    let first_clean = |b: Option<&u8>| {
-        b.is_some_and(|&b| match b {
-            0..=0x7F => !is_white_space(char::from(b)),
-            _ => !matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3),
-        })
-    };
-    let last_clean = |b: Option<&u8>| {
-        b.is_some_and(|&b| match b {
-            0..=0x7F => !is_white_space(char::from(b)),
-            _ => !matches!(b, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF),
-        })
-    };
-    if first_clean(s.as_bytes().first()) && last_clean(s.as_bytes().last()) {
-        return s;
-    }
-    let clean = |c: Option<char>| c.is_none_or(|c| !is_white_space(c));
-    if clean(s.chars().next()) && clean(s.chars().next_back()) {
-        s
-    } else {
+    // Settled by the bytes at the ends, without decoding a char.
+    if starts_with_white_space(s.as_bytes()) || ends_with_white_space(s.as_bytes()) {
         s.trim()
+    } else {
+        s
+    }
+}
+
+/// Whether the UTF-8 text `b` starts with a white space character (see
+/// [`is_white_space`]), read from its first bytes: ASCII white space, or
+/// U+85, U+A0 (C2 85, C2 A0), U+1680 (E1 9A 80), U+2000–U+200A, U+2028,
+/// U+2029, U+202F (E2 80 80–8A, A8, A9, AF), U+205F (E2 81 9F), U+3000
+/// (E3 80 80). A test compares every character.
+fn starts_with_white_space(b: &[u8]) -> bool {
+    match b {
+        [c, ..] if c.is_ascii() => is_white_space(char::from(*c)),
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
+/// Whether the UTF-8 text `b` ends with a white space character, read
+/// from its last bytes (as [`starts_with_white_space`]).
+fn ends_with_white_space(b: &[u8]) -> bool {
+    match b {
+        [.., c] if c.is_ascii() => is_white_space(char::from(*c)),
+        [.., 0xC2, 0x85 | 0xA0]
+        | [.., 0xE1, 0x9A, 0x80]
+        | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+        | [.., 0xE2, 0x81, 0x9F]
+        | [.., 0xE3, 0x80, 0x80] => true,
+        _ => false,
     }
 }
 

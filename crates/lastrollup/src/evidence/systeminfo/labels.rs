@@ -126,6 +126,36 @@ fn normalize_chars_into(s: &str, out: &mut String) {
     }
 }
 
+/// Whether `s` is its own [`normalize`]d form, judged without case
+/// tables: every character is either an ASCII character that normalizing
+/// keeps as it is (not upper case, not white space, not a colon), a
+/// single space between two such characters, or a kana, CJK ideograph or
+/// Hangul syllable (none has a lower case, none is white space or a
+/// colon). `false` says nothing. A test compares with `normalize`.
+fn plainly_normalized(s: &str) -> bool {
+    // Whether the previous character was a space (or there was none).
+    let mut after_space = true;
+    for c in s.chars() {
+        match c {
+            ' ' if !after_space => after_space = true,
+            '\u{3041}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}' => {
+                after_space = false
+            }
+            _ if c.is_ascii()
+                && c != ':'
+                && c != ' '
+                && !c.is_ascii_uppercase()
+                && !is_ascii_char_whitespace(c as u8) =>
+            {
+                after_space = false
+            }
+            _ => return false,
+        }
+    }
+    // No trailing space (an empty text is its own form too).
+    !after_space || s.is_empty()
+}
+
 /// Whether an ASCII byte is white space as `char::is_whitespace` has it.
 fn is_ascii_char_whitespace(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
@@ -415,6 +445,13 @@ impl Labels {
             if c != ':' && c.is_ascii() && !self.ascii_first[usize::from(c as u8)] {
                 return None;
             }
+        }
+        // Text that is its own normalized form is looked up as it is.
+        if plainly_normalized(label) {
+            return self
+                .by_label
+                .get(label)
+                .map(|(f, i)| (*f, self.language_tags[*i].as_str()));
         }
         KEY.with(|key| {
             let mut key = key.borrow_mut();
@@ -770,6 +807,45 @@ mod tests {
             assert_eq!(labels.lookup(t), reference(t), "{t:?}");
             assert_eq!(labels.lookup_value(t), reference(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn plainly_normalized_text_normalizes_to_itself() {
+        // Every character of the ranges taken as they are: no case, no
+        // white space.
+        for c in ('\u{3041}'..='\u{30FF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{AC00}'..='\u{D7A3}')
+            .chain((0..128u8).map(char::from))
+        {
+            let s = c.to_string();
+            assert_eq!(plainly_normalized(&s), normalize(&s) == s, "{c:?}");
+            let s = format!("x{c}y");
+            if plainly_normalized(&s) {
+                assert_eq!(normalize(&s), s, "{s:?}");
+            }
+        }
+        // Every string of up to four characters of a mixed alphabet.
+        let alphabet = [
+            'a', 'B', ' ', ':', '\t', 'ペ', '名', '한', 'é', '\u{3000}', '：', '1',
+        ];
+        let mut s = String::new();
+        for n in 0..=4u32 {
+            for mut code in 0..alphabet.len().pow(n) {
+                s.clear();
+                for _ in 0..n {
+                    s.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                if plainly_normalized(&s) {
+                    assert_eq!(normalize(&s), s, "{s:?}");
+                }
+            }
+        }
+        // And it says so for the labels that are: every CJK label.
+        assert!(plainly_normalized("ページ ファイル"));
+        assert!(plainly_normalized("os 名"));
+        assert!(!plainly_normalized("OS 名"));
     }
 
     #[test]
