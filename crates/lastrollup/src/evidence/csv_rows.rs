@@ -112,11 +112,24 @@ where
     // reading it began, right after the previous record's line break.
     let mut record_line = 1usize;
     let mut last_text: &'a str = "";
+    // The number of cells of the last row read by `quoted_row`.
+    let mut last_len = 0;
     for l in lines {
         numbers.push(l.number);
         let text = l.text;
         last_text = text;
         let bytes = text.as_bytes();
+        // A whole row of simply quoted cells (what systeminfo writes) is
+        // read by its quotes alone; anything else takes the state machine.
+        if state == State::StartRecord {
+            if let Some(cells) = quoted_row(text, last_len) {
+                let number = numbers.get(record_line - 1).copied().unwrap_or(0);
+                last_len = cells.len();
+                out.push((number, cells));
+                record_line = numbers.len() + 1;
+                continue;
+            }
+        }
         // Byte `bytes.len()` is the line feed that ends the line in the CSV text.
         let mut i = 0;
         while i <= bytes.len() {
@@ -200,6 +213,33 @@ where
     out
 }
 
+/// The cells of `text` when it is a row of quoted cells with nothing else
+/// (`"a","b",""`): no quote inside a cell, a comma and nothing else between
+/// cells, nothing after the last one. The state machine reads such a line,
+/// followed by its line feed, as one record of these cells (trimmed slices):
+/// each quote opens or closes a cell, each comma ends one. `None` for any
+/// other line. `capacity` sizes the vector.
+fn quoted_row(text: &str, capacity: usize) -> Option<Vec<Cow<'_, str>>> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'"') {
+        return None;
+    }
+    let mut cells = Vec::with_capacity(capacity);
+    let mut quotes = memchr::memchr_iter(b'"', bytes);
+    // Each cell is an opening quote at `open`, its closing quote, then a
+    // comma and the next opening quote, or the end of the line.
+    while let Some(open) = quotes.next() {
+        let close = quotes.next()?;
+        cells.push(Cow::Borrowed(trim(text.get(open + 1..close)?)));
+        match bytes.get(close + 1) {
+            None => return Some(cells),
+            Some(b',') if bytes.get(close + 2) == Some(&b'"') => {}
+            Some(_) => return None,
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,7 +313,48 @@ mod tests {
         }
     }
 
+    #[test]
+    fn quoted_rows_of_the_fixtures_as_the_csv_crate_reads_them() {
+        let mut read = 0;
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) = crate::evidence::text::decode(
+                &bytes,
+                &crate::evidence::systeminfo::labels::code_page_hint,
+            );
+            let ls = lines(&text);
+            let quoted: Vec<Line<'_>> = ls
+                .iter()
+                .filter(|l| l.text.starts_with('"'))
+                .copied()
+                .collect();
+            read += quoted
+                .iter()
+                .filter(|l| quoted_row(l.text, 0).is_some())
+                .count();
+            for picked in [&ls[..], &quoted[..]] {
+                let ours: Vec<(u32, Vec<String>)> = rows(picked.iter())
+                    .into_iter()
+                    .map(|(n, cells)| (n, cells.into_iter().map(Cow::into_owned).collect()))
+                    .collect();
+                assert_eq!(ours, csv_crate_rows(picked));
+            }
+        }
+        assert!(read > 5, "{read}");
+    }
+
     proptest::proptest! {
+        #[test]
+        fn quoted_rows_as_the_csv_crate_reads_them(
+            text in "(\"[a ,é]{0,3}\"(,\"[a ,é\"]{0,3}\"){0,4}[ ,\"a]{0,1}(\n|\r\n|\n\n)){0,5}"
+        ) {
+            let ls = lines(&text);
+            let ours: Vec<(u32, Vec<String>)> = rows(ls.iter())
+                .into_iter()
+                .map(|(n, cells)| (n, cells.into_iter().map(Cow::into_owned).collect()))
+                .collect();
+            proptest::prop_assert_eq!(ours, csv_crate_rows(&ls));
+        }
+
         #[test]
         fn same_rows_as_the_csv_crate_on_any_text(text in "[\"\",a é\n\r]{0,40}") {
             let ls = lines(&text);

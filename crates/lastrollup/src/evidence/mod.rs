@@ -322,3 +322,29 @@ pub fn parse_text(text: &str) -> Result<Vec<Record>, (Option<u32>, EvidenceError
         },
     ))
 }
+
+/// The bytes of every file under `tests/fixtures`, for tests that compare
+/// a fast path with the general code on every capture.
+#[cfg(test)]
+pub(crate) fn fixture_files() -> Vec<Vec<u8>> {
+    fn walk(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.is_dir() {
+                walk(&path, out);
+            } else {
+                out.push(std::fs::read(path).unwrap());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"),
+        &mut out,
+    );
+    out
+}

@@ -184,13 +184,14 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
         .zip(counts)
         .filter(|(_, n)| *n != 0)
         .collect();
+    let scores = single_byte_scores();
     let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
-    for &cp in LEGACY_CODE_PAGES {
+    for (&cp, page_scores) in LEGACY_CODE_PAGES.iter().zip(scores) {
         let s = if is_multi_byte(cp) {
             plausibility(&decode_code_page(prefix, cp))
         } else {
             seen.iter()
-                .map(|&(b, n)| n * plausibility(&decode_code_page(&[b], cp)))
+                .map(|&(b, n)| n * page_scores[usize::from(b & 0x7F)])
                 .sum()
         };
         if s > best.0 {
@@ -198,6 +199,27 @@ fn most_plausible_code_page(bytes: &[u8]) -> u16 {
         }
     }
     best.1
+}
+
+/// Per page of [`LEGACY_CODE_PAGES`], the [`plausibility`] of each byte
+/// 0x80–0xFF decoded alone (`decode_code_page(&[b], cp)`), made once so a
+/// page is scored without a decode per byte. (Rows of multi-byte pages are
+/// made too but not used: their bytes do not decode alone.)
+fn single_byte_scores() -> &'static [[i64; 128]; LEGACY_CODE_PAGES.len()] {
+    static SCORES: std::sync::OnceLock<[[i64; 128]; LEGACY_CODE_PAGES.len()]> =
+        std::sync::OnceLock::new();
+    SCORES.get_or_init(|| {
+        let mut scores = [[0i64; 128]; LEGACY_CODE_PAGES.len()];
+        for (&cp, row) in LEGACY_CODE_PAGES.iter().zip(scores.iter_mut()) {
+            if is_multi_byte(cp) {
+                continue;
+            }
+            for (b, score) in (0x80u8..=0xFF).zip(row.iter_mut()) {
+                *score = plausibility(&decode_code_page(&[b], cp));
+            }
+        }
+        scores
+    })
 }
 
 /// The lines of `bytes.split(|&b| b == b'\n')` (the last one possibly
@@ -415,11 +437,42 @@ pub(crate) fn is_white_space(c: char) -> bool {
 /// `s.trim()`, returned at once when neither end is white space (the
 /// usual case), without the searches of the general trim.
 pub(crate) fn trim(s: &str) -> &str {
-    let clean = |c: Option<char>| c.is_none_or(|c| !is_white_space(c));
-    if clean(s.chars().next()) && clean(s.chars().next_back()) {
-        s
-    } else {
+    // Settled by the bytes at the ends, without decoding a char.
+    if starts_with_white_space(s.as_bytes()) || ends_with_white_space(s.as_bytes()) {
         s.trim()
+    } else {
+        s
+    }
+}
+
+/// Whether the UTF-8 text `b` starts with a white space character (see
+/// [`is_white_space`]), read from its first bytes: ASCII white space, or
+/// U+85, U+A0 (C2 85, C2 A0), U+1680 (E1 9A 80), U+2000–U+200A, U+2028,
+/// U+2029, U+202F (E2 80 80–8A, A8, A9, AF), U+205F (E2 81 9F), U+3000
+/// (E3 80 80). A test compares every character.
+fn starts_with_white_space(b: &[u8]) -> bool {
+    match b {
+        [c, ..] if c.is_ascii() => is_white_space(char::from(*c)),
+        [0xC2, 0x85 | 0xA0, ..]
+        | [0xE1, 0x9A, 0x80, ..]
+        | [0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF, ..]
+        | [0xE2, 0x81, 0x9F, ..]
+        | [0xE3, 0x80, 0x80, ..] => true,
+        _ => false,
+    }
+}
+
+/// Whether the UTF-8 text `b` ends with a white space character, read
+/// from its last bytes (as [`starts_with_white_space`]).
+fn ends_with_white_space(b: &[u8]) -> bool {
+    match b {
+        [.., c] if c.is_ascii() => is_white_space(char::from(*c)),
+        [.., 0xC2, 0x85 | 0xA0]
+        | [.., 0xE1, 0x9A, 0x80]
+        | [.., 0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF]
+        | [.., 0xE2, 0x81, 0x9F]
+        | [.., 0xE3, 0x80, 0x80] => true,
+        _ => false,
     }
 }
 
@@ -562,6 +615,72 @@ mod tests {
         }
     }
 
+    /// The page choice as it was made before the score table: every seen
+    /// byte decoded alone for every single-byte page.
+    fn most_plausible_by_decoding(bytes: &[u8]) -> u16 {
+        let sample = scoring_sample(bytes);
+        let mut best = (i64::MIN, LEGACY_CODE_PAGES[0]);
+        for &cp in LEGACY_CODE_PAGES {
+            let s = if is_multi_byte(cp) {
+                plausibility(&decode_code_page(&sample, cp))
+            } else {
+                sample
+                    .iter()
+                    .filter(|b| !b.is_ascii())
+                    .map(|&b| plausibility(&decode_code_page(&[b], cp)))
+                    .sum()
+            };
+            if s > best.0 {
+                best = (s, cp);
+            }
+        }
+        best.1
+    }
+
+    #[test]
+    fn page_scores_from_the_table_as_by_decoding() {
+        let scores = single_byte_scores();
+        for (&cp, row) in LEGACY_CODE_PAGES.iter().zip(scores) {
+            if is_multi_byte(cp) {
+                continue;
+            }
+            for b in 0x80u8..=0xFF {
+                assert_eq!(
+                    row[usize::from(b & 0x7F)],
+                    plausibility(&decode_code_page(&[b], cp)),
+                    "cp{cp} {b:#x}"
+                );
+            }
+        }
+        let mut texts: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"Jos\x82 Ram\xA1rez\r\n".to_vec(),
+            b"\x83z\x83\x58\x83\x67\x96\xBC:   JIMU-PC12\r\n".to_vec(),
+            (0x80..=0xFFu8).collect(),
+        ];
+        // Pseudo-random bytes, mostly ASCII with some high ones.
+        let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..300 {
+            let mut t = Vec::new();
+            for _ in 0..(seed % 200) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                let b = (seed >> 24) as u8;
+                t.push(if seed % 3 == 0 { b | 0x80 } else { b & 0x7F });
+            }
+            texts.push(t);
+        }
+        texts.extend(crate::evidence::fixture_files());
+        for t in &texts {
+            assert_eq!(
+                most_plausible_code_page(t),
+                most_plausible_by_decoding(t),
+                "{t:?}"
+            );
+        }
+    }
+
     #[test]
     fn scoring_sample_scores_as_whole_lines() {
         // The sample as whole lines, as it was built before.
@@ -621,8 +740,45 @@ mod tests {
             "a\u{85}",
             "é",
             " é ",
+            "\t",
+            "a\r",
+            "\x0Ba",
+            "\x1Fa\x1F",
+            "a\u{3000}",
+            "\u{A0}a",
+            "ab",
+            "a b",
         ] {
             assert_eq!(trim(s), s.trim(), "{s:?}");
+        }
+        // Every character at either end, and alone.
+        let mut s = String::new();
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            for (a, b) in [(c, 'x'), ('x', c), (c, c)] {
+                s.clear();
+                s.push(a);
+                s.push(b);
+                assert_eq!(trim(&s), s.trim(), "{s:?}");
+            }
+            let alone = &s[..c.len_utf8()];
+            assert_eq!(trim(alone), alone.trim(), "{s:?}");
+        }
+        // Every pair of ends from ASCII and a few other characters.
+        let ends: Vec<char> = (0..128u8)
+            .map(char::from)
+            .chain(['é', '\u{85}', '\u{A0}', '\u{3000}', '日'])
+            .collect();
+        for &a in &ends {
+            for &b in &ends {
+                for middle in ["", "x", " "] {
+                    s.clear();
+                    s.push(a);
+                    s.push_str(middle);
+                    s.push(b);
+                    assert_eq!(trim(&s), s.trim(), "{s:?}");
+                    assert_eq!(trim(&s[..a.len_utf8()]), s[..a.len_utf8()].trim(), "{s:?}");
+                }
+            }
         }
     }
 

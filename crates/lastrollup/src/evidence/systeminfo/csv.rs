@@ -28,9 +28,16 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         if record.len() < MIN_COLUMNS {
             continue;
         }
-        let looked_up: Vec<Option<(Field, &str)>> =
-            record.iter().map(|c| labels.lookup(c)).collect();
-        if looked_up.iter().filter(|x| x.is_some()).count() >= 3 {
+        // A header has three labels or more; a row of values (the usual
+        // row) is settled by counting, without keeping what was found.
+        let is_header = record
+            .iter()
+            .filter(|c| labels.lookup_value(c).is_some())
+            .nth(2)
+            .is_some();
+        if is_header {
+            let looked_up: Vec<Option<(Field, &str)>> =
+                record.iter().map(|c| labels.lookup_value(c)).collect();
             let langs: Vec<&str> = looked_up.iter().flatten().map(|(_, l)| *l).collect();
             header = Some((
                 looked_up.iter().map(|x| x.map(|(f, _)| f)).collect(),
@@ -45,6 +52,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             continue;
         }
         let mut block = RawBlock {
+            entries: Vec::with_capacity(record.len()),
             last_line: number,
             ..RawBlock::default()
         };

@@ -76,8 +76,12 @@ pub struct Labels {
     max_key_bytes: usize,
     /// Whether some label's normalized form starts with this ASCII character.
     ascii_first: [bool; 128],
-    /// Whether some label's normalized form holds this ASCII byte.
-    ascii_in_labels: [bool; 128],
+    /// Per byte: an ASCII byte, not white space nor a colon, that no
+    /// label's normalized form holds (lower-cased). Text with one is no label.
+    rejects: [bool; 256],
+    /// Bit `b` of entry `a`: some label's normalized form starts with the
+    /// ASCII characters `a`, `b`.
+    ascii_starts: [u128; 128],
     roles: FxHashMap<String, Role>,
     not_available: Vec<String>,
     /// Whether some "not available" word starts with this ASCII character.
@@ -127,6 +131,36 @@ fn normalize_chars_into(s: &str, out: &mut String) {
     while out.ends_with(':') {
         out.pop();
     }
+}
+
+/// Whether `s` is its own [`normalize`]d form, judged without case
+/// tables: every character is either an ASCII character that normalizing
+/// keeps as it is (not upper case, not white space, not a colon), a
+/// single space between two such characters, or a kana, CJK ideograph or
+/// Hangul syllable (none has a lower case, none is white space or a
+/// colon). `false` says nothing. A test compares with `normalize`.
+fn plainly_normalized(s: &str) -> bool {
+    // Whether the previous character was a space (or there was none).
+    let mut after_space = true;
+    for c in s.chars() {
+        match c {
+            ' ' if !after_space => after_space = true,
+            '\u{3041}'..='\u{30FF}' | '\u{4E00}'..='\u{9FFF}' | '\u{AC00}'..='\u{D7A3}' => {
+                after_space = false
+            }
+            _ if c.is_ascii()
+                && c != ':'
+                && c != ' '
+                && !c.is_ascii_uppercase()
+                && !is_ascii_char_whitespace(c as u8) =>
+            {
+                after_space = false
+            }
+            _ => return false,
+        }
+    }
+    // No trailing space (an empty text is its own form too).
+    !after_space || s.is_empty()
 }
 
 /// Whether an ASCII byte is white space as `char::is_whitespace` has it.
@@ -281,6 +315,21 @@ impl Labels {
                 ascii_in_labels[usize::from(b)] = true;
             }
         }
+        let mut rejects = [false; 256];
+        for (b, reject) in (0u8..=255).zip(rejects.iter_mut()) {
+            *reject = b.is_ascii()
+                && b != b':'
+                && !is_ascii_char_whitespace(b)
+                && !ascii_in_labels[usize::from(b.to_ascii_lowercase())];
+        }
+        let mut ascii_starts = [0u128; 128];
+        for key in by_label.keys() {
+            if let [a, b, ..] = key.as_bytes() {
+                if a.is_ascii() && b.is_ascii() {
+                    ascii_starts[usize::from(*a)] |= 1u128 << b;
+                }
+            }
+        }
         let mut ascii_first = [false; 128];
         for key in by_label.keys() {
             if let Some(c) = key.chars().next().filter(char::is_ascii) {
@@ -299,7 +348,8 @@ impl Labels {
             max_label_bytes,
             max_key_bytes,
             ascii_first,
-            ascii_in_labels,
+            rejects,
+            ascii_starts,
             by_label,
             by_exact,
             roles,
@@ -312,9 +362,53 @@ impl Labels {
 
     /// The field and language of a label, if it is a known systeminfo label.
     pub fn lookup(&self, label: &str) -> Option<(Field, &str)> {
+        self.lookup_ordered(label, false)
+    }
+
+    /// [`Labels::lookup`] for text that is more likely a value than a label
+    /// (the cells of a CSV row): the same answer, with the cheap byte test
+    /// asked before the exact table.
+    pub fn lookup_value(&self, label: &str) -> Option<(Field, &str)> {
+        self.lookup_ordered(label, true)
+    }
+
+    /// Text with an ASCII byte that no label's normalized form holds (see
+    /// `rejects`) is no label.
+    fn rejected(&self, label: &str) -> bool {
+        label.bytes().any(|b| self.rejects[usize::from(b)])
+    }
+
+    /// Whether the text's normalized form starts with two ASCII characters
+    /// no label starts with. Read off the first two bytes after leading
+    /// ASCII white space, when both are ASCII and neither is white space
+    /// nor a colon: normalizing keeps them first, lower-cased. (Otherwise
+    /// nothing is said.)
+    fn start_rejected(&self, label: &str) -> bool {
+        let bytes = label.as_bytes();
+        let start = bytes
+            .iter()
+            .position(|&b| !is_ascii_char_whitespace(b))
+            .unwrap_or(bytes.len());
+        let plain = |b: u8| b.is_ascii() && b != b':' && !is_ascii_char_whitespace(b);
+        match bytes.get(start..start + 2) {
+            Some(&[a, b]) if plain(a) && plain(b) => {
+                let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+                self.ascii_starts[usize::from(a)] & (1u128 << b) == 0
+            }
+            _ => false,
+        }
+    }
+
+    /// [`Labels::lookup`], the byte test first when `values_likely`. The
+    /// order does not change the answer: the exact labels pass the test
+    /// too (each one's normalized form is a key of `by_label`).
+    fn lookup_ordered(&self, label: &str, values_likely: bool) -> Option<(Field, &str)> {
         // Longer text cannot be a label: skip the normalization (this keeps
         // long CSV lines with many colons linear).
         if label.len() > self.max_label_bytes {
+            return None;
+        }
+        if values_likely && (self.rejected(label) || self.start_rejected(label)) {
             return None;
         }
         // Most labels are printed exactly as the table has them.
@@ -324,12 +418,7 @@ impl Labels {
         // Normalizing keeps every ASCII byte but white space and colons
         // (lower-cased): text with one that no label has is no label (most
         // values: digits, commas, slashes).
-        if label.bytes().any(|b| {
-            b.is_ascii()
-                && b != b':'
-                && !is_ascii_char_whitespace(b)
-                && !self.ascii_in_labels[usize::from(b.to_ascii_lowercase())]
-        }) {
+        if !values_likely && self.rejected(label) {
             return None;
         }
         thread_local! {
@@ -363,6 +452,13 @@ impl Labels {
             if c != ':' && c.is_ascii() && !self.ascii_first[usize::from(c as u8)] {
                 return None;
             }
+        }
+        // Text that is its own normalized form is looked up as it is.
+        if plainly_normalized(label) {
+            return self
+                .by_label
+                .get(label)
+                .map(|(f, i)| (*f, self.language_tags[*i].as_str()));
         }
         KEY.with(|key| {
             let mut key = key.borrow_mut();
@@ -706,9 +802,67 @@ mod tests {
             ]
             .map(String::from),
         );
+        // Every cell and every text before a colon of every fixture.
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) = crate::evidence::text::decode(&bytes, &code_page_hint);
+            for line in text.lines() {
+                texts.extend(line.split(['"', ',', ':', '=']).map(String::from));
+                texts.extend(line.split(',').map(String::from));
+                texts.push(line.to_owned());
+            }
+        }
+        for pre in ["", " ", "\t", "  ", ":", "\u{3000}", "é"] {
+            for a in ['a', 'M', 'x', ' ', ':', 'é', '0', 'İ', 'K'] {
+                for b in ['e', 'I', 'q', ' ', ':', 'ä', '1', '\t'] {
+                    texts.push(format!("{pre}{a}{b}"));
+                    texts.push(format!("{pre}{a}{b}mory"));
+                    texts.push(format!("{pre}{a}{b} name"));
+                }
+            }
+        }
         for t in &texts {
             assert_eq!(labels.lookup(t), reference(t), "{t:?}");
+            assert_eq!(labels.lookup_value(t), reference(t), "{t:?}");
         }
+    }
+
+    #[test]
+    fn plainly_normalized_text_normalizes_to_itself() {
+        // Every character of the ranges taken as they are: no case, no
+        // white space.
+        for c in ('\u{3041}'..='\u{30FF}')
+            .chain('\u{4E00}'..='\u{9FFF}')
+            .chain('\u{AC00}'..='\u{D7A3}')
+            .chain((0..128u8).map(char::from))
+        {
+            let s = c.to_string();
+            assert_eq!(plainly_normalized(&s), normalize(&s) == s, "{c:?}");
+            let s = format!("x{c}y");
+            if plainly_normalized(&s) {
+                assert_eq!(normalize(&s), s, "{s:?}");
+            }
+        }
+        // Every string of up to four characters of a mixed alphabet.
+        let alphabet = [
+            'a', 'B', ' ', ':', '\t', 'ペ', '名', '한', 'é', '\u{3000}', '：', '1',
+        ];
+        let mut s = String::new();
+        for n in 0..=4u32 {
+            for mut code in 0..alphabet.len().pow(n) {
+                s.clear();
+                for _ in 0..n {
+                    s.push(alphabet[code % alphabet.len()]);
+                    code /= alphabet.len();
+                }
+                if plainly_normalized(&s) {
+                    assert_eq!(normalize(&s), s, "{s:?}");
+                }
+            }
+        }
+        // And it says so for the labels that are: every CJK label.
+        assert!(plainly_normalized("ページ ファイル"));
+        assert!(plainly_normalized("os 名"));
+        assert!(!plainly_normalized("OS 名"));
     }
 
     #[test]

@@ -201,12 +201,34 @@ fn is_ascii_char_whitespace(b: u8) -> bool {
 /// The byte length of the white space `text` starts with (what
 /// `trim_start` removes), counted by byte when it is plain spaces.
 fn leading_space(text: &str) -> usize {
-    let spaces = text.bytes().take_while(|&b| b == b' ').count();
+    let spaces = count_spaces(text.as_bytes());
     match text.as_bytes().get(spaces) {
         None => spaces,
         Some(&b) if b.is_ascii() && !is_ascii_char_whitespace(b) => spaces,
         Some(_) => text.len() - text.trim_start().len(),
     }
+}
+
+/// How many spaces `bytes` starts with, counted eight bytes at a time.
+fn count_spaces(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Zero bytes where there are spaces; the first other byte is the
+        // lowest set one (little-endian).
+        let other = u64::from_le_bytes(word) ^ u64::from_le_bytes([b' '; 8]);
+        if other != 0 {
+            return n + (other.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count()
 }
 
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`).
@@ -226,35 +248,68 @@ fn item_value(text: &str) -> Option<&str> {
     Some(rest.trim())
 }
 
+/// The known label split of a line, unless it starts with white space.
+type Known = Option<(Field, &'static str, Split)>;
+
+/// [`known_split`] of a line that does not start with white space.
+fn line_known(text: &str) -> Known {
+    if text.starts_with(char::is_whitespace) {
+        None
+    } else {
+        known_split(text)
+    }
+}
+
+/// The display width of a line as far as console wrapping cares: exact
+/// from [`CONSOLE_WIDTH`] bytes on (display width never exceeds the byte
+/// length, so shorter lines are narrower than the console).
+fn wrap_width(t: &str) -> usize {
+    if t.len() < CONSOLE_WIDTH {
+        t.len().min(CONSOLE_WIDTH - 1)
+    } else {
+        line_width(t)
+    }
+}
+
 /// Undoes 80-column console wrapping: a line exactly as wide as the console,
 /// followed by a line that is neither indented nor a labelled field, is one
-/// line.
-fn unwrap_console<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>)> {
-    let mut out: Vec<(u32, Cow<'a, str>)> = Vec::with_capacity(lines.len());
+/// line. Every logical line comes with its [`line_known`] split.
+///
+/// Each physical line's split is found once, and serves both to tell
+/// whether it continues the line before and as its own split when it does
+/// not; the width of a line is measured only when the next line could
+/// continue it.
+fn unwrap_console<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>, Known)> {
+    let known: Vec<Known> = lines.iter().map(|l| line_known(l.text)).collect();
+    let mut out: Vec<(u32, Cow<'a, str>, Known)> = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
+        let first = i;
         let mut text = Cow::Borrowed(lines[i].text);
-        let number = lines[i].number;
-        // Display width never exceeds the byte length: skip short lines.
-        let width = |t: &str| {
-            if t.len() < CONSOLE_WIDTH {
-                t.len().min(CONSOLE_WIDTH - 1)
-            } else {
-                line_width(t)
+        let mut last = lines[i].text;
+        while let Some(next) = lines.get(i + 1).map(|l| l.text) {
+            if next.is_empty() || next.starts_with("  ") || wrap_width(last) != CONSOLE_WIDTH {
+                break;
             }
-        };
-        let mut last_width = width(lines[i].text);
-        while last_width == CONSOLE_WIDTH && i + 1 < lines.len() {
-            let next = lines[i + 1].text;
-            let indented = next.starts_with("  ");
-            if next.is_empty() || indented || known_split(next).is_some() {
+            // A line starting with white space has no split stored.
+            let labelled = if next.starts_with(char::is_whitespace) {
+                known_split(next).is_some()
+            } else {
+                known.get(i + 1).is_some_and(Option::is_some)
+            };
+            if labelled {
                 break;
             }
             text.to_mut().push_str(next);
-            last_width = width(next);
+            last = next;
             i += 1;
         }
-        out.push((number, text));
+        let split = if i == first {
+            known.get(first).copied().flatten()
+        } else {
+            line_known(&text)
+        };
+        out.push((lines[first].number, text, split));
         i += 1;
     }
     out
@@ -277,25 +332,19 @@ fn mode(values: impl Iterator<Item = usize>) -> Option<usize> {
 /// Parses every list-layout systeminfo block in the text.
 pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let logical = unwrap_console(lines);
-    let known: Vec<Option<(Field, &'static str, Split)>> = logical
-        .iter()
-        .map(|(_, t)| {
-            if t.starts_with(char::is_whitespace) {
-                None
-            } else {
-                known_split(t)
-            }
-        })
-        .collect();
-    let any_known = known.iter().any(Option::is_some);
+    let any_known = logical.iter().any(|(_, _, k)| k.is_some());
     let column = if any_known {
-        mode(known.iter().flatten().map(|(_, _, s)| s.value_col))
+        mode(
+            logical
+                .iter()
+                .filter_map(|(_, _, k)| k.map(|(_, _, s)| s.value_col)),
+        )
     } else {
         mode(
             logical
                 .iter()
-                .filter(|(_, t)| !t.starts_with(char::is_whitespace))
-                .filter_map(|(_, t)| splits(t).last().map(|s| s.value_col)),
+                .filter(|(_, t, _)| !t.starts_with(char::is_whitespace))
+                .filter_map(|(_, t, _)| splits(t).last().map(|s| s.value_col)),
         )
     }?;
 
@@ -309,7 +358,23 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         }
     };
 
-    for (idx, (number, text)) in logical.iter().enumerate() {
+    // A block holds at most one entry per line that does not start with
+    // white space (a systeminfo block about 35): sized once.
+    let capacity = logical
+        .iter()
+        .filter(|(_, t, _)| !t.starts_with(char::is_whitespace))
+        .count()
+        .min(48);
+    let new_block = || {
+        (
+            RawBlock {
+                entries: Vec::with_capacity(capacity),
+                ..RawBlock::default()
+            },
+            Vec::with_capacity(capacity),
+        )
+    };
+    for (number, text, known) in &logical {
         let number = *number;
         if text.is_empty() {
             continue;
@@ -333,7 +398,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             }
             continue;
         }
-        let entry = if let Some((field, lang, split)) = known[idx] {
+        let entry = if let Some((field, lang, split)) = *known {
             if field == Field::HostName
                 && current.as_ref().is_some_and(|(b, _)| {
                     b.entries.iter().any(|e| e.field == Some(Field::HostName))
@@ -341,7 +406,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             {
                 close(&mut current, &mut blocks);
             }
-            let (_, langs) = current.get_or_insert_with(Default::default);
+            let (_, langs) = current.get_or_insert_with(new_block);
             langs.push(lang);
             Some(RawEntry {
                 field: Some(field),
@@ -366,7 +431,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         };
         match entry {
             Some(e) => {
-                let (block, _) = current.get_or_insert_with(Default::default);
+                let (block, _) = current.get_or_insert_with(new_block);
                 block.last_line = number;
                 block.entries.push(e);
             }
@@ -413,6 +478,138 @@ mod tests {
             .find(|e| e.field == Some(Field::TimeZone))
             .unwrap();
         assert!(tz.value.ends_with("Stockholm, Vienna"), "{}", tz.value);
+    }
+
+    /// `unwrap_console` as it was: every line measured, each split found
+    /// again. Undoes 80-column console wrapping: a line exactly as wide as the console,
+    /// followed by a line that is neither indented nor a labelled field, is one
+    /// line.
+    fn unwrap_console_by_width<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>)> {
+        let mut out: Vec<(u32, Cow<'a, str>)> = Vec::with_capacity(lines.len());
+        let mut i = 0;
+        while i < lines.len() {
+            let mut text = Cow::Borrowed(lines[i].text);
+            let number = lines[i].number;
+            // Display width never exceeds the byte length: skip short lines.
+            let width = |t: &str| {
+                if t.len() < CONSOLE_WIDTH {
+                    t.len().min(CONSOLE_WIDTH - 1)
+                } else {
+                    line_width(t)
+                }
+            };
+            let mut last_width = width(lines[i].text);
+            while last_width == CONSOLE_WIDTH && i + 1 < lines.len() {
+                let next = lines[i + 1].text;
+                let indented = next.starts_with("  ");
+                if next.is_empty() || indented || known_split(next).is_some() {
+                    break;
+                }
+                text.to_mut().push_str(next);
+                last_width = width(next);
+                i += 1;
+            }
+            out.push((number, text));
+            i += 1;
+        }
+        out
+    }
+
+    /// A logical line: number, text, and its split's field, language,
+    /// value start and value column.
+    type Logical<'a> = (u32, String, Option<(Field, &'a str, usize, usize)>);
+
+    #[test]
+    fn unwrapping_as_by_measuring_every_line() {
+        let mut texts: Vec<String> = Vec::new();
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) =
+                crate::evidence::text::decode(&bytes, &super::super::labels::code_page_hint);
+            texts.push(text);
+        }
+        // Lines of exactly 80 columns (ASCII, CJK, one wide char short),
+        // followed by every kind of next line.
+        let heads = [
+            format!(
+                "Time Zone:{}(GMT+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna",
+                " ".repeat(17)
+            ),
+            format!("OS 名称:{}{}", " ".repeat(20), "日本語".repeat(9)),
+            format!("{}{}", "x".repeat(79), "日"),
+            format!("{}é", "x".repeat(79)),
+            "x".repeat(80),
+            "x".repeat(81),
+        ];
+        let nexts = [
+            "",
+            "  indented",
+            " Host Name: A",
+            "\u{3000}Host Name: A",
+            "\tx",
+            "Host Name:                 A",
+            "ホスト名:                    JIMU-PC12",
+            "continued text",
+            "x".repeat(80).leak(),
+        ];
+        for h in &heads {
+            for n in &nexts {
+                for n2 in &nexts {
+                    texts.push(format!("Host Name:                 A\n{h}\n{n}\n{h}\n{n2}\nDomain:                    W\n"));
+                }
+            }
+        }
+        for text in &texts {
+            let ls = lines(text);
+            let fast: Vec<Logical<'_>> = unwrap_console(&ls)
+                .into_iter()
+                .map(|(n, t, k)| {
+                    (
+                        n,
+                        t.into_owned(),
+                        k.map(|(f, l, s)| (f, l, s.value_start, s.value_col)),
+                    )
+                })
+                .collect();
+            let reference: Vec<Logical<'_>> = unwrap_console_by_width(&ls)
+                .into_iter()
+                .map(|(n, t)| {
+                    let k = if t.starts_with(char::is_whitespace) {
+                        None
+                    } else {
+                        known_split(&t)
+                    };
+                    (
+                        n,
+                        t.to_string(),
+                        k.map(|(f, l, s)| (f, l, s.value_start, s.value_col)),
+                    )
+                })
+                .collect();
+            assert_eq!(fast, reference, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn spaces_counted_by_words_as_by_bytes() {
+        let mut text = Vec::new();
+        for n in 0..40 {
+            for next in [b'x', b'\t', 0x80, b' ', 0] {
+                for tail in 0..10 {
+                    text.clear();
+                    text.resize(n, b' ');
+                    text.push(next);
+                    text.extend(std::iter::repeat_n(b' ', tail));
+                    for end in 0..=text.len() {
+                        let t = &text[..end];
+                        assert_eq!(
+                            count_spaces(t),
+                            t.iter().take_while(|&&b| b == b' ').count(),
+                            "{t:?}"
+                        );
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -333,7 +333,13 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
     let mut parts = ItemMarkers::new(value);
     fn piece(p: &str) -> &str {
-        trim(trim(p).trim_end_matches(','))
+        let t = trim(p);
+        // Without a trailing comma the trims after it change nothing.
+        if t.ends_with(',') {
+            trim(t.trim_end_matches(','))
+        } else {
+            t
+        }
     }
     let head = piece(parts.next().unwrap_or(""));
     let items = parts.map(piece).collect();
