@@ -658,8 +658,11 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     };
     let mut matched = 0usize;
     for line in crate::evidence::text::split_lines(prefix).take(400) {
-        // Enough evidence: a systeminfo block has about 30 labels.
-        if matched >= 24 {
+        // Enough evidence: a dozen labels decide the page (a systeminfo
+        // block has about 30; labels spelled alike in every page do not
+        // vote). Every capture of the fixtures and of ../shared/corpus gets
+        // the same page with 12 as with 24, and Japanese parses 5 % faster.
+        if matched >= 12 {
             break;
         }
         if line.first().is_some_and(|b| b.is_ascii_whitespace()) {
