@@ -1052,3 +1052,100 @@ pub fn attach_all(
         a.exposure = exposure(h, catalog, a, source);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cve(groups: &[(u32, u32)]) -> ExposedCve {
+        ExposedCve {
+            id: "CVE-2008-0015".into(),
+            title: "t".into(),
+            severity: Severity::Critical,
+            impact: None,
+            kev: None,
+            fix_groups: FixGroups::from_sorted(groups),
+            month: None,
+            component: None,
+            status: Status::Open,
+            reason: None,
+        }
+    }
+
+    #[test]
+    fn fix_groups_flat_form_and_text() {
+        // Pairs are (lowest KB of the group, KB), sorted; repeats collapse.
+        let c = cve(&[
+            (973346, 973346),
+            (973507, 973507),
+            (973507, 973768),
+            (973507, 973768),
+        ]);
+        let groups: Vec<&[u32]> = c.fix_groups.groups().collect();
+        assert_eq!(groups, vec![&[973346][..], &[973507, 973768][..]]);
+        assert_eq!(c.fix_groups.len(), 2);
+        assert_eq!(
+            c.fix_text().as_deref(),
+            Some("KB973346 and (KB973507 or KB973768)")
+        );
+        assert_eq!(c.fixed_by(), vec![Kb(973346), Kb(973507), Kb(973768)]);
+        let json = serde_json::to_value(&c).unwrap();
+        assert_eq!(
+            json["fix_groups"],
+            serde_json::json!([["KB973346"], ["KB973507", "KB973768"]])
+        );
+        assert_eq!(
+            json["fixed_by"],
+            serde_json::json!(["KB973346", "KB973507", "KB973768"])
+        );
+        let one = cve(&[(5073697, 5073697), (5073697, 5073700)]);
+        assert_eq!(one.fix_text().as_deref(), Some("KB5073697 or KB5073700"));
+        let none = cve(&[]);
+        assert!(none.fix_groups.is_empty());
+        assert_eq!(none.fix_text(), None);
+        assert_eq!(
+            serde_json::to_value(&none).unwrap()["fix_groups"],
+            serde_json::json!([])
+        );
+    }
+
+    #[test]
+    fn report_order() {
+        assert_eq!(cve_order("CVE-2017-0144"), (2017, 144));
+        assert_eq!(cve_order("ADV180002"), (0, 0));
+        assert_eq!(cve_order("CVE-20x7-1"), (0, 1));
+        let mut kev = cve(&[]);
+        kev.kev = Some(KevView {
+            date_added: jiff::civil::date(2022, 2, 10),
+            ransomware: false,
+        });
+        let mut newer = cve(&[]);
+        newer.id = "CVE-2020-0001".into();
+        let mut low = cve(&[]);
+        low.severity = Severity::Low;
+        let mut unverified = cve(&[]);
+        unverified.status = Status::Unverified;
+        let plain = cve(&[]);
+        let mut all = [&low, &unverified, &plain, &newer, &kev];
+        all.sort_by_key(|c| order_key(c));
+        let ids: Vec<(&str, Severity, Status, bool)> = all
+            .iter()
+            .map(|c| (c.id.as_str(), c.severity, c.status, c.kev.is_some()))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("CVE-2008-0015", Severity::Critical, Status::Open, true),
+                ("CVE-2020-0001", Severity::Critical, Status::Open, false),
+                ("CVE-2008-0015", Severity::Critical, Status::Open, false),
+                (
+                    "CVE-2008-0015",
+                    Severity::Critical,
+                    Status::Unverified,
+                    false
+                ),
+                ("CVE-2008-0015", Severity::Low, Status::Open, false),
+            ]
+        );
+    }
+}
