@@ -1,7 +1,10 @@
 //! Exposure: the CVEs a host is still open to.
 //!
-//! A CVE named for the host's product is closed when one of the updates that
-//! fix it is present, where "present" means any of:
+//! The updates that fix a CVE named for the host's product fall into groups
+//! of alternatives (see [`Alternatives`]: a rollup and its security-only
+//! twin stand in for each other; MS09-037's separate updates for separate
+//! files do not). The CVE is closed when every group has an update present,
+//! where "present" means any of:
 //!
 //! - it is in the host's installed-update list;
 //! - an update in the list supersedes it, directly or through a chain (the
@@ -9,12 +12,14 @@
 //! - it is a monthly rollup or security-only update of a release that an
 //!   installed monthly rollup covers (rollups are cumulative: a rollup covers
 //!   every earlier release), or that the kernel revision shows installed;
-//! - it is an Internet Explorer cumulative update older than an installed one.
+//! - it is an Internet Explorer cumulative update older than an installed one;
+//! - it is a servicing stack update older than an installed one.
 //!
 //! Otherwise the CVE is **open** when the evidence can show the fix absent
 //! (there is an update list, or the fix is a rollup-era update whose month
 //! the kernel revision answers), and **unverified** when it cannot (no
-//! update list; a component whose presence the evidence does not show).
+//! update list; a component whose presence the evidence does not show, also
+//! when only that component's fix is missing).
 //!
 //! CVEs named only for a component (Internet Explorer 9, .NET Framework)
 //! count only when the component is there; a component the evidence shows
