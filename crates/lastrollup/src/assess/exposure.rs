@@ -1,7 +1,7 @@
 //! Exposure: the CVEs a host is still open to.
 //!
 //! The updates that fix a CVE named for the host's product fall into groups
-//! of alternatives (see [`Alternatives`]: a rollup and its security-only
+//! of alternatives (`Alternatives` below: a rollup and its security-only
 //! twin stand in for each other; MS09-037's separate updates for separate
 //! files do not). The CVE is closed when every group has an update present,
 //! where "present" means any of:
