@@ -1076,16 +1076,6 @@ impl Database {
         }
     }
 
-    /// The KEV entry of a CVE, from the newest KEV source.
-    pub fn kev(&self, cve: &str) -> Option<&KevEntry> {
-        self.t
-            .kev
-            .iter()
-            .rev()
-            .map(|(k, _)| k)
-            .find(|k| k.cve == cve)
-    }
-
     /// Everything the database says about `os` (an OS product, no component)
     /// and the components on it, grouped by CVE, sources merged; the facts
     /// borrow their text from the database. [`Database::each_cve`] visits the

@@ -465,14 +465,15 @@ pub fn exposure<'s>(
         let only_component = !f.affects_os;
         // The OS part is fixed, or there is none: what is missing is for
         // components whose presence the evidence does not show.
-        let missing_component: Option<&str> = if fixes.is_empty() {
-            None
-        } else {
-            fixes
-                .iter()
-                .map(|x| x.component.filter(|c| component_present(c).is_none()))
-                .collect::<Option<Vec<&str>>>()
-                .and_then(|c| c.first().copied())
+        let missing_component: Option<&str> = match fixes.first() {
+            Some(first)
+                if fixes
+                    .iter()
+                    .all(|x| x.component.is_some_and(|c| component_present(c).is_none())) =>
+            {
+                first.component
+            }
+            _ => None,
         };
         let component_unknown = missing_component.or(component_unknown.filter(|_| only_component));
         let (status, reason) = if let Some(c) = component_unknown {
