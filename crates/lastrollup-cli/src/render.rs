@@ -28,7 +28,7 @@ pub fn print(text: &str, color: ColorChoice) -> std::io::Result<()> {
         c => c,
     };
     if choice == anstream::ColorChoice::Never {
-        let plain = anstream::adapter::strip_str(text).to_string();
+        let plain = strip(text);
         let mut out = stdout.lock();
         out.write_all(plain.as_bytes())?;
         out.flush()
@@ -37,6 +37,37 @@ pub fn print(text: &str, color: ColorChoice) -> std::io::Result<()> {
         out.write_all(text.as_bytes())?;
         out.flush()
     }
+}
+
+/// `text` without styling. The codes [`paint`] writes are cut out directly
+/// (anstream's general parser reads every byte, a tenth of a `check`);
+/// any other escape sequence, which only input text could hold, sends the
+/// whole text through anstream's parser.
+fn strip(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let mut from = 0;
+    for at in memchr::memchr_iter(0x1b, bytes) {
+        if at < from {
+            continue;
+        }
+        // `ESC [` digits and semicolons `m`.
+        let code = bytes[at + 1..]
+            .strip_prefix(b"[")
+            .map(|rest| {
+                rest.iter()
+                    .take_while(|b| b.is_ascii_digit() || **b == b';')
+                    .count()
+            })
+            .filter(|n| bytes.get(at + 2 + n) == Some(&b'm'));
+        let Some(n) = code else {
+            return anstream::adapter::strip_str(text).to_string();
+        };
+        out.push_str(&text[from..at]);
+        from = at + 3 + n;
+    }
+    out.push_str(&text[from.min(text.len())..]);
+    out
 }
 
 /// Text styles.
@@ -476,5 +507,38 @@ fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
     }
     for n in &e.notes {
         let _ = writeln!(out, "  {}", paint(Style::Dim, &format!("note: {n}")));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strip_agrees_with_anstream() {
+        let painted = format!(
+            "{} plain {}\n{}{}",
+            paint(Style::Heading, "Head"),
+            paint(Style::Error, "CVE-2017-0144"),
+            paint(Style::Dim, ""),
+            paint(Style::Warning, "ü 3")
+        );
+        for text in [
+            painted.as_str(),
+            "",
+            "no codes at all",
+            "a lone \x1b at the end \x1b",
+            "\x1b[1;31mred\x1b[0m and \x1b]0;title\x07 an OSC",
+            "\x1b[2K erase line, not a style",
+            "\x1b[",
+            "x\x1b[12",
+            "\x1b[0m\x1b[0m",
+        ] {
+            assert_eq!(
+                strip(text),
+                anstream::adapter::strip_str(text).to_string(),
+                "{text:?}"
+            );
+        }
     }
 }

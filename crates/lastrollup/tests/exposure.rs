@@ -621,6 +621,59 @@ fn damaged_databases_are_refused_with_the_reason() {
     }
 }
 
+/// `bytes` with the first record row changed by `edit` and the checksum
+/// made to match, so that only the table checks can refuse it.
+fn with_first_row(bytes: &[u8], edit: impl Fn(&mut [u8])) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let body = 24;
+    let meta = u64::from_le_bytes(out[body..body + 8].try_into().unwrap()) as usize;
+    let rows = body + 8 + meta;
+    assert!(u64::from_le_bytes(out[rows..rows + 8].try_into().unwrap()) > 0);
+    edit(&mut out[rows + 8..rows + 8 + 26]);
+    let crc = crc32fast::hash(&out[body..]);
+    out[20..24].copy_from_slice(&crc.to_le_bytes());
+    out
+}
+
+#[test]
+fn rows_pointing_outside_their_tables_are_refused() {
+    let bytes = tiny_db().encode();
+    let path = Path::new("adv.lrdb");
+    // Unchanged, re-checksummed: still opens.
+    assert!(Database::decode(path, &with_first_row(&bytes, |_| {})).is_ok());
+    let refused = |edit: &dyn Fn(&mut [u8]), why: &str| {
+        let e = Database::decode(path, &with_first_row(&bytes, edit)).unwrap_err();
+        assert!(e.to_string().contains(why), "{e}");
+    };
+    let outside = "points outside its tables";
+    refused(
+        &|r| r[0..4].copy_from_slice(&u32::MAX.to_le_bytes()),
+        outside,
+    );
+    refused(
+        &|r| r[0..4].copy_from_slice(&1000u32.to_le_bytes()),
+        outside,
+    );
+    refused(&|r| r[4..6].copy_from_slice(&500u16.to_le_bytes()), outside);
+    refused(&|r| r[6..8].copy_from_slice(&7u16.to_le_bytes()), outside);
+    refused(
+        &|r| r[14..18].copy_from_slice(&900u32.to_le_bytes()),
+        outside,
+    );
+    refused(
+        &|r| r[18..22].copy_from_slice(&(u32::MAX - 1).to_le_bytes()),
+        outside,
+    );
+    refused(&|r| r[12] = 5, "unknown severity");
+    refused(&|r| r[13] = 7, "unknown severity");
+    // "No impact" and "no build" are in range.
+    let none = with_first_row(&bytes, |r| {
+        r[14..18].copy_from_slice(&u32::MAX.to_le_bytes());
+        r[18..22].copy_from_slice(&u32::MAX.to_le_bytes());
+    });
+    assert!(Database::decode(path, &none).is_ok());
+}
+
 #[test]
 fn save_replaces_the_file_whole() {
     let dir = std::env::temp_dir().join(format!("lastrollup-db-{}", std::process::id()));

@@ -259,37 +259,107 @@ impl Row {
 
     /// Whether the severity and update kind bytes are ones [`Row::encode`]
     /// writes (checked for every row at open).
-    fn valid(b: &[u8]) -> bool {
-        b.len() == ROW
-            && usize::from(b[12]) < SEVERITIES.len()
-            && usize::from(b[13]) <= FIX_KINDS.len()
+    fn valid(b: &[u8; ROW]) -> bool {
+        usize::from(b[12]) < SEVERITIES.len() && usize::from(b[13]) <= FIX_KINDS.len()
     }
 
     /// Reads a row that [`Row::valid`] accepted (an unknown byte would read
     /// as unrated, no kind).
     fn decode(b: &[u8]) -> Row {
-        let u32_at = |at: usize| {
-            b.get(at..at + 4)
-                .map_or(0, |w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
-        };
-        let u16_at = |at: usize| {
-            b.get(at..at + 2)
-                .map_or(0, |w| u16::from_le_bytes([w[0], w[1]]))
-        };
-        let byte = |at: usize| b.get(at).map_or(0, |x| usize::from(*x));
+        match <&[u8; ROW]>::try_from(b) {
+            Ok(b) => Row::decode_array(b),
+            Err(_) => Row::decode_array(&[0; ROW]),
+        }
+    }
+
+    /// [`Row::decode`] of a whole row (the array type spares every field
+    /// its bounds check).
+    fn decode_array(b: &[u8; ROW]) -> Row {
+        let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+        let u16_at = |at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
         Row {
             cve: u32_at(0),
             product: u16_at(4),
             source: u16_at(6),
             kb: u32_at(8),
-            severity: SEVERITIES.get(byte(12)).copied().unwrap_or_default(),
-            fix_kind: byte(13)
+            severity: SEVERITIES
+                .get(usize::from(b[12]))
+                .copied()
+                .unwrap_or_default(),
+            fix_kind: usize::from(b[13])
                 .checked_sub(1)
                 .and_then(|k| FIX_KINDS.get(k).copied()),
             impact: u32_at(14),
             fixed_build: u32_at(18),
             date: u32_at(22),
         }
+    }
+}
+
+/// The largest index of each kind that the record rows hold (plus one; a
+/// `NONE` impact or build counts as 0) and whether they are in CVE order:
+/// what opening checks, in one pass over the rows.
+struct RowBounds {
+    cve: u64,
+    product: u64,
+    source: u64,
+    impact: u64,
+    build: u64,
+    sorted: bool,
+}
+
+impl RowBounds {
+    fn of_rows(rows: &[Row]) -> RowBounds {
+        let mut b = RowBounds::new();
+        for r in rows {
+            b.add(r.cve, r.product, r.source, r.impact, r.fixed_build);
+        }
+        b
+    }
+
+    /// Over the file's rows; `None` when a severity or update-kind byte is
+    /// not one [`Row::encode`] writes.
+    fn of_bytes(rows: &[u8]) -> Option<RowBounds> {
+        let mut b = RowBounds::new();
+        let mut bytes_ok = true;
+        for r in rows.chunks_exact(ROW) {
+            // As an array, every field is read without a bounds check.
+            let Ok(r) = <&[u8; ROW]>::try_from(r) else {
+                continue;
+            };
+            let u32_at = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
+            let u16_at = |at: usize| u16::from_le_bytes([r[at], r[at + 1]]);
+            bytes_ok &= Row::valid(r);
+            b.add(u32_at(0), u16_at(4), u16_at(6), u32_at(14), u32_at(18));
+        }
+        bytes_ok.then_some(b)
+    }
+
+    fn new() -> RowBounds {
+        RowBounds {
+            cve: 0,
+            product: 0,
+            source: 0,
+            impact: 0,
+            build: 0,
+            sorted: true,
+        }
+    }
+
+    /// Adds one row (no branches: this runs over every row at open).
+    /// Indices are counted plus one, so that an empty table accepts none.
+    fn add(&mut self, cve: u32, product: u16, source: u16, impact: u32, build: u32) {
+        // The previous row's CVE is `self.cve - 1` only while sorted, which
+        // is all the comparison needs: once unsorted it stays so.
+        // `NONE` + 1 is 2^32, which the mask turns into 0.
+        let optional = |i: u32| (u64::from(i) + 1) & u64::from(u32::MAX);
+        let cve = u64::from(cve) + 1;
+        self.sorted &= cve >= self.cve;
+        self.cve = self.cve.max(cve);
+        self.product = self.product.max(u64::from(product) + 1);
+        self.source = self.source.max(u64::from(source) + 1);
+        self.impact = self.impact.max(optional(impact));
+        self.build = self.build.max(optional(build));
     }
 }
 
@@ -819,26 +889,23 @@ impl Database {
         {
             return Err("the CVE table's offsets are out of order".into());
         }
-        let ok = |i: u32, len: usize| i == NONE || (i as usize) < len;
-        if let Some(raw) = &self.raw {
-            if !raw.block(&raw.rows).chunks_exact(ROW).all(Row::valid) {
-                return Err("a record has an unknown severity or update kind".into());
-            }
+        let bounds = match &self.raw {
+            Some(raw) => RowBounds::of_bytes(raw.block(&raw.rows))
+                .ok_or("a record has an unknown severity or update kind")?,
+            None => RowBounds::of_rows(&t.rows),
+        };
+        // Indices are stored plus one, so that `NONE` (no impact, no
+        // build) wraps to 0 and every index fits when the maximum does.
+        let fits = |plus_one: u64, len: usize| plus_one <= len as u64;
+        if !(fits(bounds.cve, self.cve_count())
+            && fits(bounds.product, t.products.len())
+            && fits(bounds.source, t.sources.len())
+            && fits(bounds.impact, t.impacts.len())
+            && fits(bounds.build, t.builds.len()))
+        {
+            return Err("a record points outside its tables".into());
         }
-        let mut sorted = true;
-        let mut last = 0;
-        for r in self.rows() {
-            sorted &= r.cve >= last;
-            last = r.cve;
-            if (r.cve as usize) >= self.cve_count()
-                || usize::from(r.product) >= t.products.len()
-                || usize::from(r.source) >= t.sources.len()
-                || !ok(r.impact, t.impacts.len())
-                || !ok(r.fixed_build, t.builds.len())
-            {
-                return Err("a record points outside its tables".into());
-            }
-        }
+        let sorted = bounds.sorted;
         for e in self.edges() {
             if usize::from(e.product) >= t.products.len()
                 || usize::from(e.source) >= t.sources.len()
@@ -921,8 +988,8 @@ impl Database {
         Ok(())
     }
 
-    /// How many CVEs the table holds.
-    fn cve_count(&self) -> usize {
+    /// How many CVEs (and advisories) the database holds.
+    pub fn cve_count(&self) -> usize {
         if self.t.cves.is_empty() {
             self.t.cve_ends.len() / 2
         } else {

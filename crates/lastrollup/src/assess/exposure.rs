@@ -56,6 +56,11 @@ pub trait AdvisorySource {
     /// so that a fix not listed can be told absent (and not merely replaced
     /// by a later standalone update).
     fn has_supersedence(&self) -> bool;
+    /// How many CVEs it holds in all, an upper bound on what one host can
+    /// be exposed to (0 when unknown).
+    fn cve_count(&self) -> usize {
+        0
+    }
 }
 
 /// Which advisory facts an exposure rests on.
@@ -83,6 +88,10 @@ impl AdvisorySource for Database {
 
     fn has_supersedence(&self) -> bool {
         true
+    }
+
+    fn cve_count(&self) -> usize {
+        Database::cve_count(self)
     }
 }
 
@@ -422,7 +431,8 @@ pub fn exposure<'s>(
             .entry(c)
             .or_insert_with(|| component_on_host(c, host))
     };
-    let mut cves = Vec::new();
+    // Reserved whole: growing a vector of a few thousand CVEs copies it.
+    let mut cves = Vec::with_capacity(source.cve_count());
     let mut counts = Counts::default();
     let mut applicable: Vec<FixFact<'_>> = Vec::new();
     let mut scratch = GroupScratch::default();
@@ -606,19 +616,19 @@ fn order_key(c: &ExposedCve) -> u64 {
 /// (`ADV180002`) or anything else → (0, 0), after every CVE in the
 /// newest-first order.
 fn cve_order(id: &str) -> (u32, u32) {
-    let Some(rest) = id.strip_prefix("CVE-") else {
+    let Some(rest) = id.as_bytes().strip_prefix(b"CVE-") else {
         return (0, 0);
     };
-    let number = |s: &str| {
-        s.bytes()
+    let number = |s: &[u8]| {
+        s.iter()
             .try_fold(0u32, |n, b| {
                 b.is_ascii_digit()
                     .then(|| n.saturating_mul(10).saturating_add(u32::from(b - b'0')))
             })
             .unwrap_or(0)
     };
-    match rest.split_once('-') {
-        Some((year, seq)) => (number(year), number(seq)),
+    match rest.iter().position(|b| *b == b'-') {
+        Some(at) => (number(&rest[..at]), number(&rest[at + 1..])),
         None => (number(rest), 0),
     }
 }
@@ -655,6 +665,9 @@ struct Alternatives<'a> {
     superseded: FxHashSet<u32>,
     /// The search's scratch, kept between searches.
     scratch: std::cell::RefCell<(FxHashSet<u32>, Vec<u32>)>,
+    /// Answers already found: (newer << 32 | older) → supersedes. The same
+    /// pairs of updates fix many CVEs.
+    known: std::cell::RefCell<FxHashMap<u64, bool>>,
 }
 
 /// How far a supersedence search goes before giving up (the real chains
@@ -693,6 +706,7 @@ impl<'a> Alternatives<'a> {
             cumulative,
             superseded,
             scratch: Default::default(),
+            known: Default::default(),
         }
     }
 
@@ -708,6 +722,17 @@ impl<'a> Alternatives<'a> {
         if !self.superseded.contains(&older) {
             return false;
         }
+        let key = (u64::from(newer) << 32) | u64::from(older);
+        if let Some(answer) = self.known.borrow().get(&key) {
+            return *answer;
+        }
+        let answer = self.search(newer, older);
+        self.known.borrow_mut().insert(key, answer);
+        answer
+    }
+
+    /// The chain search behind [`Alternatives::supersedes`].
+    fn search(&self, newer: u32, older: u32) -> bool {
         let mut scratch = self.scratch.borrow_mut();
         let (seen, stack) = &mut *scratch;
         seen.clear();
@@ -753,6 +778,8 @@ struct Remedies<'a> {
     newest_ie: Option<u32>,
     /// KB → the KBs that supersede it.
     superseded_by: FxHashMap<u32, Vec<u32>>,
+    /// Answers for groups of one KB, most groups (a KB fixes many CVEs).
+    known: std::cell::RefCell<FxHashMap<u32, u32>>,
 }
 
 impl<'a> Remedies<'a> {
@@ -786,10 +813,24 @@ impl<'a> Remedies<'a> {
             final_rollup: product.final_update.get(&arch).copied(),
             newest_ie,
             superseded_by,
+            known: Default::default(),
         }
     }
 
     fn of(&self, group: &[u32]) -> u32 {
+        let [kb] = group else {
+            return self.find(group);
+        };
+        if let Some(answer) = self.known.borrow().get(kb) {
+            return *answer;
+        }
+        let answer = self.find(group);
+        self.known.borrow_mut().insert(*kb, answer);
+        answer
+    }
+
+    /// [`Remedies::of`], worked out.
+    fn find(&self, group: &[u32]) -> u32 {
         let kind = |kb: &u32| self.catalog.update(*kb).map(|u| u.kind);
         if let Some(kb) = self.final_rollup {
             if group.iter().any(|k| {
@@ -926,6 +967,8 @@ struct Present<'a> {
     kernel_month: Option<Month>,
     product: &'a str,
     arch: Arch,
+    /// Answers already given (a KB fixes many CVEs).
+    known: std::cell::RefCell<FxHashMap<u32, bool>>,
 }
 
 impl<'a> Present<'a> {
@@ -966,10 +1009,21 @@ impl<'a> Present<'a> {
             kernel_month,
             product,
             arch,
+            known: Default::default(),
         }
     }
 
     fn has(&self, kb: u32) -> bool {
+        if let Some(answer) = self.known.borrow().get(&kb) {
+            return *answer;
+        }
+        let answer = self.decide(kb);
+        self.known.borrow_mut().insert(kb, answer);
+        answer
+    }
+
+    /// [`Present::has`], worked out.
+    fn decide(&self, kb: u32) -> bool {
         if self.reachable.contains(&kb) {
             return true;
         }

@@ -31,6 +31,112 @@ impl Dotted {
 
 /// Reads `6.0`, `6.0.6003` or `6.0.6003.20491` at the start of `text`.
 pub fn dotted(text: &str) -> Option<Dotted> {
+    // Compiling the regex costs more than a whole `check` reads, so ASCII
+    // text is read by hand; the regex answers only where Unicode white
+    // space or word characters could change the answer.
+    match dotted_ascii(text) {
+        Ascii::Answer(d) => d,
+        Ascii::Unicode => dotted_regex(text),
+    }
+}
+
+/// The answer of a hand-written reader, or a sign that the text needs the
+/// Unicode rules of the regex it stands for.
+enum Ascii<T> {
+    Answer(T),
+    Unicode,
+}
+
+/// `^\s*([0-9]{1,2})\.([0-9]{1,2})(?:\.([0-9]{1,5}))?(?:\.([0-9]{1,5}))?\b`
+/// for text whose deciding characters are ASCII.
+fn dotted_ascii(text: &str) -> Ascii<Option<Dotted>> {
+    let b = text.as_bytes();
+    let mut i = b
+        .iter()
+        .take_while(|c| c.is_ascii_whitespace() || **c == 0x0b)
+        .count();
+    if b.get(i).is_some_and(|c| !c.is_ascii()) {
+        return Ascii::Unicode;
+    }
+    // A run of digits at `at`: its value and end.
+    let run = |at: usize| {
+        let n = b[at.min(b.len())..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        (at + n, n)
+    };
+    // After a digit, `\b` holds when no word character follows.
+    let boundary = |at: usize| match b.get(at) {
+        None => Some(true),
+        Some(c) if c.is_ascii() => Some(!(c.is_ascii_alphanumeric() || *c == b'_')),
+        Some(_) => None,
+    };
+    let value = |from: usize, to: usize| text.get(from..to).and_then(|s| s.parse::<u32>().ok());
+    let (end1, n1) = run(i);
+    if !(1..=2).contains(&n1) || b.get(end1) != Some(&b'.') {
+        return Ascii::Answer(None);
+    }
+    let major = value(i, end1);
+    i = end1 + 1;
+    let (end2, n2) = run(i);
+    if !(1..=2).contains(&n2) {
+        return Ascii::Answer(None);
+    }
+    let minor = value(i, end2);
+    let nt = match (major, minor) {
+        (Some(a), Some(b)) => (a, b),
+        _ => return Ascii::Answer(None),
+    };
+    // The optional parts, in the order the regex tries them.
+    let mut build = None;
+    let mut revision = None;
+    let mut end = end2;
+    if b.get(end2) == Some(&b'.') {
+        let (end3, n3) = run(end2 + 1);
+        if (1..=5).contains(&n3) {
+            let mut taken = false;
+            if b.get(end3) == Some(&b'.') {
+                let (end4, n4) = run(end3 + 1);
+                if (1..=5).contains(&n4) {
+                    match boundary(end4) {
+                        Some(true) => {
+                            build = value(end2 + 1, end3);
+                            revision = value(end3 + 1, end4);
+                            end = end4;
+                            taken = true;
+                        }
+                        Some(false) => {}
+                        None => return Ascii::Unicode,
+                    }
+                }
+            }
+            if !taken {
+                // `.` is no word character: the build alone always ends
+                // on a boundary when a dot follows.
+                match boundary(end3) {
+                    Some(true) => {
+                        build = value(end2 + 1, end3);
+                        end = end3;
+                    }
+                    Some(false) => {}
+                    None => return Ascii::Unicode,
+                }
+            }
+        }
+    }
+    match boundary(end) {
+        Some(true) => Ascii::Answer(Some(Dotted {
+            nt,
+            build,
+            revision,
+        })),
+        Some(false) => Ascii::Answer(None),
+        None => Ascii::Unicode,
+    }
+}
+
+fn dotted_regex(text: &str) -> Option<Dotted> {
     static R: OnceLock<Regex> = OnceLock::new();
     let c = re(
         &R,
@@ -56,11 +162,56 @@ pub fn version_line(text: &str) -> Option<(Dotted, Option<u8>)> {
 
 /// The service pack number in `Service Pack 2`, `SP2`, or a bare `2`.
 pub fn service_pack(text: &str) -> Option<u8> {
-    static R: OnceLock<Regex> = OnceLock::new();
     let t = text.trim();
     if let Ok(n) = t.parse::<u8>() {
         return Some(n);
     }
+    if t.is_ascii() {
+        service_pack_ascii(t)
+    } else {
+        // Case-insensitive Unicode matching (`ſ`, the Kelvin sign) is the
+        // regex's.
+        service_pack_regex(t)
+    }
+}
+
+/// `(?i)(?:service pack|\bsp)\s*([0-9]{1,2})\b` over ASCII text: the first
+/// match from the left.
+fn service_pack_ascii(t: &str) -> Option<u8> {
+    let b = t.as_bytes();
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let starts = |at: usize, w: &[u8]| {
+        b.get(at..at + w.len())
+            .is_some_and(|s| s.eq_ignore_ascii_case(w))
+    };
+    // `\s*([0-9]{1,2})\b` from `at`.
+    let number = |at: usize| {
+        let at = at
+            + b[at..]
+                .iter()
+                .take_while(|c| c.is_ascii_whitespace() || **c == 0x0b)
+                .count();
+        let n = b[at..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if !(1..=2).contains(&n) || b.get(at + n).is_some_and(|c| word(*c)) {
+            return None;
+        }
+        t.get(at..at + n)?.parse::<u8>().ok()
+    };
+    (0..b.len()).find_map(|i| {
+        if starts(i, b"service pack") {
+            if let Some(n) = number(i + 12) {
+                return Some(n);
+            }
+        }
+        if starts(i, b"sp") && (i == 0 || !word(b[i - 1])) {
+            return number(i + 2);
+        }
+        None
+    })
+}
+
+fn service_pack_regex(t: &str) -> Option<u8> {
+    static R: OnceLock<Regex> = OnceLock::new();
     re(&R, r"(?i)(?:service pack|\bsp)\s*([0-9]{1,2})\b")
         .captures(t)
         .and_then(|c| c[1].parse().ok())
@@ -171,6 +322,110 @@ pub fn is_64bit(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text built from the characters the readers decide on: digits, dots,
+    /// the letters of "service pack", white space (ASCII, vertical tab, and
+    /// Unicode), word characters beyond ASCII.
+    fn versionish() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::strategy::Strategy;
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "0",
+                "1",
+                "2",
+                "6",
+                "9",
+                ".",
+                ".",
+                " ",
+                "\t",
+                "\u{b}",
+                "\u{a0}",
+                "_",
+                "a",
+                "é",
+                "S",
+                "s",
+                "P",
+                "p",
+                "ervice",
+                "ack",
+                "ſ",
+                "service pack",
+                "SP",
+                "6.0.",
+                "6002",
+                "-",
+                "/",
+            ]),
+            0..12,
+        )
+        .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn dotted_by_hand_agrees_with_the_regex(text in versionish()) {
+            let by_hand = match dotted_ascii(&text) {
+                Ascii::Answer(d) => d,
+                Ascii::Unicode => dotted_regex(&text),
+            };
+            proptest::prop_assert_eq!(by_hand, dotted_regex(&text), "{:?}", text);
+        }
+
+        #[test]
+        fn service_pack_by_hand_agrees_with_the_regex(text in versionish()) {
+            let t = text.trim();
+            if t.is_ascii() {
+                proptest::prop_assert_eq!(service_pack_ascii(t), service_pack_regex(t), "{:?}", t);
+            }
+        }
+    }
+
+    #[test]
+    fn hand_readers_agree_on_tricky_text() {
+        for text in [
+            "6.0.6002 Service Pack 2 Build 6002",
+            "  6.0.6003.20491",
+            "6.0.6003.204917",
+            "6.0.600312",
+            "6.0.6002a",
+            "6.0.6002.1234a",
+            "6.123",
+            "16.10.1",
+            "6.0.",
+            "6.0_",
+            "6.0.6002\u{e9}",
+            "\u{a0}6.0.6002",
+            "\u{b}6.0",
+            "6.0.6002.18005.1",
+        ] {
+            let by_hand = match dotted_ascii(text) {
+                Ascii::Answer(d) => d,
+                Ascii::Unicode => dotted_regex(text),
+            };
+            assert_eq!(by_hand, dotted_regex(text), "{text:?}");
+            assert_eq!(dotted(text), dotted_regex(text), "{text:?}");
+        }
+        for text in [
+            "Service Pack 2",
+            "SERVICE PACK 12",
+            "service pack 123",
+            "xsp2 sp3",
+            "SP 2",
+            "Service Pack2x SP1",
+            "_sp2",
+            "sp",
+            "Service Pack \u{b}2",
+            "Windows Server 2008 SP2",
+        ] {
+            assert_eq!(
+                service_pack_ascii(text),
+                service_pack_regex(text),
+                "{text:?}"
+            );
+        }
+    }
 
     #[test]
     fn version_lines_in_any_language() {
