@@ -31,36 +31,22 @@ fn local_zone() -> Option<jiff::tz::TimeZone> {
     jiff::tz::TimeZone::tzif("localtime", &bytes).ok()
 }
 
-/// Computes exposure from the advisory database when there is one, else from
-/// the catalog's known-exploited table.
-fn attach_exposure(
-    args: &CheckArgs,
-    hosts: &[lastrollup::host::Host],
-    assessments: &mut [lastrollup::assess::Assessment],
-    catalog: &Catalog,
-) -> Result<()> {
+/// The advisory database `check` reads, or `None` for the catalog's
+/// known-exploited table (`--no-db`, or no database at the default place).
+fn open_database(args: &CheckArgs) -> Result<Option<lastrollup::advisory::database::Database>> {
     use lastrollup::advisory::database::Database;
-    use lastrollup::assess::exposure::{attach_all, EmbeddedKev};
     if args.no_db {
-        attach_all(hosts, assessments, catalog, &EmbeddedKev(catalog));
-        return Ok(());
+        return Ok(None);
     }
-    let loc = crate::db::locate(args.db.as_deref());
-    match loc {
-        Ok(loc) if loc.path.exists() => {
-            let db = Database::open(&loc.path)?;
-            attach_all(hosts, assessments, catalog, &db);
-        }
-        Ok(loc) if loc.explicit => {
-            anyhow::bail!(
-                "no advisory database at {}; create it with `lastrollup db import --db {} FEEDS…`",
-                loc.path.display(),
-                loc.path.display()
-            );
-        }
-        _ => attach_all(hosts, assessments, catalog, &EmbeddedKev(catalog)),
+    match crate::db::locate(args.db.as_deref()) {
+        Ok(loc) if loc.path.exists() => Ok(Some(Database::open(&loc.path)?)),
+        Ok(loc) if loc.explicit => anyhow::bail!(
+            "no advisory database at {}; create it with `lastrollup db import --db {} FEEDS…`",
+            loc.path.display(),
+            loc.path.display()
+        ),
+        _ => Ok(None),
     }
-    Ok(())
 }
 
 pub fn run(args: &CheckArgs) -> Result<ExitCode> {
@@ -74,8 +60,16 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
             GoalArg::WithoutEsu => Goal::WithoutEsu,
         },
     };
+    // Exposures borrow their CVE text from the source, which therefore
+    // outlives them.
+    let db = open_database(args)?;
+    let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
+    let source: &dyn lastrollup::assess::exposure::AdvisorySource = match &db {
+        Some(db) => db,
+        None => &kev,
+    };
     let mut assessments: Vec<_> = assess::assess_all(&hosts, catalog, options);
-    attach_exposure(args, &hosts, &mut assessments, catalog)?;
+    lastrollup::assess::exposure::attach_all(&hosts, &mut assessments, catalog, source);
     let doc = report::check::build(&hosts, &assessments, &errors, options.as_of, options.goal);
     let text = match args.format {
         CheckFormat::Json => report::check::to_json(&doc) + "\n",

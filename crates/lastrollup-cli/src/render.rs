@@ -377,7 +377,7 @@ pub fn check_text(doc: &lastrollup::report::check::CheckReport<'_>) -> String {
 }
 
 /// The exposure section of `check`: counts, then the known-exploited CVEs.
-fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
+fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure<'_>) {
     use lastrollup::assess::exposure::{Origin, Status};
     let c = &e.counts;
     let origin = match e.origin {
@@ -449,7 +449,7 @@ fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
         let _ = writeln!(
             out,
             "  {:<16} {:<10} {}",
-            paint(Style::Error, &x.id),
+            paint(Style::Error, x.id),
             x.severity.as_str(),
             k.unwrap_or_default()
         );
@@ -478,7 +478,7 @@ fn exposure_text(out: &mut String, e: &lastrollup::assess::exposure::Exposure) {
     {
         why.entry(x.reason.as_deref().unwrap_or("the evidence cannot tell"))
             .or_default()
-            .push(&x.id);
+            .push(x.id);
     }
     for (reason, ids) in &why {
         let _ = writeln!(

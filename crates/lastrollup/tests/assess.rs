@@ -88,11 +88,11 @@ impl Machine<'_> {
         hosts.remove(0)
     }
 
-    fn assess(&self) -> (Host, Assessment) {
+    fn assess(&self) -> (Host, Assessment<'static>) {
         self.assess_with(AS_OF)
     }
 
-    fn assess_with(&self, options: Options) -> (Host, Assessment) {
+    fn assess_with(&self, options: Options) -> (Host, Assessment<'static>) {
         let h = self.host();
         let a = assess(&h, Catalog::embedded(), options);
         (h, a)

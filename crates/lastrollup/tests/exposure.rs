@@ -9,7 +9,7 @@ use std::path::Path;
 use jiff::civil::date;
 use lastrollup::advisory::database::{Database, DbError};
 use lastrollup::advisory::{FeedDocument, FeedKind, Product, Record, Severity};
-use lastrollup::assess::exposure::{self, EmbeddedKev, Exposure, Status};
+use lastrollup::assess::exposure::{self, EmbeddedKev, ExposedCve, Exposure, Status};
 use lastrollup::assess::{self, Goal, Options};
 use lastrollup::catalog::{Catalog, UpdateKind};
 use lastrollup::evidence;
@@ -50,7 +50,7 @@ fn host_of(files: &[(&str, String)]) -> Host {
     host::identify(&files).remove(0)
 }
 
-fn expose(host: &Host, source: &dyn exposure::AdvisorySource) -> Exposure {
+fn expose<'s>(host: &Host, source: &'s dyn exposure::AdvisorySource) -> Exposure<'s> {
     let catalog = Catalog::embedded();
     let options = Options {
         as_of: date(2026, 11, 23),
@@ -232,7 +232,7 @@ fn open_os_cves(e: &Exposure) -> BTreeSet<String> {
     e.cves
         .iter()
         .filter(|c| c.status == Status::Open && c.component.is_none())
-        .map(|c| c.id.clone())
+        .map(|c| c.id.to_string())
         .collect()
 }
 
@@ -294,7 +294,9 @@ fn separate_fixes_are_all_needed_and_twins_are_alternatives() {
         return;
     };
     let db = database(&rows(&shared));
-    let cve = |e: &Exposure, id: &str| e.cves.iter().find(|c| c.id == id).cloned();
+    fn cve<'s>(e: &Exposure<'s>, id: &str) -> Option<ExposedCve<'s>> {
+        e.cves.iter().find(|c| c.id == id).cloned()
+    }
     // MS09-037 ships, for Server 2008 x64 SP2, KB973507 (ATL), KB973540
     // (Windows Media Player 11) and KB973346; MS11-024 KB2491683 and
     // KB2506212: a part of each set leaves the CVE open, and the advice names
@@ -500,7 +502,8 @@ fn without_an_update_list_only_rollup_era_fixes_are_decided_by_the_kernel() {
 fn without_a_database_the_known_exploited_table_is_checked() {
     let catalog = Catalog::embedded();
     let at_final = host_of(&[("systeminfo.txt", systeminfo(&[5073697, 4012598]))]);
-    let e = expose(&at_final, &EmbeddedKev(catalog));
+    let kev = EmbeddedKev(catalog);
+    let e = expose(&at_final, &kev);
     assert_eq!(e.origin, exposure::Origin::EmbeddedKev);
     assert!(e.cves.iter().all(|c| c.kev.is_some()));
     assert!(
@@ -512,7 +515,7 @@ fn without_a_database_the_known_exploited_table_is_checked() {
         "a final host has only unverifiable pre-rollup entries"
     );
     let old = host_of(&[("systeminfo.txt", systeminfo(&[4489880]))]);
-    let e = expose(&old, &EmbeddedKev(catalog));
+    let e = expose(&old, &kev);
     let open: Vec<_> = e.cves.iter().filter(|c| c.status == Status::Open).collect();
     assert!(!open.is_empty());
     assert!(open

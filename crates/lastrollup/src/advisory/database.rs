@@ -122,16 +122,14 @@ pub struct SourceInfo {
     pub dates: Option<(Date, Date)>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default)]
 struct Tables {
     sources: Vec<SourceInfo>,
-    /// CVE id and title.
     /// CVE ids and titles while the database is being changed (empty after
     /// [`Database::decode`], which keeps them in `cve_text` instead).
-    #[serde(skip)]
     cves: Vec<(String, String)>,
-    /// Every CVE id and title, concatenated: one allocation and one UTF-8
-    /// check at open instead of two per CVE.
+    /// Every CVE id and title, concatenated, when the file's copy is not
+    /// at hand (an opened file's stays in the file: see `Raw::cve_text`).
     cve_text: String,
     /// End offsets in `cve_text`: id and title of CVE `i` end at `2i`, `2i+1`.
     cve_ends: Vec<u32>,
@@ -140,16 +138,28 @@ struct Tables {
     builds: Vec<String>,
     /// Stored after the postcard part as fixed-size little-endian records
     /// (see [`Row::encode`]): decoding them is a copy, not a parse.
-    #[serde(skip)]
     rows: Vec<Row>,
-    #[serde(skip)]
     edges: Vec<Edge>,
     /// KEV entries of CVEs the records name (decoded at open).
     kev: Vec<(KevEntry, u16)>,
     /// Every other KEV entry, postcard-encoded and stored as the last block:
     /// `check` never needs them, so opening does not decode them.
-    #[serde(skip)]
     kev_other: Vec<u8>,
+}
+
+/// The postcard part of the file as read: [`TablesRef`]'s fields, with the
+/// CVE text borrowed from the file (a third of a megabyte that `check`
+/// would otherwise copy onto the heap).
+#[derive(Deserialize)]
+struct TablesIn<'a> {
+    sources: Vec<SourceInfo>,
+    #[serde(borrow)]
+    cve_text: &'a str,
+    cve_ends: Vec<u32>,
+    products: Vec<Product>,
+    impacts: Vec<String>,
+    builds: Vec<String>,
+    kev: Vec<(KevEntry, u16)>,
 }
 
 /// The serialized fields of [`Tables`], borrowed, in the same order (postcard
@@ -192,6 +202,12 @@ struct Edge {
 
 const ROW: usize = 26;
 const EDGE: usize = 12;
+
+/// Whether `at` is a character boundary of the UTF-8 text `text`.
+fn is_char_boundary(text: &[u8], at: usize) -> bool {
+    // A UTF-8 continuation byte is 0b10xx_xxxx: -64..=-1 as i8.
+    at == text.len() || text.get(at).is_some_and(|b| (*b as i8) >= -0x40)
+}
 
 /// Splits a block off `rest`: a u64 count, then `count × size` bytes.
 fn take_block<'b>(rest: &mut &'b [u8], size: usize) -> Result<&'b [u8], String> {
@@ -421,6 +437,8 @@ struct Raw {
     rows: std::ops::Range<usize>,
     edges: std::ops::Range<usize>,
     kev_other: std::ops::Range<usize>,
+    /// The CVE text (checked UTF-8 at open).
+    cve_text: std::ops::Range<usize>,
 }
 
 impl std::fmt::Debug for Raw {
@@ -746,8 +764,9 @@ impl Database {
             .partition(|(k, _)| named.contains(k.cve.as_str()));
         // The packed CVE text: as opened, or built from the pairs a change left.
         let (mut cve_text, mut cve_ends) = (String::new(), Vec::new());
+        let opened = String::from_utf8_lossy(self.cve_text_bytes());
         let (cve_text, cve_ends) = if self.t.cves.is_empty() {
-            (&self.t.cve_text, &self.t.cve_ends)
+            (&*opened, &self.t.cve_ends)
         } else {
             for (id, title) in &self.t.cves {
                 cve_text.push_str(id);
@@ -755,7 +774,7 @@ impl Database {
                 cve_text.push_str(title);
                 cve_ends.push(cve_text.len() as u32);
             }
-            (&cve_text, &cve_ends)
+            (cve_text.as_str(), &cve_ends)
         };
         let tables = TablesRef {
             sources: &self.t.sources,
@@ -845,7 +864,22 @@ impl Database {
         }
         let mut rest = body;
         let meta = take_block(&mut rest, 1).map_err(&corrupt)?;
-        let t: Tables = postcard::from_bytes(meta).map_err(|e| corrupt(e.to_string()))?;
+        let t: TablesIn = postcard::from_bytes(meta).map_err(|e| corrupt(e.to_string()))?;
+        // The text's place in the file (postcard borrowed it from `bytes`).
+        let text_at = (t.cve_text.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+        let cve_text = text_at..text_at + t.cve_text.len();
+        if bytes.get(cve_text.clone()).map(<[u8]>::as_ptr) != Some(t.cve_text.as_ptr()) {
+            return Err(corrupt("the CVE text is not where it was read".into()));
+        }
+        let t = Tables {
+            sources: t.sources,
+            cve_ends: t.cve_ends,
+            products: t.products,
+            impacts: t.impacts,
+            builds: t.builds,
+            kev: t.kev,
+            ..Tables::default()
+        };
         // Where a block sits in the file, from what is left after it.
         let offset = |block: &[u8], rest: &[u8]| {
             let end = bytes.len() - rest.len();
@@ -870,6 +904,7 @@ impl Database {
                 rows,
                 edges,
                 kev_other,
+                cve_text,
             }),
             sorted: false,
         };
@@ -885,7 +920,7 @@ impl Database {
             || t.cve_ends.windows(2).any(|w| w[0] > w[1])
             || t.cve_ends
                 .iter()
-                .any(|e| !t.cve_text.is_char_boundary(*e as usize))
+                .any(|e| !is_char_boundary(self.cve_text_bytes(), *e as usize))
         {
             return Err("the CVE table's offsets are out of order".into());
         }
@@ -1004,11 +1039,27 @@ impl Database {
         }
         let end = |k: usize| self.t.cve_ends.get(k).map_or(0, |e| *e as usize);
         let start = if i == 0 { 0 } else { end(2 * i - 1) };
-        let text = &self.t.cve_text;
-        (
-            text.get(start..end(2 * i)).unwrap_or(""),
-            text.get(end(2 * i)..end(2 * i + 1)).unwrap_or(""),
-        )
+        let text = self.cve_text_bytes();
+        let piece = |r: std::ops::Range<usize>| match text.get(r) {
+            // SAFETY: the whole text was checked to be UTF-8 when it was
+            // read (postcard's borrowed `&str` at open; a `String` after a
+            // change), and `check_indices` checked that every offset is a
+            // character boundary, so every piece is UTF-8. The bytes do not
+            // change: they are an `Arc`'s, or a mapping of a file lastrollup
+            // never writes in place (the condition the mapping rests on).
+            // Checking again per piece cost a thirtieth of a `check`.
+            Some(b) => unsafe { std::str::from_utf8_unchecked(b) },
+            None => "",
+        };
+        (piece(start..end(2 * i)), piece(end(2 * i)..end(2 * i + 1)))
+    }
+
+    /// Every CVE id and title, concatenated (see `Tables::cve_ends`).
+    fn cve_text_bytes(&self) -> &[u8] {
+        match &self.raw {
+            Some(raw) => raw.block(&raw.cve_text),
+            None => self.t.cve_text.as_bytes(),
+        }
     }
 
     /// The record rows.
@@ -1079,6 +1130,8 @@ impl Database {
             reason: format!("KEV table: {e}"),
         })?;
         self.t.kev_other = other.to_vec();
+        // Valid UTF-8: checked at open.
+        self.t.cve_text = String::from_utf8_lossy(raw.block(&raw.cve_text)).into_owned();
         Ok(())
     }
 

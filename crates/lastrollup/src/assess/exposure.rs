@@ -231,17 +231,19 @@ impl Serialize for FixGroups {
     }
 }
 
-/// One CVE the host is (or may be) open to.
+/// One CVE the host is (or may be) open to. Its text is borrowed from the
+/// advisory source (`'s`): a host can be open to thousands of CVEs, and
+/// copying each id and title was a tenth of a `check`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExposedCve {
+pub struct ExposedCve<'s> {
     /// `CVE-2017-0144`.
-    pub id: String,
+    pub id: &'s str,
     /// Its title.
-    pub title: String,
+    pub title: &'s str,
     /// MSRC severity for the product.
     pub severity: Severity,
     /// Impact, where known.
-    pub impact: Option<String>,
+    pub impact: Option<&'s str>,
     /// KEV facts when CISA lists it as exploited.
     pub kev: Option<KevView>,
     /// What closing it takes (JSON `fix_groups`, and `fixed_by`: every
@@ -257,7 +259,7 @@ pub struct ExposedCve {
     pub reason: Option<String>,
 }
 
-impl Serialize for ExposedCve {
+impl Serialize for ExposedCve<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
         let mut out = s.serialize_struct("ExposedCve", 11)?;
@@ -276,7 +278,7 @@ impl Serialize for ExposedCve {
     }
 }
 
-impl ExposedCve {
+impl ExposedCve<'_> {
     /// Every update that would fix part or all of it, in KB order.
     pub fn fixed_by(&self) -> Vec<Kb> {
         self.fix_groups.kbs()
@@ -330,13 +332,13 @@ pub struct FixCount {
 
 /// The CVEs a host is open to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Exposure {
+pub struct Exposure<'s> {
     /// Which facts it rests on.
     pub origin: Origin,
     /// The MSRC products read (two when the architecture is not known).
     pub products: Vec<String>,
     /// Exposed CVEs: known-exploited first, then by severity.
-    pub cves: Vec<ExposedCve>,
+    pub cves: Vec<ExposedCve<'s>>,
     /// Counts.
     pub counts: Counts,
     /// The updates that close the most exposed CVEs, most first (at most
@@ -354,9 +356,9 @@ pub struct Exposure {
 pub fn exposure<'s>(
     host: &Host,
     catalog: &Catalog,
-    assessment: &Assessment,
+    assessment: &Assessment<'_>,
     source: &'s dyn AdvisorySource,
-) -> Option<Exposure> {
+) -> Option<Exposure<'s>> {
     if assessment.status != "assessed" {
         return None;
     }
@@ -537,10 +539,10 @@ pub fn exposure<'s>(
             None
         };
         cves.push(ExposedCve {
-            id: f.id.to_string(),
-            title: f.title.to_string(),
+            id: f.id,
+            title: f.title,
             severity: f.severity,
-            impact: f.impact.map(str::to_string),
+            impact: f.impact,
             kev: f.kev,
             fix_groups,
             month,
@@ -602,9 +604,9 @@ pub fn exposure<'s>(
 
 /// The report order as one number: known exploited first, then by severity,
 /// open before unverified, newest CVE first (advisories last).
-fn order_key(c: &ExposedCve) -> u64 {
+fn order_key(c: &ExposedCve<'_>) -> u64 {
     let severity = Severity::Critical as u64 - c.severity as u64;
-    let (year, seq) = cve_order(&c.id);
+    let (year, seq) = cve_order(c.id);
     (u64::from(c.kev.is_none()) << 63)
         | (severity << 60)
         | ((c.status as u64) << 59)
@@ -1102,11 +1104,11 @@ fn component_on_host(component: &str, host: &Host) -> Option<bool> {
 
 /// Computes the exposure of every assessed host (`assessments[i]` belongs
 /// to `hosts[i]`) and stores it in its assessment.
-pub fn attach_all(
+pub fn attach_all<'s>(
     hosts: &[Host],
-    assessments: &mut [Assessment],
+    assessments: &mut [Assessment<'s>],
     catalog: &Catalog,
-    source: &dyn AdvisorySource,
+    source: &'s dyn AdvisorySource,
 ) {
     for (h, a) in hosts.iter().zip(assessments.iter_mut()) {
         a.exposure = exposure(h, catalog, a, source);
@@ -1117,10 +1119,10 @@ pub fn attach_all(
 mod tests {
     use super::*;
 
-    fn cve(groups: &[(u32, u32)]) -> ExposedCve {
+    fn cve(groups: &[(u32, u32)]) -> ExposedCve<'static> {
         ExposedCve {
-            id: "CVE-2008-0015".into(),
-            title: "t".into(),
+            id: "CVE-2008-0015",
+            title: "t",
             severity: Severity::Critical,
             impact: None,
             kev: None,
@@ -1180,7 +1182,7 @@ mod tests {
             ransomware: false,
         });
         let mut newer = cve(&[]);
-        newer.id = "CVE-2020-0001".into();
+        newer.id = "CVE-2020-0001";
         let mut low = cve(&[]);
         low.severity = Severity::Low;
         let mut unverified = cve(&[]);
@@ -1190,7 +1192,7 @@ mod tests {
         all.sort_by_key(|c| order_key(c));
         let ids: Vec<(&str, Severity, Status, bool)> = all
             .iter()
-            .map(|c| (c.id.as_str(), c.severity, c.status, c.kev.is_some()))
+            .map(|c| (c.id, c.severity, c.status, c.kev.is_some()))
             .collect();
         assert_eq!(
             ids,

@@ -83,7 +83,7 @@ pub struct Baseline {
 
 /// The assessment of one host.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Assessment {
+pub struct Assessment<'s> {
     /// `assessed`, `not-nt60` or `unknown`.
     pub status: &'static str,
     /// The serviced product id, when assessed.
@@ -109,10 +109,10 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     /// The CVEs the host is open to; set by [`exposure::attach_all`] when
     /// advisory facts are at hand.
-    pub exposure: Option<exposure::Exposure>,
+    pub exposure: Option<exposure::Exposure<'s>>,
 }
 
-impl Assessment {
+impl Assessment<'_> {
     /// Whether the host is NT 6.0 at its final baseline.
     pub fn at_final(&self) -> bool {
         self.baseline.as_ref().is_some_and(|b| b.at_final)
@@ -147,12 +147,12 @@ impl Assessment {
 }
 
 /// Assesses every host.
-pub fn assess_all(hosts: &[Host], catalog: &Catalog, options: Options) -> Vec<Assessment> {
+pub fn assess_all(hosts: &[Host], catalog: &Catalog, options: Options) -> Vec<Assessment<'static>> {
     hosts.iter().map(|h| assess(h, catalog, options)).collect()
 }
 
 /// Assesses one host.
-pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment {
+pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment<'static> {
     let mut findings = Vec::new();
     let mut a = Assessment {
         status: "unknown",

@@ -56,7 +56,7 @@ pub struct CheckHost<'a> {
     pub servicing: ServicingView,
     /// The CVEs the host is open to; null when not computed (host not
     /// assessed).
-    pub exposure: Option<&'a crate::assess::exposure::Exposure>,
+    pub exposure: Option<&'a crate::assess::exposure::Exposure<'a>>,
 }
 
 /// The servicing state of a host, for reports.
@@ -109,7 +109,7 @@ impl ServicingView {
 /// Builds the report. `assessments[i]` belongs to `hosts[i]`.
 pub fn build<'a>(
     hosts: &'a [Host],
-    assessments: &'a [Assessment],
+    assessments: &'a [Assessment<'a>],
     errors: &[EvidenceError],
     as_of: Date,
     goal: Goal,
@@ -225,7 +225,7 @@ fn final_text(b: &Baseline) -> String {
 }
 
 /// The one-paragraph verdict a person reads in five seconds.
-pub fn verdict(host: &Host, a: &Assessment) -> String {
+pub fn verdict(host: &Host, a: &Assessment<'_>) -> String {
     let who = os_summary(host);
     let mut out = match (a.status, a.baseline.as_ref()) {
         ("not-nt60", _) => format!(
@@ -443,7 +443,7 @@ pub fn to_markdown(report: &CheckReport<'_>) -> String {
 
 /// The exposure section of the Markdown report: counts, then every
 /// known-exploited CVE (open or unverified) in a table.
-fn exposure_markdown(out: &mut String, e: &crate::assess::exposure::Exposure) {
+fn exposure_markdown(out: &mut String, e: &crate::assess::exposure::Exposure<'_>) {
     use crate::assess::exposure::{Origin, Status};
     let c = &e.counts;
     writeln!(out, "### Exposure\n").ok();
