@@ -312,15 +312,17 @@ impl Row {
     }
 }
 
-/// The largest index of each kind that the record rows hold (plus one; a
-/// `NONE` impact or build counts as 0) and whether they are in CVE order:
-/// what opening checks, in one pass over the rows.
+/// The largest index of each kind that the record rows hold and whether
+/// they are in CVE order: what opening checks, in one pass over the rows.
 struct RowBounds {
-    cve: u64,
-    product: u64,
-    source: u64,
-    impact: u64,
-    build: u64,
+    /// Whether there is a row at all.
+    any: bool,
+    cve: u32,
+    product: u16,
+    source: u16,
+    /// Impact and build indices plus one, so that `NONE` (none) wraps to 0.
+    impact: u32,
+    build: u32,
     sorted: bool,
 }
 
@@ -353,6 +355,7 @@ impl RowBounds {
 
     fn new() -> RowBounds {
         RowBounds {
+            any: false,
             cve: 0,
             product: 0,
             source: 0,
@@ -363,19 +366,32 @@ impl RowBounds {
     }
 
     /// Adds one row (no branches: this runs over every row at open).
-    /// Indices are counted plus one, so that an empty table accepts none.
     fn add(&mut self, cve: u32, product: u16, source: u16, impact: u32, build: u32) {
-        // The previous row's CVE is `self.cve - 1` only while sorted, which
-        // is all the comparison needs: once unsorted it stays so.
-        // `NONE` + 1 is 2^32, which the mask turns into 0.
-        let optional = |i: u32| (u64::from(i) + 1) & u64::from(u32::MAX);
-        let cve = u64::from(cve) + 1;
+        // While sorted, the largest CVE so far is the previous row's.
         self.sorted &= cve >= self.cve;
+        self.any = true;
         self.cve = self.cve.max(cve);
-        self.product = self.product.max(u64::from(product) + 1);
-        self.source = self.source.max(u64::from(source) + 1);
-        self.impact = self.impact.max(optional(impact));
-        self.build = self.build.max(optional(build));
+        self.product = self.product.max(product);
+        self.source = self.source.max(source);
+        self.impact = self.impact.max(impact.wrapping_add(1));
+        self.build = self.build.max(build.wrapping_add(1));
+    }
+
+    /// Whether every index is within tables of these lengths.
+    fn fit(
+        &self,
+        cves: usize,
+        products: usize,
+        sources: usize,
+        impacts: usize,
+        builds: usize,
+    ) -> bool {
+        let below = |i: usize, len: usize| !self.any || i < len;
+        below(self.cve as usize, cves)
+            && below(usize::from(self.product), products)
+            && below(usize::from(self.source), sources)
+            && self.impact as usize <= impacts
+            && self.build as usize <= builds
     }
 }
 
@@ -929,15 +945,13 @@ impl Database {
                 .ok_or("a record has an unknown severity or update kind")?,
             None => RowBounds::of_rows(&t.rows),
         };
-        // Indices are stored plus one, so that `NONE` (no impact, no
-        // build) wraps to 0 and every index fits when the maximum does.
-        let fits = |plus_one: u64, len: usize| plus_one <= len as u64;
-        if !(fits(bounds.cve, self.cve_count())
-            && fits(bounds.product, t.products.len())
-            && fits(bounds.source, t.sources.len())
-            && fits(bounds.impact, t.impacts.len())
-            && fits(bounds.build, t.builds.len()))
-        {
+        if !bounds.fit(
+            self.cve_count(),
+            t.products.len(),
+            t.sources.len(),
+            t.impacts.len(),
+            t.builds.len(),
+        ) {
             return Err("a record points outside its tables".into());
         }
         let sorted = bounds.sorted;
