@@ -510,6 +510,24 @@ fn date_code(d: Option<Date>) -> u32 {
     })
 }
 
+/// The last row date read and its [`code_date`]: a CVE's rows mostly share
+/// one date, and checking a date costs more than comparing two codes.
+#[derive(Default)]
+struct LastDate {
+    code: u32,
+    date: Option<Date>,
+}
+
+impl LastDate {
+    fn of(&mut self, code: u32) -> Option<Date> {
+        if code != self.code {
+            self.code = code;
+            self.date = code_date(code);
+        }
+        self.date
+    }
+}
+
 fn code_date(c: u32) -> Option<Date> {
     if c == 0 {
         return None;
@@ -1254,6 +1272,7 @@ impl Database {
             f.sources.clear();
         };
         let rows = self.rows_of(&wanted);
+        let mut dates = LastDate::default();
         if self.sorted {
             // One CVE's rows are together: fold them into one reused value.
             let mut f = CveFacts::default();
@@ -1266,7 +1285,7 @@ impl Database {
                     current = Some(r.cve);
                     start(&mut f, r.cve);
                 }
-                self.fold_row(&mut f, &r);
+                self.fold_row(&mut f, &r, &mut dates);
             }
             if current.is_some() {
                 visit(&f);
@@ -1283,14 +1302,14 @@ impl Database {
                     start(&mut f, r.cve);
                     cves.push(f);
                 }
-                self.fold_row(&mut cves[*at as usize], &r);
+                self.fold_row(&mut cves[*at as usize], &r, &mut dates);
             }
             cves.iter().for_each(visit);
         }
     }
 
     /// Adds one row's facts to its CVE's.
-    fn fold_row<'a>(&'a self, f: &mut CveFacts<'a>, r: &Row) {
+    fn fold_row<'a>(&'a self, f: &mut CveFacts<'a>, r: &Row, dates: &mut LastDate) {
         let t = &self.t;
         if f.title.is_empty() {
             f.title = self.cve(r.cve as usize).1;
@@ -1308,7 +1327,7 @@ impl Database {
         if f.impact.is_none() && r.impact != NONE {
             f.impact = Some(t.impacts[r.impact as usize].as_str());
         }
-        let date = code_date(r.date);
+        let date = dates.of(r.date);
         if date.is_some() {
             f.date = f.date.max(date);
         }
