@@ -1,5 +1,8 @@
 //! A calendar month (`2024-01`): the unit of servicing. Monthly rollups,
 //! security baselines and "months behind" are all counted in months.
+//!
+//! Free of crate-internal dependencies: `build.rs` includes this file to
+//! encode the catalog.
 
 use std::fmt;
 use std::str::FromStr;
@@ -110,8 +113,20 @@ impl Serialize for Month {
 
 impl<'de> Deserialize<'de> for Month {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        // A visitor rather than `String::deserialize`: the text is parsed
+        // where it lies, without an allocation per month (the catalog has
+        // hundreds).
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Month;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a month (YYYY-MM)")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Month, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(Text)
     }
 }
 

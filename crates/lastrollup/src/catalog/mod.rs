@@ -11,6 +11,7 @@
 //! `../shared/data`.
 
 pub mod errors;
+pub mod files;
 pub mod kev;
 pub mod lifecycle;
 pub mod products;
@@ -23,33 +24,17 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
-use serde::de::DeserializeOwned;
 
 use crate::host::Arch;
 use crate::month::Month;
+use files::err;
 
 pub use errors::ErrorCode;
+pub use files::{CatalogError, CatalogFiles, CatalogSources};
 pub use kev::KnownExploited;
 pub use lifecycle::{Milestone, Phase};
 pub use products::Product;
 pub use updates::{BuildRevision, Release, Update, UpdateKind};
-
-/// The text of the embedded catalog files.
-#[derive(Debug, Clone, Copy)]
-pub struct CatalogSources<'a> {
-    /// `products.toml`.
-    pub products: &'a str,
-    /// `updates.toml`.
-    pub updates: &'a str,
-    /// `lifecycle.toml`.
-    pub lifecycle: &'a str,
-    /// `upgrades.toml`.
-    pub upgrades: &'a str,
-    /// `errors.toml`.
-    pub errors: &'a str,
-    /// `kev.toml`.
-    pub kev: &'a str,
-}
 
 /// The files compiled into the binary.
 pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
@@ -61,54 +46,13 @@ pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
     kev: include_str!("../../catalog/kev.toml"),
 };
 
-/// The same files as compact JSON, converted from the TOML at build time by
-/// `build.rs` (tables become objects, nothing else changes). This is what
-/// [`Catalog::embedded`] loads: serde_json reads it in a fraction of the time
-/// the `toml` crate needs for the TOML.
-pub const EMBEDDED_JSON: CatalogSources<'static> = CatalogSources {
-    products: include_str!(concat!(env!("OUT_DIR"), "/catalog/products.json")),
-    updates: include_str!(concat!(env!("OUT_DIR"), "/catalog/updates.json")),
-    lifecycle: include_str!(concat!(env!("OUT_DIR"), "/catalog/lifecycle.json")),
-    upgrades: include_str!(concat!(env!("OUT_DIR"), "/catalog/upgrades.json")),
-    errors: include_str!(concat!(env!("OUT_DIR"), "/catalog/errors.json")),
-    kev: include_str!(concat!(env!("OUT_DIR"), "/catalog/kev.json")),
-};
-
-/// A catalog file that does not parse or contradicts itself.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("catalog/{file}: {message}")]
-pub struct CatalogError {
-    /// The file.
-    pub file: &'static str,
-    /// What is wrong.
-    pub message: String,
-}
-
-fn err(file: &'static str, message: impl Into<String>) -> CatalogError {
-    CatalogError {
-        file,
-        message: message.into(),
-    }
-}
-
-/// How the catalog files handed to [`Catalog::assemble`] are written.
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    /// The reviewed TOML.
-    Toml,
-    /// The build-time JSON conversion of it.
-    Json,
-}
-
-impl Format {
-    /// Deserializes one file; errors name the TOML file either way.
-    fn read<T: DeserializeOwned>(self, file: &'static str, text: &str) -> Result<T, CatalogError> {
-        match self {
-            Format::Toml => toml::from_str(text).map_err(|e| err(file, e.to_string())),
-            Format::Json => serde_json::from_str(text).map_err(|e| err(file, e.to_string())),
-        }
-    }
-}
+/// The same files as deserialized structs ([`CatalogFiles`]) in postcard
+/// form, encoded from the TOML at build time by `build.rs`. This is what
+/// [`Catalog::embedded`] loads: it decodes in a fraction of the instructions
+/// that serde_json needs for the same facts as JSON (and the `toml` crate
+/// needs for the TOML).
+pub const EMBEDDED_POSTCARD: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/catalog/catalog.postcard"));
 
 /// All servicing facts, cross-checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,26 +86,29 @@ impl Catalog {
         })
     }
 
-    /// Loads and cross-checks the embedded catalog from its build-time JSON
-    /// form ([`EMBEDDED_JSON`]), without caching: what [`Catalog::embedded`]
-    /// does once per process. The result equals `Catalog::parse(EMBEDDED)`.
+    /// Loads and cross-checks the embedded catalog from its build-time
+    /// postcard form ([`EMBEDDED_POSTCARD`]), without caching: what
+    /// [`Catalog::embedded`] does once per process. The result equals
+    /// `Catalog::parse(EMBEDDED)`.
     pub fn load_embedded() -> Result<Catalog, CatalogError> {
-        Catalog::assemble(EMBEDDED_JSON, Format::Json)
+        Catalog::assemble(CatalogFiles::decode(EMBEDDED_POSTCARD)?)
     }
 
     /// Parses and cross-checks catalog files.
     pub fn parse(src: CatalogSources<'_>) -> Result<Catalog, CatalogError> {
-        Catalog::assemble(src, Format::Toml)
+        Catalog::assemble(CatalogFiles::from_toml(src)?)
     }
 
-    /// Reads each file in format `read`, indexes and cross-checks the whole.
-    fn assemble(src: CatalogSources<'_>, read: Format) -> Result<Catalog, CatalogError> {
-        let products: products::ProductsFile = read.read("products.toml", src.products)?;
-        let updates: updates::UpdatesFile = read.read("updates.toml", src.updates)?;
-        let lifecycle: lifecycle::LifecycleFile = read.read("lifecycle.toml", src.lifecycle)?;
-        let upgrades: upgrades::UpgradesFile = read.read("upgrades.toml", src.upgrades)?;
-        let errors: errors::ErrorsFile = read.read("errors.toml", src.errors)?;
-        let kev: kev::KevFile = read.read("kev.toml", src.kev)?;
+    /// Indexes and cross-checks deserialized catalog files.
+    pub fn assemble(files: CatalogFiles) -> Result<Catalog, CatalogError> {
+        let CatalogFiles {
+            products,
+            updates,
+            lifecycle,
+            upgrades,
+            errors,
+            kev,
+        } = files;
         let mut by_kb = FxHashMap::default();
         let mut superseded_by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (i, u) in updates.update.iter().enumerate() {
@@ -477,61 +424,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_build_time_json_equals_the_toml() {
-        let json = Catalog::load_embedded().unwrap();
+    fn the_build_time_encoding_equals_the_toml() {
+        let files = CatalogFiles::from_toml(EMBEDDED).unwrap();
+        assert_eq!(CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap(), files);
+        assert_eq!(files.encode().unwrap(), EMBEDDED_POSTCARD);
         let toml = Catalog::parse(EMBEDDED).unwrap();
-        assert_eq!(json, toml);
+        assert_eq!(Catalog::load_embedded().unwrap(), toml);
         assert_eq!(Catalog::embedded(), &toml);
     }
 
     #[test]
+    fn a_damaged_encoding_is_rejected() {
+        let n = EMBEDDED_POSTCARD.len();
+        assert!(CatalogFiles::decode(&EMBEDDED_POSTCARD[..n - 1]).is_err());
+        let mut longer = EMBEDDED_POSTCARD.to_vec();
+        longer.push(0);
+        let e = CatalogFiles::decode(&longer).unwrap_err();
+        assert!(e.message.contains("left over"), "{e}");
+    }
+
+    #[test]
     fn a_supersedence_loop_is_rejected() {
-        let mut v: serde_json::Value = serde_json::from_str(EMBEDDED_JSON.updates).unwrap();
-        let updates = v["update"].as_array_mut().unwrap();
+        let mut files = CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap();
+        let updates = &mut files.updates.update;
         // KB5073697 (January 2026) supersedes KB5071504 (December 2025);
         // make the older one supersede a KB that leads back to it.
-        let older = updates.iter().position(|u| u["kb"] == 5071504).unwrap();
-        updates[older]["supersedes"] = serde_json::json!([5073697]);
-        let text = v.to_string();
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &text,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
+        let older = updates.iter().position(|u| u.kb == 5071504).unwrap();
+        updates[older].supersedes = vec![5073697];
+        let e = Catalog::assemble(files).unwrap_err();
         assert!(e.message.contains("loops back"), "{e}");
         assert!(Catalog::load_embedded().is_ok());
     }
 
     #[test]
-    fn the_json_path_keeps_the_checks() {
-        // An unknown field (deny_unknown_fields) and a cross-check failure.
-        let unknown = EMBEDDED_JSON
+    fn the_decoded_files_are_cross_checked() {
+        let mut files = CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap();
+        let up = files
             .updates
-            .replacen("\"kb\":", "\"kbx\":1,\"kb\":", 1);
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &unknown,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
+            .update
+            .iter_mut()
+            .find(|u| u.phase == "extended")
+            .unwrap();
+        up.phase = "nope".into();
+        let e = Catalog::assemble(files).unwrap_err();
         assert_eq!(e.file, "updates.toml");
-        let bad_phase = EMBEDDED_JSON
-            .updates
-            .replace("\"phase\":\"extended\"", "\"phase\":\"nope\"");
-        assert_ne!(bad_phase, EMBEDDED_JSON.updates);
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &bad_phase,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
         assert!(e.message.contains("is not a phase"), "{e}");
     }
 }
