@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use jiff::civil::Date;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::host::Arch;
 use crate::month::Month;
@@ -109,7 +109,8 @@ impl Catalog {
             errors,
             kev,
         } = files;
-        let mut by_kb = FxHashMap::default();
+        let mut by_kb =
+            FxHashMap::with_capacity_and_hasher(updates.update.len(), Default::default());
         let mut superseded_by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (i, u) in updates.update.iter().enumerate() {
             if by_kb.insert(u.kb, i).is_some() {
@@ -136,7 +137,8 @@ impl Catalog {
 
     fn validate_kev(&self) -> Result<(), CatalogError> {
         let f = "kev.toml";
-        let mut seen = BTreeSet::new();
+        let mut seen =
+            FxHashSet::with_capacity_and_hasher(self.known_exploited.len(), Default::default());
         for k in &self.known_exploited {
             let well_formed =
                 k.id.strip_prefix("CVE-")
@@ -172,28 +174,49 @@ impl Catalog {
     fn validate(&self) -> Result<(), CatalogError> {
         self.validate_kev()?;
         let u = "updates.toml";
+        // The phase ids of each product's family, looked up once rather than
+        // per update: this loop runs on every start.
+        let product_phases: Vec<(&Product, Vec<&str>)> = self
+            .products
+            .iter()
+            .map(|prod| {
+                let ids = self.phases.iter().filter(|ph| ph.family == prod.family);
+                (prod, ids.map(|ph| ph.id.as_str()).collect())
+            })
+            .collect();
         for up in &self.updates {
-            let who = up.kb_name();
+            // Formatted only into an error message.
+            let who = up.kb;
             if up.products.is_empty() || up.arch.is_empty() {
-                return Err(err(u, format!("{who}: no product or architecture")));
+                return Err(err(u, format!("KB{who}: no product or architecture")));
             }
             for p in &up.products {
-                if self.product(p).is_none() {
-                    return Err(err(u, format!("{who}: unknown product `{p}`")));
+                let Some((prod, phases)) = product_phases.iter().find(|(prod, _)| prod.id == *p)
+                else {
+                    return Err(err(u, format!("KB{who}: unknown product `{p}`")));
+                };
+                if !phases.contains(&up.phase.as_str()) {
+                    return Err(err(
+                        u,
+                        format!(
+                            "KB{who}: phase `{}` is not a phase of {}",
+                            up.phase, prod.family
+                        ),
+                    ));
                 }
             }
             match (&up.revision, up.revision_basis) {
                 (Some(r), Some(_)) if BuildRevision::parse(r).is_none() => {
                     return Err(err(
                         u,
-                        format!("{who}: revision `{r}` is not 6.0.<build>.<revision>"),
+                        format!("KB{who}: revision `{r}` is not 6.0.<build>.<revision>"),
                     ))
                 }
                 (Some(_), None) => {
-                    return Err(err(u, format!("{who}: revision without revision_basis")))
+                    return Err(err(u, format!("KB{who}: revision without revision_basis")))
                 }
                 (None, Some(_)) => {
-                    return Err(err(u, format!("{who}: revision_basis without revision")))
+                    return Err(err(u, format!("KB{who}: revision_basis without revision")))
                 }
                 _ => {}
             }
@@ -201,7 +224,7 @@ impl Catalog {
                 if Month::of(d) != up.month && up.release != Release::Standalone {
                     return Err(err(
                         u,
-                        format!("{who}: released {d} is not in month {}", up.month),
+                        format!("KB{who}: released {d} is not in month {}", up.month),
                     ));
                 }
             }
@@ -213,34 +236,16 @@ impl Catalog {
             {
                 return Err(err(
                     u,
-                    format!("{who}: implied_from is only for prerequisites"),
+                    format!("KB{who}: implied_from is only for prerequisites"),
                 ));
             }
             if let Some(v) = &up.stack_version {
                 if up.kind != UpdateKind::Ssu || BuildRevision::parse(v).is_none() {
-                    return Err(err(u, format!("{who}: stack_version `{v}` is only for SSUs, as 6.0.<build>.<revision>")));
+                    return Err(err(u, format!("KB{who}: stack_version `{v}` is only for SSUs, as 6.0.<build>.<revision>")));
                 }
             }
             if up.supersedes.contains(&up.kb) || up.requires.contains(&up.kb) {
-                return Err(err(u, format!("{who}: supersedes or requires itself")));
-            }
-            let families: BTreeSet<&str> = up
-                .products
-                .iter()
-                .filter_map(|p| self.product(p))
-                .map(|p| p.family.as_str())
-                .collect();
-            for fam in families {
-                if !self
-                    .phases
-                    .iter()
-                    .any(|p| p.family == fam && p.id == up.phase)
-                {
-                    return Err(err(
-                        u,
-                        format!("{who}: phase `{}` is not a phase of {fam}", up.phase),
-                    ));
-                }
+                return Err(err(u, format!("KB{who}: supersedes or requires itself")));
             }
         }
         // Supersedence must not loop.
