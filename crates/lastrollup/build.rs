@@ -5,9 +5,10 @@
 //! `#[path]` (see `src/catalog/files.rs`), and written in postcard form to
 //! `OUT_DIR/catalog/catalog.postcard`; `Catalog::embedded` decodes that
 //! instead of parsing text. The TOML files stay the only source. The
-//! encoding is decoded again here and must equal what was read, and the
-//! catalog's cross-checks run on every load and in the unit tests, which
-//! also compare the embedded form with the TOML parse.
+//! catalog's cross-checks (`src/catalog/validate.rs`) run here, so a catalog
+//! that fails them does not build, and not again at run time; the encoding
+//! is decoded again here and must equal what was read, and the unit tests
+//! compare the embedded form with the TOML parse.
 //!
 //! `windows.toml` and the systeminfo label table
 //! (`src/evidence/systeminfo/labels.toml`) are translated to compact JSON
@@ -41,10 +42,11 @@ mod catalog {
     pub mod products;
     pub mod updates;
     pub mod upgrades;
+    pub mod validate;
 }
 
 /// The files the catalog encoding depends on, besides `catalog/*.toml`.
-const MODEL: [&str; 10] = [
+const MODEL: [&str; 11] = [
     "src/host/arch.rs",
     "src/advisory/severity.rs",
     "src/month.rs",
@@ -55,6 +57,7 @@ const MODEL: [&str; 10] = [
     "src/catalog/products.rs",
     "src/catalog/updates.rs",
     "src/catalog/upgrades.rs",
+    "src/catalog/validate.rs",
 ];
 
 fn main() {
@@ -79,8 +82,9 @@ fn main() {
     }
 }
 
-/// Reads the catalog TOML into the model types and writes their postcard
-/// encoding to `dst`, after checking that it decodes to the same value.
+/// Reads the catalog TOML into the model types, cross-checks them and writes
+/// their postcard encoding to `dst`, after checking that it decodes to the
+/// same value.
 fn encode_catalog(dst: &Path) {
     for f in MODEL {
         println!("cargo:rerun-if-changed={f}");
@@ -109,6 +113,8 @@ fn encode_catalog(dst: &Path) {
         kev,
     })
     .unwrap_or_else(|e| panic!("{e}"));
+    // The cross-checks run here, once, rather than on every load.
+    files.validate().unwrap_or_else(|e| panic!("{e}"));
     let bytes = files.encode().unwrap_or_else(|e| panic!("{e}"));
     // Catches a model attribute that postcard cannot carry (see files.rs).
     let back = catalog::files::CatalogFiles::decode(&bytes).unwrap_or_else(|e| panic!("{e}"));
