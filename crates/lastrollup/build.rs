@@ -35,6 +35,7 @@ mod month;
 #[allow(dead_code)]
 #[path = "src/catalog"]
 mod catalog {
+    pub mod date;
     pub mod errors;
     pub mod files;
     pub mod kev;
@@ -46,10 +47,11 @@ mod catalog {
 }
 
 /// The files the catalog encoding depends on, besides `catalog/*.toml`.
-const MODEL: [&str; 11] = [
+const MODEL: [&str; 12] = [
     "src/host/arch.rs",
     "src/advisory/severity.rs",
     "src/month.rs",
+    "src/catalog/date.rs",
     "src/catalog/errors.rs",
     "src/catalog/files.rs",
     "src/catalog/kev.rs",

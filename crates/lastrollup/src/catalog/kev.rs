@@ -29,6 +29,7 @@ pub struct KnownExploited {
     /// The fixing month (see the file header for how it is derived).
     pub month: Option<Month>,
     /// When CISA added it to KEV.
+    #[serde(with = "super::date")]
     pub kev_added: Date,
     /// Known use in ransomware campaigns.
     pub ransomware: bool,

@@ -17,6 +17,7 @@ pub struct Milestone {
     /// Stable id (`extended-end`).
     pub id: String,
     /// The day.
+    #[serde(with = "super::date")]
     pub date: Date,
     /// For people.
     pub title: String,
@@ -38,8 +39,10 @@ pub struct Phase {
     /// For people.
     pub name: String,
     /// First day.
+    #[serde(with = "super::date")]
     pub first: Date,
     /// Last day, included.
+    #[serde(with = "super::date")]
     pub last: Date,
     /// What a machine needs to receive updates in this phase.
     pub entitlement: String,

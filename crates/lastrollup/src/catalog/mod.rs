@@ -11,6 +11,7 @@
 //! tests in `tests/catalog.rs` compare them with the research facts in
 //! `../shared/facts` and the MSRC data in `../shared/data`.
 
+mod date;
 pub mod errors;
 pub mod files;
 pub mod kev;

@@ -146,6 +146,7 @@ pub struct Update {
     /// Title, for people.
     pub title: String,
     /// Release date, where known.
+    #[serde(default, with = "super::date::option")]
     pub released: Option<Date>,
     /// The servicing month it belongs to.
     pub month: Month,
