@@ -12,10 +12,11 @@
 //!
 //! `windows.toml` and the systeminfo label table
 //! (`src/evidence/systeminfo/labels.toml`) are translated to compact JSON
-//! (`OUT_DIR/catalog/windows.json`, `OUT_DIR/labels.json`): a mechanical,
-//! field-for-field translation (tables become objects, arrays stay in order,
-//! a TOML datetime becomes its RFC 3339 string) that serde_json reads in
-//! about an eighth of the instructions the `toml` crate needs.
+//! (`OUT_DIR/catalog/windows.json`, `OUT_DIR/catalog/labels.json`): a
+//! mechanical, field-for-field translation (tables become objects, arrays
+//! stay in order, a TOML datetime becomes its RFC 3339 string) that
+//! serde_json reads in about an eighth of the instructions the `toml` crate
+//! needs.
 
 use std::path::Path;
 
