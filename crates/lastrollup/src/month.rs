@@ -1,5 +1,8 @@
 //! A calendar month (`2024-01`): the unit of servicing. Monthly rollups,
 //! security baselines and "months behind" are all counted in months.
+//!
+//! Free of crate-internal dependencies: `build.rs` includes this file to
+//! encode the catalog.
 
 use std::fmt;
 use std::str::FromStr;
@@ -102,16 +105,39 @@ impl fmt::Display for Month {
     }
 }
 
+// Text (`2024-01`) in human-readable formats (JSON, TOML); `(year, month)`
+// in binary ones (the build-time postcard form of the catalog), which decodes
+// without reading text.
 impl Serialize for Month {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+        if s.is_human_readable() {
+            s.collect_str(self)
+        } else {
+            (self.year, self.month).serialize(s)
+        }
     }
 }
 
 impl<'de> Deserialize<'de> for Month {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
+        // A visitor rather than `String::deserialize`: the text is parsed
+        // where it lies, without an allocation per month.
+        struct Text;
+        impl serde::de::Visitor<'_> for Text {
+            type Value = Month;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a month (YYYY-MM)")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Month, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        if d.is_human_readable() {
+            return d.deserialize_str(Text);
+        }
+        let (year, month) = <(i16, i8)>::deserialize(d)?;
+        Month::new(year, month)
+            .ok_or_else(|| serde::de::Error::custom(format_args!("{year}-{month} is not a month")))
     }
 }
 
@@ -132,6 +158,19 @@ mod tests {
             assert!(bad.parse::<Month>().is_err(), "{bad}");
         }
         assert_eq!(m.through(m.plus(2)).count(), 3);
+    }
+
+    #[test]
+    fn serializes_as_text_or_as_numbers() {
+        let m: Month = "2024-01".parse().unwrap();
+        assert_eq!(serde_json::to_string(&m).unwrap(), "\"2024-01\"");
+        assert_eq!(serde_json::from_str::<Month>("\"2024-01\"").unwrap(), m);
+        assert!(serde_json::from_str::<Month>("\"2024-13\"").is_err());
+        let bytes = postcard::to_stdvec(&m).unwrap();
+        assert_eq!(bytes, postcard::to_stdvec(&(2024i16, 1i8)).unwrap());
+        assert_eq!(postcard::from_bytes::<Month>(&bytes).unwrap(), m);
+        let bad = postcard::to_stdvec(&(2024i16, 13i8)).unwrap();
+        assert!(postcard::from_bytes::<Month>(&bad).is_err());
     }
 
     #[test]

@@ -1,5 +1,9 @@
 //! Update-install error codes (`catalog/errors.toml`): what they mean on
 //! NT 6.0 and what to do.
+//!
+//! `build.rs` includes this module to encode the catalog (see
+//! [`super::files`]): it may use nothing of the crate but `Arch`, `Month`
+//! and `Severity`, and no serde attribute that postcard cannot carry.
 
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +69,7 @@ pub fn parse_code(text: &str) -> Option<u32> {
 }
 
 /// The whole of `errors.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ErrorsFile {
     /// The codes.

@@ -1,11 +1,15 @@
 //! Lifecycle (`catalog/lifecycle.toml`): milestones and support phases of
 //! each family.
+//!
+//! `build.rs` includes this module to encode the catalog (see
+//! [`super::files`]): it may use nothing of the crate but `Arch`, `Month`
+//! and `Severity`, and no serde attribute that postcard cannot carry.
 
 use jiff::civil::Date;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// A dated milestone.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Milestone {
     /// Family slug.
@@ -13,6 +17,7 @@ pub struct Milestone {
     /// Stable id (`extended-end`).
     pub id: String,
     /// The day.
+    #[serde(with = "super::date")]
     pub date: Date,
     /// For people.
     pub title: String,
@@ -24,7 +29,7 @@ pub struct Milestone {
 
 /// A support phase: a span of days in which updates come under one
 /// entitlement.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Phase {
     /// Family slug.
@@ -34,8 +39,10 @@ pub struct Phase {
     /// For people.
     pub name: String,
     /// First day.
+    #[serde(with = "super::date")]
     pub first: Date,
     /// Last day, included.
+    #[serde(with = "super::date")]
     pub last: Date,
     /// What a machine needs to receive updates in this phase.
     pub entitlement: String,
@@ -44,7 +51,7 @@ pub struct Phase {
 }
 
 /// The whole of `lifecycle.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct LifecycleFile {
     /// Milestones.

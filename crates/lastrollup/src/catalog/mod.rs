@@ -5,17 +5,21 @@
 //! (`products.toml`), every NT 6.0 update that matters for the baseline
 //! (`updates.toml`), lifecycle milestones and support phases
 //! (`lifecycle.toml`), in-place upgrade paths (`upgrades.toml`) and
-//! update-install error codes (`errors.toml`). [`Catalog::embedded`] loads
-//! and cross-checks them once; the tests in `tests/catalog.rs` compare them
-//! with the research facts in `../shared/facts` and the MSRC data in
-//! `../shared/data`.
+//! update-install error codes (`errors.toml`). `build.rs` cross-checks them
+//! (`validate.rs`: a catalog that fails the checks does not build) and encodes
+//! them ([`files`]); [`Catalog::embedded`] decodes that once per process. The
+//! tests in `tests/catalog.rs` compare them with the research facts in
+//! `../shared/facts` and the MSRC data in `../shared/data`.
 
+mod date;
 pub mod errors;
+pub mod files;
 pub mod kev;
 pub mod lifecycle;
 pub mod products;
 pub mod updates;
 pub mod upgrades;
+mod validate;
 pub mod windows;
 
 use std::collections::BTreeSet;
@@ -23,33 +27,15 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
-use serde::de::DeserializeOwned;
 
 use crate::host::Arch;
-use crate::month::Month;
 
 pub use errors::ErrorCode;
+pub use files::{CatalogError, CatalogFiles, CatalogSources};
 pub use kev::KnownExploited;
 pub use lifecycle::{Milestone, Phase};
 pub use products::Product;
 pub use updates::{BuildRevision, Release, Update, UpdateKind};
-
-/// The text of the embedded catalog files.
-#[derive(Debug, Clone, Copy)]
-pub struct CatalogSources<'a> {
-    /// `products.toml`.
-    pub products: &'a str,
-    /// `updates.toml`.
-    pub updates: &'a str,
-    /// `lifecycle.toml`.
-    pub lifecycle: &'a str,
-    /// `upgrades.toml`.
-    pub upgrades: &'a str,
-    /// `errors.toml`.
-    pub errors: &'a str,
-    /// `kev.toml`.
-    pub kev: &'a str,
-}
 
 /// The files compiled into the binary.
 pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
@@ -61,54 +47,13 @@ pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
     kev: include_str!("../../catalog/kev.toml"),
 };
 
-/// The same files as compact JSON, converted from the TOML at build time by
-/// `build.rs` (tables become objects, nothing else changes). This is what
-/// [`Catalog::embedded`] loads: serde_json reads it in a fraction of the time
-/// the `toml` crate needs for the TOML.
-pub const EMBEDDED_JSON: CatalogSources<'static> = CatalogSources {
-    products: include_str!(concat!(env!("OUT_DIR"), "/catalog/products.json")),
-    updates: include_str!(concat!(env!("OUT_DIR"), "/catalog/updates.json")),
-    lifecycle: include_str!(concat!(env!("OUT_DIR"), "/catalog/lifecycle.json")),
-    upgrades: include_str!(concat!(env!("OUT_DIR"), "/catalog/upgrades.json")),
-    errors: include_str!(concat!(env!("OUT_DIR"), "/catalog/errors.json")),
-    kev: include_str!(concat!(env!("OUT_DIR"), "/catalog/kev.json")),
-};
-
-/// A catalog file that does not parse or contradicts itself.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("catalog/{file}: {message}")]
-pub struct CatalogError {
-    /// The file.
-    pub file: &'static str,
-    /// What is wrong.
-    pub message: String,
-}
-
-fn err(file: &'static str, message: impl Into<String>) -> CatalogError {
-    CatalogError {
-        file,
-        message: message.into(),
-    }
-}
-
-/// How the catalog files handed to [`Catalog::assemble`] are written.
-#[derive(Debug, Clone, Copy)]
-enum Format {
-    /// The reviewed TOML.
-    Toml,
-    /// The build-time JSON conversion of it.
-    Json,
-}
-
-impl Format {
-    /// Deserializes one file; errors name the TOML file either way.
-    fn read<T: DeserializeOwned>(self, file: &'static str, text: &str) -> Result<T, CatalogError> {
-        match self {
-            Format::Toml => toml::from_str(text).map_err(|e| err(file, e.to_string())),
-            Format::Json => serde_json::from_str(text).map_err(|e| err(file, e.to_string())),
-        }
-    }
-}
+/// The same files as deserialized structs ([`CatalogFiles`]) in postcard
+/// form, encoded from the TOML at build time by `build.rs`. This is what
+/// [`Catalog::embedded`] loads: it decodes in a fraction of the instructions
+/// that serde_json needs for the same facts as JSON (and the `toml` crate
+/// needs for the TOML).
+pub const EMBEDDED_POSTCARD: &[u8] =
+    include_bytes!(concat!(env!("OUT_DIR"), "/catalog/catalog.postcard"));
 
 /// All servicing facts, cross-checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -142,37 +87,51 @@ impl Catalog {
         })
     }
 
-    /// Loads and cross-checks the embedded catalog from its build-time JSON
-    /// form ([`EMBEDDED_JSON`]), without caching: what [`Catalog::embedded`]
+    /// Loads the embedded catalog from its build-time postcard form
+    /// ([`EMBEDDED_POSTCARD`]), without caching: what [`Catalog::embedded`]
     /// does once per process. The result equals `Catalog::parse(EMBEDDED)`.
+    ///
+    /// The cross-checks do not run here: `build.rs` ran them on the files it
+    /// encoded (a catalog that fails them does not build) and checked that
+    /// the encoding decodes to the same files, so running them again on
+    /// every start would only repeat that.
     pub fn load_embedded() -> Result<Catalog, CatalogError> {
-        Catalog::assemble(EMBEDDED_JSON, Format::Json)
+        Ok(Catalog::index(CatalogFiles::decode(EMBEDDED_POSTCARD)?))
     }
 
     /// Parses and cross-checks catalog files.
     pub fn parse(src: CatalogSources<'_>) -> Result<Catalog, CatalogError> {
-        Catalog::assemble(src, Format::Toml)
+        Catalog::assemble(CatalogFiles::from_toml(src)?)
     }
 
-    /// Reads each file in format `read`, indexes and cross-checks the whole.
-    fn assemble(src: CatalogSources<'_>, read: Format) -> Result<Catalog, CatalogError> {
-        let products: products::ProductsFile = read.read("products.toml", src.products)?;
-        let updates: updates::UpdatesFile = read.read("updates.toml", src.updates)?;
-        let lifecycle: lifecycle::LifecycleFile = read.read("lifecycle.toml", src.lifecycle)?;
-        let upgrades: upgrades::UpgradesFile = read.read("upgrades.toml", src.upgrades)?;
-        let errors: errors::ErrorsFile = read.read("errors.toml", src.errors)?;
-        let kev: kev::KevFile = read.read("kev.toml", src.kev)?;
-        let mut by_kb = FxHashMap::default();
+    /// Cross-checks ([`CatalogFiles::validate`]) and indexes deserialized
+    /// catalog files.
+    pub fn assemble(files: CatalogFiles) -> Result<Catalog, CatalogError> {
+        files.validate()?;
+        Ok(Catalog::index(files))
+    }
+
+    /// Indexes files that passed [`CatalogFiles::validate`] (with a KB
+    /// listed twice, the index keeps the later one).
+    fn index(files: CatalogFiles) -> Catalog {
+        let CatalogFiles {
+            products,
+            updates,
+            lifecycle,
+            upgrades,
+            errors,
+            kev,
+        } = files;
+        let mut by_kb =
+            FxHashMap::with_capacity_and_hasher(updates.update.len(), Default::default());
         let mut superseded_by: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (i, u) in updates.update.iter().enumerate() {
-            if by_kb.insert(u.kb, i).is_some() {
-                return Err(err("updates.toml", format!("KB{} is listed twice", u.kb)));
-            }
+            by_kb.insert(u.kb, i);
             for s in &u.supersedes {
                 superseded_by.entry(*s).or_default().push(u.kb);
             }
         }
-        let catalog = Catalog {
+        Catalog {
             products: products.product,
             updates: updates.update,
             milestones: lifecycle.milestone,
@@ -182,210 +141,7 @@ impl Catalog {
             known_exploited: kev.cve,
             by_kb,
             superseded_by,
-        };
-        catalog.validate()?;
-        Ok(catalog)
-    }
-
-    fn validate_kev(&self) -> Result<(), CatalogError> {
-        let f = "kev.toml";
-        let mut seen = BTreeSet::new();
-        for k in &self.known_exploited {
-            let well_formed =
-                k.id.strip_prefix("CVE-")
-                    .and_then(|r| r.split_once('-'))
-                    .is_some_and(|(y, n)| {
-                        y.len() == 4
-                            && n.len() >= 4
-                            && y.bytes().chain(n.bytes()).all(|b| b.is_ascii_digit())
-                    });
-            if !well_formed {
-                return Err(err(f, format!("`{}` is not a CVE id", k.id)));
-            }
-            if !seen.insert(k.id.as_str()) {
-                return Err(err(f, format!("{} is listed twice", k.id)));
-            }
-            if k.families.is_empty()
-                || k.families
-                    .iter()
-                    .any(|fam| fam != "windows-server-2008" && fam != "windows-vista")
-            {
-                return Err(err(f, format!("{}: families must be NT 6.0 slugs", k.id)));
-            }
-            if k.fixed_by.is_empty() != k.month.is_none() {
-                return Err(err(
-                    f,
-                    format!("{}: a fixing month goes with fixing KBs", k.id),
-                ));
-            }
         }
-        Ok(())
-    }
-
-    fn validate(&self) -> Result<(), CatalogError> {
-        self.validate_kev()?;
-        let u = "updates.toml";
-        for up in &self.updates {
-            let who = up.kb_name();
-            if up.products.is_empty() || up.arch.is_empty() {
-                return Err(err(u, format!("{who}: no product or architecture")));
-            }
-            for p in &up.products {
-                if self.product(p).is_none() {
-                    return Err(err(u, format!("{who}: unknown product `{p}`")));
-                }
-            }
-            match (&up.revision, up.revision_basis) {
-                (Some(r), Some(_)) if BuildRevision::parse(r).is_none() => {
-                    return Err(err(
-                        u,
-                        format!("{who}: revision `{r}` is not 6.0.<build>.<revision>"),
-                    ))
-                }
-                (Some(_), None) => {
-                    return Err(err(u, format!("{who}: revision without revision_basis")))
-                }
-                (None, Some(_)) => {
-                    return Err(err(u, format!("{who}: revision_basis without revision")))
-                }
-                _ => {}
-            }
-            if let Some(d) = up.released {
-                if Month::of(d) != up.month && up.release != Release::Standalone {
-                    return Err(err(
-                        u,
-                        format!("{who}: released {d} is not in month {}", up.month),
-                    ));
-                }
-            }
-            if up.implied_from.is_some()
-                && !matches!(
-                    up.kind,
-                    UpdateKind::Ssu | UpdateKind::Sha2 | UpdateKind::EsuPrep
-                )
-            {
-                return Err(err(
-                    u,
-                    format!("{who}: implied_from is only for prerequisites"),
-                ));
-            }
-            if let Some(v) = &up.stack_version {
-                if up.kind != UpdateKind::Ssu || BuildRevision::parse(v).is_none() {
-                    return Err(err(u, format!("{who}: stack_version `{v}` is only for SSUs, as 6.0.<build>.<revision>")));
-                }
-            }
-            if up.supersedes.contains(&up.kb) || up.requires.contains(&up.kb) {
-                return Err(err(u, format!("{who}: supersedes or requires itself")));
-            }
-            let families: BTreeSet<&str> = up
-                .products
-                .iter()
-                .filter_map(|p| self.product(p))
-                .map(|p| p.family.as_str())
-                .collect();
-            for fam in families {
-                if !self
-                    .phases
-                    .iter()
-                    .any(|p| p.family == fam && p.id == up.phase)
-                {
-                    return Err(err(
-                        u,
-                        format!("{who}: phase `{}` is not a phase of {fam}", up.phase),
-                    ));
-                }
-            }
-        }
-        // Supersedence must not loop.
-        if let Some(up) = self.supersedence_loop() {
-            return Err(err(
-                u,
-                format!("{}: supersedence loops back to itself", up.kb_name()),
-            ));
-        }
-        let p = "products.toml";
-        for prod in &self.products {
-            for (arch, kb) in prod.final_update.iter().chain(&prod.without_esu) {
-                let up = self
-                    .update(*kb)
-                    .ok_or_else(|| err(p, format!("{}: KB{kb} is not in updates.toml", prod.id)))?;
-                if up.kind != UpdateKind::MonthlyRollup || !up.applies_to(&prod.id, *arch) {
-                    return Err(err(
-                        p,
-                        format!("{}: KB{kb} is not a monthly rollup for {arch}", prod.id),
-                    ));
-                }
-            }
-            if prod.rollups && (prod.first_rollup_month.is_none() || prod.final_update.is_empty()) {
-                return Err(err(
-                    p,
-                    format!("{}: rollups without first month or final", prod.id),
-                ));
-            }
-        }
-        let l = "lifecycle.toml";
-        let families: BTreeSet<&str> = self.phases.iter().map(|p| p.family.as_str()).collect();
-        for fam in families {
-            let phases = self.phases(fam);
-            for w in phases.windows(2) {
-                let next_day = w[0].last.tomorrow().map_err(|e| err(l, e.to_string()))?;
-                if w[1].first != next_day {
-                    return Err(err(
-                        l,
-                        format!(
-                            "{fam}: phase {} does not start the day after {} ends",
-                            w[1].id, w[0].id
-                        ),
-                    ));
-                }
-            }
-            if phases.iter().any(|p| p.first > p.last) {
-                return Err(err(l, format!("{fam}: a phase ends before it starts")));
-            }
-        }
-        Ok(())
-    }
-
-    /// An update on a supersedence cycle, if there is one: a depth-first
-    /// search over the `supersedes` edges between catalog updates (a KB not
-    /// in the catalog ends its chain), linear in the number of edges. It
-    /// replaces computing [`Catalog::supersedes_closure`] of every update,
-    /// which was quadratic and a third of the load time.
-    fn supersedence_loop(&self) -> Option<&Update> {
-        const NEW: u8 = 0;
-        const ON_PATH: u8 = 1;
-        const DONE: u8 = 2;
-        let mut state = vec![NEW; self.updates.len()];
-        // (update index, index of its next `supersedes` entry to follow)
-        let mut path: Vec<(usize, usize)> = Vec::new();
-        for root in 0..self.updates.len() {
-            if state[root] != NEW {
-                continue;
-            }
-            state[root] = ON_PATH;
-            path.push((root, 0));
-            while let Some(top) = path.last_mut() {
-                let (i, next) = *top;
-                let Some(kb) = self.updates[i].supersedes.get(next) else {
-                    state[i] = DONE;
-                    path.pop();
-                    continue;
-                };
-                top.1 += 1;
-                if let Some(&j) = self.by_kb.get(kb) {
-                    match state[j] {
-                        NEW => {
-                            state[j] = ON_PATH;
-                            path.push((j, 0));
-                        }
-                        // `j` leads to `i`, which supersedes `j`.
-                        ON_PATH => return Some(&self.updates[j]),
-                        _ => {}
-                    }
-                }
-            }
-        }
-        None
     }
 
     /// The update with number `kb`.
@@ -477,61 +233,50 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_build_time_json_equals_the_toml() {
-        let json = Catalog::load_embedded().unwrap();
+    fn the_build_time_encoding_equals_the_toml() {
+        let files = CatalogFiles::from_toml(EMBEDDED).unwrap();
+        assert_eq!(CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap(), files);
+        assert_eq!(files.encode().unwrap(), EMBEDDED_POSTCARD);
         let toml = Catalog::parse(EMBEDDED).unwrap();
-        assert_eq!(json, toml);
+        assert_eq!(Catalog::load_embedded().unwrap(), toml);
         assert_eq!(Catalog::embedded(), &toml);
     }
 
     #[test]
+    fn a_damaged_encoding_is_rejected() {
+        let n = EMBEDDED_POSTCARD.len();
+        assert!(CatalogFiles::decode(&EMBEDDED_POSTCARD[..n - 1]).is_err());
+        let mut longer = EMBEDDED_POSTCARD.to_vec();
+        longer.push(0);
+        let e = CatalogFiles::decode(&longer).unwrap_err();
+        assert!(e.message.contains("left over"), "{e}");
+    }
+
+    #[test]
     fn a_supersedence_loop_is_rejected() {
-        let mut v: serde_json::Value = serde_json::from_str(EMBEDDED_JSON.updates).unwrap();
-        let updates = v["update"].as_array_mut().unwrap();
+        let mut files = CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap();
+        let updates = &mut files.updates.update;
         // KB5073697 (January 2026) supersedes KB5071504 (December 2025);
         // make the older one supersede a KB that leads back to it.
-        let older = updates.iter().position(|u| u["kb"] == 5071504).unwrap();
-        updates[older]["supersedes"] = serde_json::json!([5073697]);
-        let text = v.to_string();
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &text,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
+        let older = updates.iter().position(|u| u.kb == 5071504).unwrap();
+        updates[older].supersedes = vec![5073697];
+        let e = Catalog::assemble(files).unwrap_err();
         assert!(e.message.contains("loops back"), "{e}");
         assert!(Catalog::load_embedded().is_ok());
     }
 
     #[test]
-    fn the_json_path_keeps_the_checks() {
-        // An unknown field (deny_unknown_fields) and a cross-check failure.
-        let unknown = EMBEDDED_JSON
+    fn the_decoded_files_are_cross_checked() {
+        let mut files = CatalogFiles::decode(EMBEDDED_POSTCARD).unwrap();
+        let up = files
             .updates
-            .replacen("\"kb\":", "\"kbx\":1,\"kb\":", 1);
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &unknown,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
+            .update
+            .iter_mut()
+            .find(|u| u.phase == "extended")
+            .unwrap();
+        up.phase = "nope".into();
+        let e = Catalog::assemble(files).unwrap_err();
         assert_eq!(e.file, "updates.toml");
-        let bad_phase = EMBEDDED_JSON
-            .updates
-            .replace("\"phase\":\"extended\"", "\"phase\":\"nope\"");
-        assert_ne!(bad_phase, EMBEDDED_JSON.updates);
-        let e = Catalog::assemble(
-            CatalogSources {
-                updates: &bad_phase,
-                ..EMBEDDED_JSON
-            },
-            Format::Json,
-        )
-        .unwrap_err();
         assert!(e.message.contains("is not a phase"), "{e}");
     }
 }

@@ -1,16 +1,20 @@
 //! Products (`catalog/products.toml`): the NT 6.0 service-pack levels that
 //! are serviced, whether they get monthly rollups, and their final update per
 //! architecture.
+//!
+//! `build.rs` includes this module to encode the catalog (see
+//! [`super::files`]): it may use nothing of the crate but `Arch`, `Month`
+//! and `Severity`, and no serde attribute that postcard cannot carry.
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::host::Arch;
 use crate::month::Month;
 
 /// One product: a family at a service-pack level.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Product {
     /// `windows-server-2008-sp2`.
@@ -42,7 +46,7 @@ pub struct Product {
 }
 
 /// The whole of `products.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ProductsFile {
     /// The products.

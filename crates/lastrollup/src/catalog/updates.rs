@@ -1,6 +1,10 @@
 //! Updates (`catalog/updates.toml`): every monthly rollup, security-only
 //! update, servicing stack update, prerequisite and Internet Explorer 9
 //! cumulative update of NT 6.0, with dates, fixed builds and supersedence.
+//!
+//! `build.rs` includes this module to encode the catalog (see
+//! [`super::files`]): it may use nothing of the crate but `Arch`, `Month`
+//! and `Severity`, and no serde attribute that postcard cannot carry.
 
 use std::fmt;
 
@@ -130,7 +134,7 @@ impl fmt::Display for BuildRevision {
 }
 
 /// One update as written in `updates.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Update {
     /// KB number.
@@ -142,6 +146,7 @@ pub struct Update {
     /// Title, for people.
     pub title: String,
     /// Release date, where known.
+    #[serde(default, with = "super::date::option")]
     pub released: Option<Date>,
     /// The servicing month it belongs to.
     pub month: Month,
@@ -221,7 +226,7 @@ impl Update {
 }
 
 /// The whole of `updates.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpdatesFile {
     /// The updates.

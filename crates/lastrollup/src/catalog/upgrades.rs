@@ -1,11 +1,15 @@
 //! In-place upgrade paths (`catalog/upgrades.toml`).
+//!
+//! `build.rs` includes this module to encode the catalog (see
+//! [`super::files`]): it may use nothing of the crate but `Arch`, `Month`
+//! and `Severity`, and no serde attribute that postcard cannot carry.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::host::Arch;
 
 /// An in-place upgrade that exists.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Path {
     /// Family upgraded from.
@@ -32,7 +36,7 @@ pub struct Path {
 }
 
 /// A combination with no in-place upgrade.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoPath {
     /// Family.
@@ -51,7 +55,7 @@ pub struct NoPath {
 }
 
 /// The whole of `upgrades.toml`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct UpgradesFile {
     /// Paths that exist.

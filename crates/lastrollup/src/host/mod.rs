@@ -6,6 +6,7 @@
 //! records every disagreement as a [`Finding`] with both values and their
 //! sources: nothing is silently resolved.
 
+pub mod arch;
 pub mod finding;
 pub mod product;
 mod reconcile;
@@ -16,6 +17,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+pub use arch::Arch;
 pub use finding::{Finding, Severity};
 
 use crate::evidence::{EvidenceFile, Format, Record, TextEncoding, UpdateId};
@@ -115,30 +117,6 @@ impl Role {
 impl fmt::Display for Role {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
-    }
-}
-
-/// The processor architecture the OS is built for.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Arch {
-    /// 32-bit x86.
-    X86,
-    /// x64 (AMD64).
-    X64,
-    /// Itanium.
-    Ia64,
-}
-
-impl fmt::Display for Arch {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Arch::X86 => "x86",
-            Arch::X64 => "x64",
-            Arch::Ia64 => "ia64",
-        })
     }
 }
 
