@@ -12,6 +12,7 @@
 
 mod csv;
 pub mod fields;
+mod label_key;
 pub mod labels;
 mod list;
 mod table;
