@@ -244,9 +244,15 @@ fn label_table(text: &str) -> String {
         })
         .collect();
     let mut not_available_first = [false; 128];
+    let mut not_available_starts = [0u128; 128];
     for word in &not_available {
         if let Some(&a) = word.as_bytes().first().filter(|a| a.is_ascii()) {
             not_available_first[usize::from(a)] = true;
+        }
+        if let [a, b, ..] = word.as_bytes() {
+            if a.is_ascii() && b.is_ascii() {
+                not_available_starts[usize::from(*a)] |= 1u128 << b;
+            }
         }
     }
 
@@ -277,6 +283,7 @@ fn label_table(text: &str) -> String {
     writeln!(out, "    ascii_starts: {ascii_starts:?},").unwrap_or_default();
     writeln!(out, "    not_available: &{not_available:?},").unwrap_or_default();
     writeln!(out, "    not_available_first: {not_available_first:?},").unwrap_or_default();
+    writeln!(out, "    not_available_starts: {not_available_starts:?},").unwrap_or_default();
     writeln!(out, "    language_tags: &{tags:?},").unwrap_or_default();
     writeln!(out, "    languages: &[\n{rows}    ],").unwrap_or_default();
     writeln!(out, "    vista_edition_names: &{vista:?},").unwrap_or_default();
