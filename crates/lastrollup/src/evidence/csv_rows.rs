@@ -225,19 +225,20 @@ fn quoted_row(text: &str, capacity: usize) -> Option<Vec<Cow<'_, str>>> {
         return None;
     }
     let mut cells = Vec::with_capacity(capacity);
-    let mut quotes = memchr::memchr_iter(b'"', bytes);
     // Each cell is an opening quote at `open`, its closing quote, then a
-    // comma and the next opening quote, or the end of the line.
-    while let Some(open) = quotes.next() {
-        let close = quotes.next()?;
+    // comma and the next opening quote, or the end of the line. The next
+    // opening quote is known to be two bytes on: only closing quotes are
+    // searched for.
+    let mut open = 0;
+    loop {
+        let close = open + 1 + memchr::memchr(b'"', bytes.get(open + 1..)?)?;
         cells.push(Cow::Borrowed(trim(text.get(open + 1..close)?)));
         match bytes.get(close + 1) {
             None => return Some(cells),
-            Some(b',') if bytes.get(close + 2) == Some(&b'"') => {}
+            Some(b',') if bytes.get(close + 2) == Some(&b'"') => open = close + 2,
             Some(_) => return None,
         }
     }
-    None
 }
 
 #[cfg(test)]

@@ -519,6 +519,22 @@ fn trim_end(s: &str) -> &str {
     s.trim_end_matches(|c: char| c.is_whitespace() || c == '\0')
 }
 
+/// `a == b` for `const fn`s (where `==` on `str` is not available).
+pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -80,16 +80,25 @@ pub enum Role {
 }
 
 impl Role {
-    /// The role named by a `labels.toml` role key.
-    pub fn from_key(key: &str) -> Option<Role> {
-        Some(match key {
-            "primary_domain_controller" | "backup_domain_controller" => Role::DomainController,
-            "member_server" => Role::MemberServer,
-            "standalone_server" => Role::StandaloneServer,
-            "member_workstation" => Role::MemberWorkstation,
-            "standalone_workstation" => Role::StandaloneWorkstation,
-            _ => return None,
-        })
+    /// The role named by a `labels.toml` role key. A `const fn`, so that
+    /// the label tables `build.rs` writes name their roles by key.
+    pub const fn from_key(key: &str) -> Option<Role> {
+        const KEYS: [(&str, Role); 6] = [
+            ("primary_domain_controller", Role::DomainController),
+            ("backup_domain_controller", Role::DomainController),
+            ("member_server", Role::MemberServer),
+            ("standalone_server", Role::StandaloneServer),
+            ("member_workstation", Role::MemberWorkstation),
+            ("standalone_workstation", Role::StandaloneWorkstation),
+        ];
+        let mut i = 0;
+        while i < KEYS.len() {
+            if crate::evidence::text::str_eq(KEYS[i].0, key) {
+                return Some(KEYS[i].1);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// The stable kebab-case name.

@@ -94,7 +94,7 @@ fn server_edition(n: &str) -> Option<String> {
                 full(spelling)
             } else {
                 tail.split(|c: char| !c.is_alphanumeric())
-                    .any(|w| w == spelling)
+                    .any(|w| w == *spelling)
             }
         })
         .map(|(_, key)| slug(key));
@@ -113,7 +113,7 @@ fn vista_edition(n: &str) -> Option<String> {
         .iter()
         .find(|(spelling, _)| {
             let mut from = 0;
-            while let Some(pos) = tail[from..].find(spelling.as_str()) {
+            while let Some(pos) = tail[from..].find(*spelling) {
                 let start = from + pos;
                 let end = start + spelling.len();
                 let before_ok = tail[..start]

@@ -1,5 +1,6 @@
 //! The canonical fields of systeminfo output, whatever the language.
 
+use crate::evidence::text::str_eq;
 use crate::evidence::Key;
 
 /// A systeminfo field, named after its English label.
@@ -81,7 +82,7 @@ impl Field {
     ];
 
     /// The key of the field in `labels.toml`.
-    pub fn key(self) -> &'static str {
+    pub const fn key(self) -> &'static str {
         match self {
             Field::HostName => "host_name",
             Field::OsName => "os_name",
@@ -119,9 +120,17 @@ impl Field {
         }
     }
 
-    /// The field with key `key` in `labels.toml`.
-    pub fn from_key(key: &str) -> Option<Field> {
-        Field::ALL.into_iter().find(|f| f.key() == key)
+    /// The field with key `key` in `labels.toml`. A `const fn`, so that
+    /// the label tables `build.rs` writes name their fields by key.
+    pub const fn from_key(key: &str) -> Option<Field> {
+        let mut i = 0;
+        while i < Field::ALL.len() {
+            if str_eq(Field::ALL[i].key(), key) {
+                return Some(Field::ALL[i]);
+            }
+            i += 1;
+        }
+        None
     }
 
     /// The evidence key this field feeds, for the fields identity needs.

@@ -1,10 +1,15 @@
-//! The localized labels of `systeminfo`, loaded from `labels.toml`.
+//! The localized labels of `systeminfo`, from `labels.toml`.
 //!
 //! systeminfo prints its labels in the UI language of the machine. The table
 //! in `labels.toml` (reviewed data, one section per language) maps each label
 //! to a canonical [`Field`]; it also lists the localized role values of
 //! `OS Configuration`, the "not available" words, and edition names. Labels
 //! are compared after [`normalize`], so spacing and case do not matter.
+//!
+//! `build.rs` compiles the table into the static [`Labels`] of [`labels()`]
+//! (normalized keys in hash slots, byte filters), so that no run pays for
+//! reading or indexing it. [`parse_label_file`] builds the same index the
+//! obvious way from the TOML, for the tests that check the compiled one.
 
 use std::collections::HashMap;
 
@@ -14,17 +19,19 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use super::fields::Field;
+pub use super::label_key::normalize;
+use super::label_key::{
+    first_slot, is_ascii_char_whitespace, next_slot, normalize_ascii_bytes, normalize_into,
+};
 use crate::evidence::text::{encode_code_page, find_byte, trim, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
-/// The reviewed table, for the tests that check the build-time translation.
+/// The reviewed table, for the tests that check the compiled one.
 #[cfg(test)]
 const LABELS_TOML: &str = include_str!("labels.toml");
 
-/// `labels.toml` as JSON, translated field for field by `build.rs`: serde_json
-/// reads it in a fraction of the instructions `toml` needs, and every run
-/// that reads a systeminfo capture loads it.
-const LABELS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/catalog/labels.json"));
+// `static LABELS: Labels`, made by `build.rs` from `labels.toml`.
+include!(concat!(env!("OUT_DIR"), "/catalog/labels_table.rs"));
 
 /// One language's section of `labels.toml`.
 #[derive(Debug, PartialEq, Deserialize)]
@@ -62,14 +69,72 @@ pub struct LabelFile {
     pub vista_editions: HashMap<String, Vec<String>>,
 }
 
-/// The compiled label index.
+/// The field of a `labels.toml` key, for the tables `build.rs` writes
+/// (evaluated at compile time: an unknown key fails the build).
+const fn field(key: &str) -> Field {
+    match Field::from_key(key) {
+        Some(f) => f,
+        None => panic!("labels.toml names an unknown field key"),
+    }
+}
+
+/// The role of a `labels.toml` role key, as [`field`].
+const fn role(key: &str) -> Role {
+    match Role::from_key(key) {
+        Some(r) => r,
+        None => panic!("labels.toml names an unknown role key"),
+    }
+}
+
+/// A string-keyed table laid out by `build.rs`: open addressing with linear
+/// probing (`label_key::first_slot`, `next_slot`) over `slots` (a power of
+/// two long, at most half used), each 0 (empty) or the 1-based index of an
+/// entry.
+#[derive(Debug)]
+struct StaticMap<V: 'static> {
+    slots: &'static [u16],
+    entries: &'static [(&'static str, V)],
+}
+
+impl<V> StaticMap<V> {
+    /// The value of `key`. (Inlined: a call costs a good part of a lookup.)
+    #[inline(always)]
+    fn get(&self, key: &str) -> Option<&'static V> {
+        let len = self.slots.len();
+        let mut slot = first_slot(key.as_bytes(), len);
+        // An empty slot ends the search; the table is never full, but the
+        // loop is bounded all the same.
+        for _ in 0..len {
+            let index = usize::from(*self.slots.get(slot)?).checked_sub(1)?;
+            let (k, v) = self.entries.get(index)?;
+            if k.len() == key.len() && *k == key {
+                return Some(v);
+            }
+            slot = next_slot(slot, len);
+        }
+        None
+    }
+}
+
+/// What the code-page index needs of one language.
+#[derive(Debug)]
+struct LanguageLabels {
+    /// The language tag (as in `language_tags`; read by the tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    tag: &'static str,
+    oem_codepage: u16,
+    ansi_codepage: u16,
+    /// Every label and "not available" word of the section, as written.
+    texts: &'static [&'static str],
+}
+
+/// The compiled label index (see [`labels()`]).
 #[derive(Debug)]
 pub struct Labels {
-    /// The parsed file.
-    pub file: LabelFile,
-    by_label: FxHashMap<String, (Field, usize)>,
+    /// Normalized label → field and index in `language_tags`.
+    by_label: StaticMap<(Field, u8)>,
     /// Labels exactly as in the table, for the common case.
-    by_exact: FxHashMap<String, (Field, usize)>,
+    by_exact: StaticMap<(Field, u8)>,
     /// Byte length of the longest label, with room for padding.
     max_label_bytes: usize,
     /// Byte length of the longest normalized label.
@@ -82,55 +147,46 @@ pub struct Labels {
     /// Bit `b` of entry `a`: some label's normalized form starts with the
     /// ASCII characters `a`, `b`.
     ascii_starts: [u128; 128],
-    roles: FxHashMap<String, Role>,
-    not_available: Vec<String>,
+    /// Normalized role value → role.
+    roles: StaticMap<Role>,
+    /// Normalized "not available" words, sorted.
+    not_available: &'static [&'static str],
     /// Whether some "not available" word starts with this ASCII character.
     not_available_first: [bool; 128],
-    /// Language tags, indexed by the number stored in the label map.
-    pub language_tags: Vec<String>,
+    /// Bit `b` of entry `a`: some "not available" word starts with the
+    /// ASCII characters `a`, `b`.
+    not_available_starts: [u128; 128],
+    /// Language tags, indexed by the number stored in the label maps
+    /// (English first, then by tag).
+    pub language_tags: &'static [&'static str],
+    /// Per language, in the order of `language_tags`.
+    languages: &'static [LanguageLabels],
     /// Localized edition spelling (normalized) → canonical edition key, for
-    /// Vista (from every language's `vista_editions` and the top-level table).
+    /// Vista (from every language's `vista_editions` and the top-level
+    /// table), longest spelling first.
+    pub vista_edition_names: &'static [(&'static str, &'static str)],
+    /// Server 2008 edition spellings (normalized) → canonical key, longest
+    /// first.
+    pub server_edition_names: &'static [(&'static str, &'static str)],
+}
+
+/// The label index built at run time from a parsed [`LabelFile`] with hash
+/// maps and no shortcuts: what [`Labels`] must answer, label for label.
+#[derive(Debug)]
+pub struct LabelIndex {
+    /// The parsed file.
+    pub file: LabelFile,
+    by_label: FxHashMap<String, (Field, usize)>,
+    by_exact: FxHashMap<String, (Field, usize)>,
+    roles: FxHashMap<String, Role>,
+    not_available: Vec<String>,
+    max_label_bytes: usize,
+    /// Language tags, English first, then by tag.
+    pub language_tags: Vec<String>,
+    /// As [`Labels::vista_edition_names`].
     pub vista_edition_names: Vec<(String, String)>,
-    /// Server 2008 edition spellings (normalized) → canonical key.
+    /// As [`Labels::server_edition_names`].
     pub server_edition_names: Vec<(String, String)>,
-}
-
-/// Normalizes a label or value for comparison: lower case, white space
-/// collapsed, no white space around colons, no trailing colon.
-pub fn normalize(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    normalize_into(s, &mut out);
-    out
-}
-
-/// [`normalize`] into `out` (cleared first), so one buffer serves many.
-fn normalize_into(s: &str, out: &mut String) {
-    out.clear();
-    if s.is_ascii() {
-        normalize_ascii_into(s.as_bytes(), out);
-    } else {
-        normalize_chars_into(s, out);
-    }
-}
-
-/// [`normalize_into`] a character at a time (any text).
-fn normalize_chars_into(s: &str, out: &mut String) {
-    let mut pending_space = false;
-    for c in s.chars() {
-        let c = if c == '：' { ':' } else { c };
-        if c.is_whitespace() || c == '\u{A0}' || c == '\u{202F}' {
-            pending_space = !out.is_empty();
-            continue;
-        }
-        if pending_space && c != ':' && !out.ends_with(':') {
-            out.push(' ');
-        }
-        pending_space = false;
-        out.extend(c.to_lowercase());
-    }
-    while out.ends_with(':') {
-        out.pop();
-    }
 }
 
 /// Whether `s` is its own [`normalize`]d form, judged without case
@@ -163,50 +219,6 @@ fn plainly_normalized(s: &str) -> bool {
     !after_space || s.is_empty()
 }
 
-/// Whether an ASCII byte is white space as `char::is_whitespace` has it.
-fn is_ascii_char_whitespace(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | 0x0B | 0x0C | b'\r')
-}
-
-/// [`normalize_into`] for ASCII text, a byte at a time: the same steps, with
-/// ASCII white space and ASCII lower case (which is what `char` white space
-/// and lower case are for ASCII characters).
-fn normalize_ascii_into(s: &[u8], out: &mut String) {
-    let mut bytes = std::mem::take(out).into_bytes();
-    normalize_ascii_bytes(s, &mut bytes, usize::MAX);
-    // ASCII in, ASCII out: never invalid.
-    *out = String::from_utf8(bytes).unwrap_or_default();
-}
-
-/// The bytes of [`normalize_ascii_into`] into `out` (cleared first); gives
-/// up, returning `false`, once more than `limit` bytes are written before
-/// trailing colons are dropped (no label is that long).
-fn normalize_ascii_bytes(s: &[u8], out: &mut Vec<u8>, limit: usize) -> bool {
-    out.clear();
-    let mut pending_space = false;
-    let mut last = None;
-    for &b in s {
-        if is_ascii_char_whitespace(b) {
-            pending_space = last.is_some();
-            continue;
-        }
-        if pending_space && b != b':' && last != Some(b':') {
-            out.push(b' ');
-        }
-        pending_space = false;
-        let b = b.to_ascii_lowercase();
-        out.push(b);
-        last = Some(b);
-        if out.len() > limit {
-            return false;
-        }
-    }
-    while out.last() == Some(&b':') {
-        out.pop();
-    }
-    true
-}
-
 /// The characters of [`normalize`]'s result as they are made, trailing
 /// colons included (so values can be compared without building a string;
 /// a test checks that both agree).
@@ -236,8 +248,8 @@ fn normalizes_to(value: &str, word: &str) -> bool {
     word.chars().all(|w| chars.next() == Some(w)) && chars.all(|c| c == ':')
 }
 
-impl Labels {
-    fn build(file: LabelFile) -> Result<Labels, String> {
+impl LabelIndex {
+    fn build(file: LabelFile) -> Result<LabelIndex, String> {
         let mut by_label = FxHashMap::default();
         let mut by_exact = FxHashMap::default();
         let mut roles = FxHashMap::default();
@@ -308,48 +320,9 @@ impl Labels {
         not_available.sort();
         not_available.dedup();
         let max_key_bytes = by_label.keys().map(String::len).max().unwrap_or(0);
-        let max_label_bytes = max_key_bytes * 2 + 16;
-        let mut ascii_in_labels = [false; 128];
-        for key in by_label.keys() {
-            for b in key.bytes().filter(u8::is_ascii) {
-                ascii_in_labels[usize::from(b)] = true;
-            }
-        }
-        let mut rejects = [false; 256];
-        for (b, reject) in (0u8..=255).zip(rejects.iter_mut()) {
-            *reject = b.is_ascii()
-                && b != b':'
-                && !is_ascii_char_whitespace(b)
-                && !ascii_in_labels[usize::from(b.to_ascii_lowercase())];
-        }
-        let mut ascii_starts = [0u128; 128];
-        for key in by_label.keys() {
-            if let [a, b, ..] = key.as_bytes() {
-                if a.is_ascii() && b.is_ascii() {
-                    ascii_starts[usize::from(*a)] |= 1u128 << b;
-                }
-            }
-        }
-        let mut ascii_first = [false; 128];
-        for key in by_label.keys() {
-            if let Some(c) = key.chars().next().filter(char::is_ascii) {
-                ascii_first[usize::from(c as u8)] = true;
-            }
-        }
-        let mut not_available_first = [false; 128];
-        for word in &not_available {
-            if let Some(c) = word.chars().next().filter(char::is_ascii) {
-                not_available_first[usize::from(c as u8)] = true;
-            }
-        }
-        Ok(Labels {
+        Ok(LabelIndex {
             file,
-            not_available_first,
-            max_label_bytes,
-            max_key_bytes,
-            ascii_first,
-            rejects,
-            ascii_starts,
+            max_label_bytes: max_key_bytes * 2 + 16,
             by_label,
             by_exact,
             roles,
@@ -360,6 +333,43 @@ impl Labels {
         })
     }
 
+    /// The field and language of a label: its trimmed text in the table,
+    /// else its normalized text (nothing longer than
+    /// [`Labels::max_label_bytes`] is a label).
+    pub fn lookup(&self, label: &str) -> Option<(Field, &str)> {
+        if label.len() > self.max_label_bytes {
+            return None;
+        }
+        self.by_exact
+            .get(label.trim())
+            .or_else(|| self.by_label.get(&normalize(label)))
+            .and_then(|(f, i)| Some((*f, self.language_tags.get(*i)?.as_str())))
+    }
+
+    /// As [`Labels::max_label_bytes`].
+    pub fn max_label_bytes(&self) -> usize {
+        self.max_label_bytes
+    }
+
+    /// The role an `OS Configuration` value names.
+    pub fn role(&self, value: &str) -> Option<Role> {
+        self.roles.get(&normalize(value)).copied()
+    }
+
+    /// Whether a value normalizes to nothing or to a "not available" word.
+    pub fn is_not_available(&self, value: &str) -> bool {
+        let n = normalize(value);
+        n.is_empty() || self.not_available.binary_search(&n).is_ok()
+    }
+}
+
+impl Labels {
+    /// The answer of a map hit: the field and its language's tag.
+    fn answer(&self, hit: Option<&(Field, u8)>) -> Option<(Field, &'static str)> {
+        let (field, lang) = hit?;
+        Some((*field, self.language_tags.get(usize::from(*lang))?))
+    }
+
     /// The field and language of a label, if it is a known systeminfo label.
     pub fn lookup(&self, label: &str) -> Option<(Field, &str)> {
         self.lookup_ordered(label, false)
@@ -368,12 +378,20 @@ impl Labels {
     /// [`Labels::lookup`] for text that is more likely a value than a label
     /// (the cells of a CSV row): the same answer, with the cheap byte test
     /// asked before the exact table.
+    #[inline]
     pub fn lookup_value(&self, label: &str) -> Option<(Field, &str)> {
+        // The byte tests inline at the caller: most cells end here, without
+        // a call. (`lookup_ordered` asks them again for the rest.)
+        if label.len() > self.max_label_bytes || self.rejected(label) || self.start_rejected(label)
+        {
+            return None;
+        }
         self.lookup_ordered(label, true)
     }
 
     /// Text with an ASCII byte that no label's normalized form holds (see
     /// `rejects`) is no label.
+    #[inline]
     fn rejected(&self, label: &str) -> bool {
         label.bytes().any(|b| self.rejects[usize::from(b)])
     }
@@ -383,6 +401,7 @@ impl Labels {
     /// ASCII white space, when both are ASCII and neither is white space
     /// nor a colon: normalizing keeps them first, lower-cased. (Otherwise
     /// nothing is said.)
+    #[inline]
     fn start_rejected(&self, label: &str) -> bool {
         let bytes = label.as_bytes();
         let start = bytes
@@ -412,8 +431,8 @@ impl Labels {
             return None;
         }
         // Most labels are printed exactly as the table has them.
-        if let Some((f, i)) = self.by_exact.get(trim(label)) {
-            return Some((*f, self.language_tags[*i].as_str()));
+        if let Some(hit) = self.by_exact.get(trim(label)) {
+            return self.answer(Some(hit));
         }
         // Normalizing keeps every ASCII byte but white space and colons
         // (lower-cased): text with one that no label has is no label (most
@@ -440,9 +459,7 @@ impl Labels {
                     return None;
                 }
                 let key = std::str::from_utf8(&key).ok()?;
-                self.by_label
-                    .get(key)
-                    .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
+                self.answer(self.by_label.get(key))
             });
         }
         // No label normalizes to text starting with this character. (The
@@ -455,17 +472,12 @@ impl Labels {
         }
         // Text that is its own normalized form is looked up as it is.
         if plainly_normalized(label) {
-            return self
-                .by_label
-                .get(label)
-                .map(|(f, i)| (*f, self.language_tags[*i].as_str()));
+            return self.answer(self.by_label.get(label));
         }
         KEY.with(|key| {
             let mut key = key.borrow_mut();
             normalize_into(label, &mut key);
-            self.by_label
-                .get(key.as_str())
-                .map(|(f, i)| (*f, self.language_tags[*i].as_str()))
+            self.answer(self.by_label.get(key.as_str()))
         })
     }
 
@@ -496,6 +508,18 @@ impl Labels {
                 return false;
             }
         }
+        // Two such bytes (neither white space nor a colon) are the first two
+        // characters of the normalized value, lower-cased: most values that
+        // pass the first test (`en-us;…`, `Intel64 …`) fail this one.
+        let plain = |b: u8| b.is_ascii() && b != b':' && !is_ascii_char_whitespace(b);
+        if let Some(&[a, b]) = lead.and_then(|i| bytes.get(i..i + 2)) {
+            if plain(a) && plain(b) {
+                let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+                if self.not_available_starts[usize::from(a)] & (1u128 << b) == 0 {
+                    return false;
+                }
+            }
+        }
         let mut chars = normalized_chars(value);
         let Some(first) = chars.next() else {
             return true;
@@ -511,23 +535,19 @@ impl Labels {
     }
 }
 
-/// Parses a label file. Used by tests to validate the embedded table.
-pub fn parse_label_file(text: &str) -> Result<Labels, String> {
+/// Parses a label file into the index built the obvious way: the reference
+/// the tests hold the compiled [`labels()`] to, and the check that the
+/// table is valid (every field key and role key known, every language
+/// complete).
+pub fn parse_label_file(text: &str) -> Result<LabelIndex, String> {
     let file: LabelFile = toml::from_str(text).map_err(|e| e.to_string())?;
-    Labels::build(file)
+    LabelIndex::build(file)
 }
 
-/// The embedded label table.
+/// The label table of `labels.toml`, compiled by `build.rs` into static
+/// data: nothing is read or built at run time.
 pub fn labels() -> &'static Labels {
-    static LABELS: OnceLock<Labels> = OnceLock::new();
-    LABELS.get_or_init(|| {
-        // The embedded table is validated by the `embedded_labels_are_valid`
-        // test; a broken table is a build defect, not an input error.
-        serde_json::from_str::<LabelFile>(LABELS_JSON)
-            .map_err(|e| e.to_string())
-            .and_then(Labels::build)
-            .unwrap_or_else(|e| panic!("embedded labels.toml is invalid: {e}"))
-    })
+    &LABELS
 }
 
 /// A label as raw bytes are compared: ASCII white space removed, ASCII
@@ -571,22 +591,17 @@ fn encoded_labels() -> &'static EncodedIndex {
         let mut pairs: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
         let mut longest = 0;
         let mut key = Vec::new();
-        for (idx, tag) in labels.language_tags.iter().enumerate() {
-            for value in labels.file.languages[tag].fields.values() {
-                let LabelValue::List(list) = value else {
-                    continue;
-                };
-                for label in list {
-                    for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
-                        let Some(bytes) = encode_code_page(label, cp) else {
-                            continue;
-                        };
-                        longest = longest.max(bytes.len());
-                        byte_key_into(&bytes, &mut key);
-                        let entry = pairs.entry(key.clone()).or_default();
-                        if !entry.contains(&(cp_idx, idx)) {
-                            entry.push((cp_idx, idx));
-                        }
+        for (idx, language) in labels.languages.iter().enumerate() {
+            for label in language.texts {
+                for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
+                    let Some(bytes) = encode_code_page(label, cp) else {
+                        continue;
+                    };
+                    longest = longest.max(bytes.len());
+                    byte_key_into(&bytes, &mut key);
+                    let entry = pairs.entry(key.clone()).or_default();
+                    if !entry.contains(&(cp_idx, idx)) {
+                        entry.push((cp_idx, idx));
                     }
                 }
             }
@@ -707,7 +722,7 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
         .enumerate()
         .max_by_key(|(l, n)| (**n, std::cmp::Reverse(*l)))
         .map(|(l, _)| l)?;
-    let language = &labels().file.languages[&labels().language_tags[majority]];
+    let language = labels().languages.get(majority)?;
     LEGACY_CODE_PAGES
         .iter()
         .enumerate()
@@ -721,19 +736,18 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::label_key::{normalize_ascii_into, normalize_chars_into};
     use super::*;
 
-    #[test]
-    fn the_build_time_json_is_the_toml() {
-        let json: LabelFile = serde_json::from_str(LABELS_JSON).unwrap();
-        let toml: LabelFile = toml::from_str(LABELS_TOML).unwrap();
-        assert!(json.languages.len() >= 22);
-        assert!(json == toml, "build.rs changed the label table");
+    /// The index built the obvious way from `labels.toml` at run time.
+    fn reference() -> &'static LabelIndex {
+        static INDEX: OnceLock<LabelIndex> = OnceLock::new();
+        INDEX.get_or_init(|| parse_label_file(LABELS_TOML).unwrap())
     }
 
     #[test]
     fn embedded_labels_are_valid() {
-        let labels = parse_label_file(LABELS_TOML).unwrap();
+        let labels = reference();
         assert!(
             labels.language_tags.len() >= 22,
             "{:?}",
@@ -751,6 +765,166 @@ mod tests {
         assert!(labels.is_not_available("N/A"));
     }
 
+    /// The entries of a static map, each also found by `get`.
+    fn static_entries<V: Copy>(map: &StaticMap<V>) -> Vec<(String, V)> {
+        map.entries
+            .iter()
+            .map(|(k, v)| {
+                assert!(std::ptr::eq(map.get(k).unwrap(), v), "{k:?}");
+                ((*k).to_owned(), *v)
+            })
+            .collect()
+    }
+
+    /// The entries of a reference map, sorted.
+    fn sorted<V: Copy, W>(map: &FxHashMap<String, V>, f: impl Fn(V) -> W) -> Vec<(String, W)> {
+        let mut v: Vec<(String, W)> = map.iter().map(|(k, v)| (k.clone(), f(*v))).collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    }
+
+    #[test]
+    fn the_static_tables_are_the_toml() {
+        let (fast, slow) = (labels(), reference());
+        assert_eq!(fast.language_tags, slow.language_tags);
+        assert_eq!(fast.max_label_bytes(), slow.max_label_bytes());
+        let lang = |(f, i): (Field, usize)| (f, u8::try_from(i).unwrap());
+        assert_eq!(static_entries(&fast.by_label), sorted(&slow.by_label, lang));
+        assert_eq!(static_entries(&fast.by_exact), sorted(&slow.by_exact, lang));
+        assert_eq!(static_entries(&fast.roles), sorted(&slow.roles, |r| r));
+        assert_eq!(fast.not_available, slow.not_available);
+        let owned = |v: &[(&str, &str)]| -> Vec<(String, String)> {
+            v.iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect()
+        };
+        assert_eq!(
+            owned(fast.vista_edition_names),
+            slow.vista_edition_names,
+            "vista editions"
+        );
+        assert_eq!(
+            owned(fast.server_edition_names),
+            slow.server_edition_names,
+            "server editions"
+        );
+        // What the code-page index reads of each language.
+        assert_eq!(fast.languages.len(), slow.language_tags.len());
+        for (language, tag) in fast.languages.iter().zip(&slow.language_tags) {
+            let section = &slow.file.languages[tag];
+            assert_eq!(language.tag, tag);
+            assert_eq!(language.oem_codepage, section.oem_codepage, "{tag}");
+            assert_eq!(language.ansi_codepage, section.ansi_codepage, "{tag}");
+            let mut texts: Vec<&str> = section
+                .fields
+                .values()
+                .filter_map(|v| match v {
+                    LabelValue::List(list) => Some(list),
+                    LabelValue::Table(_) => None,
+                })
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            let mut static_texts = language.texts.to_vec();
+            texts.sort_unstable();
+            static_texts.sort_unstable();
+            assert_eq!(static_texts, texts, "{tag}");
+        }
+    }
+
+    #[test]
+    fn static_maps_find_their_keys_in_few_probes() {
+        fn probes<V>(map: &StaticMap<V>) -> (usize, usize) {
+            let (len, mut total, mut longest) = (map.slots.len(), 0, 0);
+            assert!(len.is_power_of_two() && map.entries.len() * 2 <= len);
+            for (key, _) in map.entries {
+                let mut slot = first_slot(key.as_bytes(), len);
+                let mut n = 1;
+                while map.entries[usize::from(map.slots[slot]) - 1].0 != *key {
+                    slot = next_slot(slot, len);
+                    n += 1;
+                }
+                total += n;
+                longest = longest.max(n);
+            }
+            (total, longest)
+        }
+        let labels = labels();
+        for (name, (total, longest), n) in [
+            (
+                "by_label",
+                probes(&labels.by_label),
+                labels.by_label.entries.len(),
+            ),
+            (
+                "by_exact",
+                probes(&labels.by_exact),
+                labels.by_exact.entries.len(),
+            ),
+            ("roles", probes(&labels.roles), labels.roles.entries.len()),
+        ] {
+            // Linear probing at half load averages 1.5 probes per hit.
+            assert!(
+                total * 2 <= n * 3 && longest <= 16,
+                "{name}: {total}/{n}, {longest}"
+            );
+        }
+    }
+
+    #[test]
+    fn role_and_not_available_agree_with_the_reference() {
+        let (fast, slow) = (labels(), reference());
+        let mut texts: Vec<String> = vec![
+            "",
+            " ",
+            ":",
+            "：",
+            "N/A",
+            "n/a:",
+            "N / A",
+            "x N/A",
+            "Н/Д",
+            "暂缺",
+            "Server",
+            "Member",
+            "Member Server x",
+            "FS01",
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect();
+        for lang in slow.file.languages.values() {
+            for value in lang.fields.values() {
+                let words: Vec<&String> = match value {
+                    LabelValue::List(list) => list.iter().collect(),
+                    LabelValue::Table(t) => t.values().flatten().collect(),
+                };
+                for w in words {
+                    texts.push(w.clone());
+                    texts.push(format!("  {}  : ", w.to_uppercase()));
+                    texts.push(w.replace(' ', "\u{A0} "));
+                    texts.push(format!("{w}x"));
+                    texts.push(format!(":{w}"));
+                }
+            }
+        }
+        // Every value, cell and line of every fixture.
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) = crate::evidence::text::decode(&bytes, &code_page_hint);
+            for line in text.lines() {
+                texts.push(line.to_owned());
+                texts.extend(line.split([',', '"']).map(String::from));
+                if let Some((_, value)) = line.split_once(':') {
+                    texts.push(value.to_owned());
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(fast.role(t), slow.role(t), "{t:?}");
+            assert_eq!(fast.is_not_available(t), slow.is_not_available(t), "{t:?}");
+        }
+    }
+
     #[test]
     fn normalize_folds_spacing_and_colons() {
         assert_eq!(
@@ -764,18 +938,10 @@ mod tests {
     #[test]
     fn lookup_agrees_with_normalizing_every_label() {
         let labels = labels();
-        let reference = |s: &str| {
-            if s.len() > labels.max_label_bytes {
-                return None;
-            }
-            labels
-                .by_exact
-                .get(s.trim())
-                .or_else(|| labels.by_label.get(&normalize(s)))
-                .map(|(f, i)| (*f, labels.language_tags[*i].as_str()))
-        };
+        let index = reference();
+        let reference = |s: &str| index.lookup(s);
         let mut texts: Vec<String> = Vec::new();
-        for lang in labels.file.languages.values() {
+        for lang in index.file.languages.values() {
             for value in lang.fields.values() {
                 let LabelValue::List(list) = value else {
                     continue;
@@ -938,9 +1104,21 @@ mod tests {
             "N/AA",
             "Н/Д",
             "x N/A",
+            "NA",
+            "n/",
+            "N",
+            "Ni",
+            "nIcht zutreffend",
+            "ne",
+            "né",
+            "n\u{A0}/a",
+            "\tn/a",
+            "ei käytettävissä",
+            "EI",
+            "yo",
         ] {
             let n = normalize(v);
-            let expected = n.is_empty() || labels.not_available.binary_search(&n).is_ok();
+            let expected = n.is_empty() || labels.not_available.binary_search(&n.as_str()).is_ok();
             assert_eq!(labels.is_not_available(v), expected, "{v:?}");
         }
     }

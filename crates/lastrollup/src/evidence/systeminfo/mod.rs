@@ -12,6 +12,7 @@
 
 mod csv;
 pub mod fields;
+mod label_key;
 pub mod labels;
 mod list;
 mod table;
@@ -61,14 +62,46 @@ fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
 /// `6.0.6002 Service Pack 2 Build 6002` in any language: an NT version
 /// (5.x, 6.x, 10.0) with its build first — and not a date such as
 /// `6.1.2019 10:00`.
+///
+/// Matched by hand as the regexes `^(?:5|6|10)\.[0-4]\.[0-9]{4,5}(?:\s+|$)`
+/// and, after that match, not `^[0-9]{1,2}:[0-9]{2}` would (a test compares
+/// them): compiling those costs more than the whole parse of a CSV row.
 pub(crate) fn is_version_line(v: &str) -> bool {
-    static R: OnceLock<Regex> = OnceLock::new();
-    static TIME: OnceLock<Regex> = OnceLock::new();
     let v = v.trim();
-    match re(&R, r"^(?:5|6|10)\.[0-4]\.[0-9]{4,5}(?:\s+|$)").find(v) {
-        Some(m) => !re(&TIME, r"^[0-9]{1,2}:[0-9]{2}").is_match(&v[m.end()..]),
-        None => false,
+    let Some(rest) = ["5.", "6.", "10."]
+        .iter()
+        .find_map(|major| v.strip_prefix(major))
+    else {
+        return false;
+    };
+    let Some(rest) = rest
+        .strip_prefix(|c: char| matches!(c, '0'..='4'))
+        .and_then(|r| r.strip_prefix('.'))
+    else {
+        return false;
+    };
+    // The build: four or five digits, then white space or the end.
+    let digits = leading_digits(rest);
+    if !(4..=5).contains(&digits) {
+        return false;
     }
+    let after = &rest[digits..];
+    if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
+        return false;
+    }
+    // Not a date and time (`6.1.2019 10:00`).
+    let after = after.trim_start();
+    let hours = leading_digits(after);
+    let is_time = (1..=2).contains(&hours)
+        && after[hours..]
+            .strip_prefix(':')
+            .is_some_and(|m| leading_digits(m) >= 2);
+    !is_time
+}
+
+/// How many ASCII digits `s` starts with.
+fn leading_digits(s: &str) -> usize {
+    s.bytes().take_while(u8::is_ascii_digit).count()
 }
 
 /// `x64-based PC`, `X86-based PC`, `Itanium (TM) -based System`, `IA64-based PC`.
@@ -331,6 +364,13 @@ pub(crate) fn majority_language(langs: &[&str]) -> Option<String> {
 /// (`2 Hotfix(s) Installed.,[01]: KB1,[02]: KB2`), returning the count text
 /// and the items (slices of `value`).
 pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
+    let (head, items) = inline_items(value);
+    (head, items.collect())
+}
+
+/// [`split_inline_items`] with the items as they are found, for a caller
+/// that keeps them in a collection of its own.
+pub(crate) fn inline_items(value: &str) -> (&str, impl Iterator<Item = &str>) {
     let mut parts = ItemMarkers::new(value);
     fn piece(p: &str) -> &str {
         let t = trim(p);
@@ -342,8 +382,7 @@ pub(crate) fn split_inline_items(value: &str) -> (&str, Vec<&str>) {
         }
     }
     let head = piece(parts.next().unwrap_or(""));
-    let items = parts.map(piece).collect();
-    (head, items)
+    (head, parts.map(piece))
 }
 
 /// The pieces of `text` between item markers, as the regex
@@ -441,6 +480,68 @@ pub fn parse_str(text: &str) -> Option<Vec<Record>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_version_line` as it was written with regexes.
+    fn version_line_by_regex(v: &str) -> bool {
+        let v = v.trim();
+        let line = Regex::new(r"^(?:5|6|10)\.[0-4]\.[0-9]{4,5}(?:\s+|$)").unwrap();
+        let time = Regex::new(r"^[0-9]{1,2}:[0-9]{2}").unwrap();
+        match line.find(v) {
+            Some(m) => !time.is_match(&v[m.end()..]),
+            None => false,
+        }
+    }
+
+    #[test]
+    fn version_line_agrees_with_the_regex() {
+        let mut texts: Vec<String> = Vec::new();
+        // Every value and line of every fixture.
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) = crate::evidence::text::decode(&bytes, &labels::code_page_hint);
+            for line in text.lines() {
+                texts.push(line.to_owned());
+                texts.extend(line.split([',', '"']).map(String::from));
+                if let Some((_, value)) = line.split_once(':') {
+                    texts.push(value.to_owned());
+                }
+            }
+        }
+        // Every combination of the pieces around the edges of the patterns.
+        let majors = ["", "5", "6", "10", "1", "7", "٦", "05"];
+        let minors = ["", ".0", ".4", ".5", ".", "0", ".٠"];
+        let builds = ["", ".600", ".6002", ".60020", ".600200", ".6O02", "6002"];
+        let tails = [
+            "",
+            " ",
+            "\t",
+            "\u{3000}",
+            " Build",
+            "x",
+            " 10:00",
+            "  9:5",
+            " 9:59",
+            "10:00",
+            " 123:45",
+            " 1:2",
+            " 12:3a",
+            "\u{A0}1:23",
+            " 1 :23",
+            ":00",
+        ];
+        for a in majors {
+            for b in minors {
+                for c in builds {
+                    for d in tails {
+                        texts.push(format!("{a}{b}{c}{d}"));
+                        texts.push(format!("  {a}{b}{c}{d} "));
+                    }
+                }
+            }
+        }
+        for t in &texts {
+            assert_eq!(is_version_line(t), version_line_by_regex(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn value_shapes() {
