@@ -1110,8 +1110,9 @@ impl Database {
             Some(raw) => Box::new(
                 raw.block(&raw.rows)
                     .chunks_exact(ROW)
+                    .filter_map(|b| <&[u8; ROW]>::try_from(b).ok())
                     .filter(move |b| keep(u16::from_le_bytes([b[4], b[5]])))
-                    .map(Row::decode),
+                    .map(Row::decode_array),
             ),
             None => Box::new(self.t.rows.iter().filter(move |r| keep(r.product)).copied()),
         }
