@@ -25,6 +25,12 @@
 //! library, included here, so build and run time share one implementation;
 //! the unit tests in `labels.rs` compare the static tables with tables built
 //! at run time from the TOML.
+//!
+//! The code-page index of the same labels (every label encoded in every
+//! legacy code page, as the byte keys `code_page_hint` looks up) goes to
+//! `OUT_DIR/catalog/encoded_labels.rs`, encoded with the library's own
+//! `src/evidence/code_pages.rs` (also included): built at run time, it cost
+//! 34 M instructions on the first non-Unicode capture of every process.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -35,7 +41,11 @@ use std::path::Path;
 #[path = "src/evidence/systeminfo/label_key.rs"]
 mod label_key;
 
-use label_key::{first_slot, is_ascii_char_whitespace, next_slot, normalize};
+use label_key::{byte_key_into, first_slot, is_ascii_char_whitespace, next_slot, normalize};
+
+// The legacy code pages and their encoders, shared with the library.
+#[path = "src/evidence/code_pages.rs"]
+mod code_pages;
 
 // The catalog model, shared with the library. Each module names its
 // crate-internal dependencies as `crate::host::Arch`,
@@ -97,9 +107,71 @@ fn main() {
     let src = "src/evidence/systeminfo/labels.toml";
     println!("cargo:rerun-if-changed={src}");
     println!("cargo:rerun-if-changed=src/evidence/systeminfo/label_key.rs");
+    println!("cargo:rerun-if-changed=src/evidence/code_pages.rs");
     let text = std::fs::read_to_string(src).unwrap_or_else(|e| panic!("{src}: {e}"));
-    let dst = out.join("labels_table.rs");
-    std::fs::write(&dst, label_table(&text)).unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
+    let (table, encoded) = label_table(&text);
+    for (name, code) in [("labels_table.rs", table), ("encoded_labels.rs", encoded)] {
+        let dst = out.join(name);
+        std::fs::write(&dst, code).unwrap_or_else(|e| panic!("{}: {e}", dst.display()));
+    }
+}
+
+/// Rust source for `ENCODED_LABELS` and `ENCODED_MAX_LEN` (see
+/// `code_page_hint` in `labels.rs`): every text of every language (`texts`,
+/// in language order) encoded in every legacy code page it can be written
+/// in, as byte keys, each with its votes: per language, how many (page,
+/// language) pairs know it; per page, how many languages know it there,
+/// left out when every page has the same count.
+fn encoded_labels(texts: &[Vec<&str>]) -> String {
+    use code_pages::{encode_code_page, LEGACY_CODE_PAGES};
+    let mut pairs: BTreeMap<Vec<u8>, Vec<(usize, usize)>> = BTreeMap::new();
+    let mut longest = 0;
+    let mut key = Vec::new();
+    for (idx, texts) in texts.iter().enumerate() {
+        for label in texts {
+            for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
+                let Some(bytes) = encode_code_page(label, cp) else {
+                    continue;
+                };
+                longest = longest.max(bytes.len());
+                byte_key_into(&bytes, &mut key);
+                let entry = pairs.entry(key.clone()).or_default();
+                if !entry.contains(&(cp_idx, idx)) {
+                    entry.push((cp_idx, idx));
+                }
+            }
+        }
+    }
+    let mut out = String::from("static ENCODED_LABELS: &[KeyVotes] = &[\n");
+    for (key, pairs) in &pairs {
+        let mut languages: Vec<(usize, usize)> = Vec::new();
+        let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
+        for &(cp_idx, lang) in pairs {
+            match languages.iter_mut().find(|(l, _)| *l == lang) {
+                Some((_, n)) => *n += 1,
+                None => languages.push((lang, 1)),
+            }
+            per_page[cp_idx] += 1;
+        }
+        let pages: Vec<(usize, usize)> = if per_page.iter().any(|n| *n != per_page[0]) {
+            per_page
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, n)| *n != 0)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        writeln!(
+            out,
+            "    KeyVotes {{ key: &{key:?}, languages: &{languages:?}, pages: &{pages:?} }},"
+        )
+        .unwrap_or_default();
+    }
+    out.push_str("];\n");
+    writeln!(out, "const ENCODED_MAX_LEN: usize = {};", longest * 2 + 16).unwrap_or_default();
+    out
 }
 
 /// Reads the catalog TOML into the model types, cross-checks them and writes
@@ -195,7 +267,7 @@ fn code_page(lang: &toml::Table, tag: &str, key: &str) -> u16 {
 /// `LabelIndex::build` in `labels.rs`, which the unit tests there compare it
 /// with: languages in tag order, English first, the first language (and
 /// field) of a label keeping it; edition spellings longest first.
-fn label_table(text: &str) -> String {
+fn label_table(text: &str) -> (String, String) {
     let file: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("labels.toml: {e}"));
     let languages = table(
         file.get("languages")
@@ -214,6 +286,8 @@ fn label_table(text: &str) -> String {
     let mut not_available = Vec::new();
     let mut vista = Vec::new();
     let mut rows = String::new();
+    // Each language's texts, in the order of `LanguageLabels::texts`.
+    let mut all_texts: Vec<Vec<&str>> = Vec::new();
     for (idx, tag) in tags.iter().enumerate() {
         let lang = table(&languages[*tag], tag);
         let (oem, ansi) = (
@@ -274,6 +348,7 @@ fn label_table(text: &str) -> String {
             "        LanguageLabels {{ tag: {tag:?}, oem_codepage: {oem}, ansi_codepage: {ansi}, texts: &{texts:?} }},"
         )
         .unwrap_or_default();
+        all_texts.push(texts);
     }
     if let Some(editions) = file.get("vista_editions") {
         for (edition, spellings) in table(editions, "vista_editions") {
@@ -368,7 +443,7 @@ fn label_table(text: &str) -> String {
     writeln!(out, "    vista_edition_names: &{vista:?},").unwrap_or_default();
     writeln!(out, "    server_edition_names: &{server:?},").unwrap_or_default();
     out.push_str("};\n");
-    out
+    (out, encoded_labels(&all_texts))
 }
 
 /// A `StaticMap` literal: `entries` (Rust source, one per key, in the order

@@ -9,6 +9,7 @@
 //! [`crate::host`].
 
 pub mod bundle;
+pub mod code_pages;
 pub mod columns;
 mod csv_rows;
 pub mod kb;

@@ -9,10 +9,10 @@
 //! every candidate and scoring the result with what the caller knows the text
 //! should contain (see [`decode`]).
 
-use encoding_rs::{
-    Encoding, BIG5, EUC_KR, GBK, IBM866, SHIFT_JIS, WINDOWS_1250, WINDOWS_1251, WINDOWS_1252,
-};
 use serde::Serialize;
+
+use super::code_pages::encoding_rs_for;
+pub use super::code_pages::{encode_code_page, LEGACY_CODE_PAGES};
 
 /// The encoding a capture was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -45,14 +45,6 @@ impl TextEncoding {
         }
     }
 }
-
-/// The legacy code pages tried, in order of preference when scores tie.
-///
-/// OEM code pages come first for the languages whose consoles use them, since
-/// `systeminfo > file` in cmd writes the OEM code page, not the ANSI one.
-pub const LEGACY_CODE_PAGES: &[u16] = &[
-    437, 850, 1252, 852, 857, 866, 1250, 1251, 932, 936, 949, 950,
-];
 
 /// How many bytes of a legacy-encoded file are decoded per candidate to score it.
 const SCORE_PREFIX: usize = 4 * 1024;
@@ -134,37 +126,6 @@ fn decode_oem(bytes: &[u8], high: impl Fn(u8) -> char) -> String {
         }
     }
     out
-}
-
-/// Encodes `text` in code page `cp`; `None` when a character has no byte
-/// there (or the page is not one of [`LEGACY_CODE_PAGES`]).
-pub fn encode_code_page(text: &str, cp: u16) -> Option<Vec<u8>> {
-    if let Some(enc) = encoding_rs_for(cp) {
-        let (bytes, _, had_errors) = enc.encode(text);
-        return (!had_errors).then(|| bytes.into_owned());
-    }
-    let table = match cp {
-        437 => &oem_cp::code_table::ENCODING_TABLE_CP437,
-        850 => &oem_cp::code_table::ENCODING_TABLE_CP850,
-        852 => &oem_cp::code_table::ENCODING_TABLE_CP852,
-        857 => &oem_cp::code_table::ENCODING_TABLE_CP857,
-        _ => return None,
-    };
-    oem_cp::encode_string_checked(text, table)
-}
-
-fn encoding_rs_for(cp: u16) -> Option<&'static Encoding> {
-    Some(match cp {
-        866 => IBM866,
-        932 => SHIFT_JIS,
-        936 => GBK,
-        949 => EUC_KR,
-        950 => BIG5,
-        1250 => WINDOWS_1250,
-        1251 => WINDOWS_1251,
-        1252 => WINDOWS_1252,
-        _ => return None,
-    })
 }
 
 fn most_plausible_code_page(bytes: &[u8]) -> u16 {

@@ -14,16 +14,18 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use super::fields::Field;
 pub use super::label_key::normalize;
 use super::label_key::{
-    first_slot, is_ascii_char_whitespace, next_slot, normalize_ascii_bytes, normalize_into,
+    byte_key_into, first_slot, is_ascii_char_whitespace, next_slot, normalize_ascii_bytes,
+    normalize_into,
 };
-use crate::evidence::text::{encode_code_page, find_byte, trim, LEGACY_CODE_PAGES};
+#[cfg(test)]
+use crate::evidence::text::encode_code_page;
+use crate::evidence::text::{find_byte, trim, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
 /// The reviewed table, for the tests that check the compiled one.
@@ -124,7 +126,10 @@ struct LanguageLabels {
     tag: &'static str,
     oem_codepage: u16,
     ansi_codepage: u16,
-    /// Every label and "not available" word of the section, as written.
+    /// Every label and "not available" word of the section, as written
+    /// (read by the tests, which build the code-page index from them as a
+    /// reference for the one build.rs computed).
+    #[cfg_attr(not(test), allow(dead_code))]
     texts: &'static [&'static str],
 }
 
@@ -550,89 +555,89 @@ pub fn labels() -> &'static Labels {
     &LABELS
 }
 
-/// A label as raw bytes are compared: ASCII white space removed, ASCII
-/// letters lower-cased (other bytes differ between code pages and are kept).
-/// Written into `out` (cleared first), so one buffer serves every lookup.
-fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
-    // Every byte is written and white space is then overwritten by the next
-    // one (no branch per byte); the key is never longer than `bytes`.
-    out.clear();
-    out.resize(bytes.len(), 0);
-    let mut n = 0;
-    for &b in bytes {
-        if let Some(slot) = out.get_mut(n) {
-            *slot = b.to_ascii_lowercase();
-        }
-        n += usize::from(!b.is_ascii_whitespace());
-    }
-    out.truncate(n);
-}
-
 /// The votes of one byte key: per language, how many (page, language)
 /// pairs know the key; per page (index in [`LEGACY_CODE_PAGES`]), how many
 /// languages know it there. Pages are left out when the key votes the same
 /// for every page (an ASCII label is the same bytes in all of them): a vote
 /// shared equally by all pages cannot change their order.
-#[derive(Debug, Default)]
+#[derive(Debug, PartialEq)]
 struct KeyVotes {
-    languages: Vec<(usize, usize)>,
-    pages: Vec<(usize, usize)>,
+    key: &'static [u8],
+    languages: &'static [(usize, usize)],
+    pages: &'static [(usize, usize)],
 }
 
-/// Byte key → its votes, for every label encoded in every legacy code page
-/// it can be written in, and the longest key worth looking up.
-type EncodedIndex = (FxHashMap<Vec<u8>, KeyVotes>, usize);
+// `ENCODED_LABELS` (every label of every language encoded in every legacy
+// code page it can be written in, as byte keys sorted, with their votes)
+// and `ENCODED_MAX_LEN` (the longest key worth looking up), computed by
+// build.rs with `code_pages.rs` and `label_key.rs`: building them at run time
+// cost 34 M instructions on the first non-Unicode capture of a process.
+include!(concat!(env!("OUT_DIR"), "/catalog/encoded_labels.rs"));
 
-fn encoded_labels() -> &'static EncodedIndex {
-    static INDEX: OnceLock<EncodedIndex> = OnceLock::new();
-    INDEX.get_or_init(|| {
-        let labels = labels();
-        // Byte key → (index in `LEGACY_CODE_PAGES`, language index) pairs.
-        let mut pairs: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
-        let mut longest = 0;
-        let mut key = Vec::new();
-        for (idx, language) in labels.languages.iter().enumerate() {
-            for label in language.texts {
-                for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
-                    let Some(bytes) = encode_code_page(label, cp) else {
-                        continue;
-                    };
-                    longest = longest.max(bytes.len());
-                    byte_key_into(&bytes, &mut key);
-                    let entry = pairs.entry(key.clone()).or_default();
-                    if !entry.contains(&(cp_idx, idx)) {
-                        entry.push((cp_idx, idx));
-                    }
+/// The votes of a byte key, if it is a label's in some legacy code page.
+fn encoded_votes(key: &[u8]) -> Option<&'static KeyVotes> {
+    ENCODED_LABELS
+        .binary_search_by(|v| v.key.cmp(key))
+        .ok()
+        .map(|i| &ENCODED_LABELS[i])
+}
+
+/// The code-page index built at run time from the label tables, as it was
+/// before build.rs computed it: the reference the static index is tested
+/// against. Byte key → (languages, pages), and the longest key.
+#[cfg(test)]
+#[allow(clippy::type_complexity)]
+fn encoded_labels_at_run_time() -> (
+    FxHashMap<Vec<u8>, (Vec<(usize, usize)>, Vec<(usize, usize)>)>,
+    usize,
+) {
+    let labels = labels();
+    // Byte key → (index in `LEGACY_CODE_PAGES`, language index) pairs.
+    let mut pairs: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
+    let mut longest = 0;
+    let mut key = Vec::new();
+    for (idx, language) in labels.languages.iter().enumerate() {
+        for label in language.texts {
+            for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
+                let Some(bytes) = encode_code_page(label, cp) else {
+                    continue;
+                };
+                longest = longest.max(bytes.len());
+                byte_key_into(&bytes, &mut key);
+                let entry = pairs.entry(key.clone()).or_default();
+                if !entry.contains(&(cp_idx, idx)) {
+                    entry.push((cp_idx, idx));
                 }
             }
         }
-        let index = pairs
-            .into_iter()
-            .map(|(key, pairs)| {
-                let mut votes = KeyVotes::default();
-                let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
-                for &(cp_idx, lang) in &pairs {
-                    match votes.languages.iter_mut().find(|(l, _)| *l == lang) {
-                        Some((_, n)) => *n += 1,
-                        None => votes.languages.push((lang, 1)),
-                    }
-                    if let Some(n) = per_page.get_mut(cp_idx) {
-                        *n += 1;
-                    }
+    }
+    let index = pairs
+        .into_iter()
+        .map(|(key, pairs)| {
+            let mut languages: Vec<(usize, usize)> = Vec::new();
+            let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
+            for &(cp_idx, lang) in &pairs {
+                match languages.iter_mut().find(|(l, _)| *l == lang) {
+                    Some((_, n)) => *n += 1,
+                    None => languages.push((lang, 1)),
                 }
-                if per_page.iter().any(|n| *n != per_page[0]) {
-                    votes.pages = per_page
-                        .iter()
-                        .copied()
-                        .enumerate()
-                        .filter(|(_, n)| *n != 0)
-                        .collect();
+                if let Some(n) = per_page.get_mut(cp_idx) {
+                    *n += 1;
                 }
-                (key, votes)
-            })
-            .collect();
-        (index, longest * 2 + 16)
-    })
+            }
+            let mut pages = Vec::new();
+            if per_page.iter().any(|n| *n != per_page[0]) {
+                pages = per_page
+                    .iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|(_, n)| *n != 0)
+                    .collect();
+            }
+            (key, (languages, pages))
+        })
+        .collect();
+    (index, longest * 2 + 16)
 }
 
 /// Which legacy code page raw bytes are in, judged by the systeminfo labels
@@ -643,7 +648,7 @@ fn encoded_labels() -> &'static EncodedIndex {
 /// found (the caller then judges by plausibility). Works on bytes, so no
 /// candidate decoding is made.
 pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
-    let (index, max_len) = encoded_labels();
+    let max_len = &ENCODED_MAX_LEN;
     let prefix = &bytes[..bytes.len().min(16 * 1024)];
     // Every hit votes for each (page, language) its key is known in. Votes
     // shared by every page are not counted per page (see [`KeyVotes`]).
@@ -653,15 +658,15 @@ pub fn code_page_hint(bytes: &[u8]) -> Option<u16> {
     let mut key = Vec::with_capacity(*max_len);
     let mut record = |candidate: &[u8]| -> bool {
         byte_key_into(candidate, &mut key);
-        match index.get(key.as_slice()) {
+        match encoded_votes(&key) {
             Some(votes) => {
                 any_vote = true;
-                for &(lang, n) in &votes.languages {
+                for &(lang, n) in votes.languages {
                     if let Some(count) = lang_counts.get_mut(lang) {
                         *count += n;
                     }
                 }
-                for &(cp_idx, n) in &votes.pages {
+                for &(cp_idx, n) in votes.pages {
                     if let Some(count) = cp_counts.get_mut(cp_idx) {
                         *count += n;
                     }
@@ -739,9 +744,29 @@ mod tests {
     use super::super::label_key::{normalize_ascii_into, normalize_chars_into};
     use super::*;
 
+    #[test]
+    fn code_page_index_from_build_rs_equals_the_run_time_one() {
+        let (built, max_len) = encoded_labels_at_run_time();
+        assert_eq!(ENCODED_MAX_LEN, max_len);
+        assert_eq!(ENCODED_LABELS.len(), built.len());
+        assert!(ENCODED_LABELS.windows(2).all(|w| w[0].key < w[1].key));
+        for (key, (languages, pages)) in &built {
+            let votes = encoded_votes(key).unwrap_or_else(|| panic!("{key:?} missing"));
+            assert_eq!(votes.languages, languages.as_slice(), "{key:?}");
+            assert_eq!(votes.pages, pages.as_slice(), "{key:?}");
+        }
+        // Non-ASCII keys are there (German in cp850, Russian in cp866).
+        let mut key = Vec::new();
+        for (text, cp) in [("Betriebssystemname", 850), ("Имя узла", 866)] {
+            let bytes = encode_code_page(text, cp).unwrap_or_default();
+            byte_key_into(&bytes, &mut key);
+            assert!(encoded_votes(&key).is_some(), "{text} in cp{cp}");
+        }
+    }
+
     /// The index built the obvious way from `labels.toml` at run time.
     fn reference() -> &'static LabelIndex {
-        static INDEX: OnceLock<LabelIndex> = OnceLock::new();
+        static INDEX: std::sync::OnceLock<LabelIndex> = std::sync::OnceLock::new();
         INDEX.get_or_init(|| parse_label_file(LABELS_TOML).unwrap())
     }
 
