@@ -41,9 +41,11 @@ use std::path::Path;
 #[path = "src/evidence/systeminfo/label_key.rs"]
 mod label_key;
 
-use label_key::{byte_key_into, first_slot, is_ascii_char_whitespace, next_slot, normalize};
+use label_key::{first_slot, is_ascii_char_whitespace, next_slot, normalize};
 
-// The legacy code pages and their encoders, shared with the library.
+// The legacy code pages, their encoders and the labels' code-page index,
+// shared with the library, which uses more of it than the build does.
+#[allow(dead_code)]
 #[path = "src/evidence/code_pages.rs"]
 mod code_pages;
 
@@ -117,52 +119,12 @@ fn main() {
 }
 
 /// Rust source for `ENCODED_LABELS` and `ENCODED_MAX_LEN` (see
-/// `code_page_hint` in `labels.rs`): every text of every language (`texts`,
-/// in language order) encoded in every legacy code page it can be written
-/// in, as byte keys, each with its votes: per language, how many (page,
-/// language) pairs know it; per page, how many languages know it there,
-/// left out when every page has the same count.
+/// `code_page_hint` in `labels.rs`): [`code_pages::label_index`] of every
+/// language's texts (`texts`, in language order).
 fn encoded_labels(texts: &[Vec<&str>]) -> String {
-    use code_pages::{encode_code_page, LEGACY_CODE_PAGES};
-    let mut pairs: BTreeMap<Vec<u8>, Vec<(usize, usize)>> = BTreeMap::new();
-    let mut longest = 0;
-    let mut key = Vec::new();
-    for (idx, texts) in texts.iter().enumerate() {
-        for label in texts {
-            for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
-                let Some(bytes) = encode_code_page(label, cp) else {
-                    continue;
-                };
-                longest = longest.max(bytes.len());
-                byte_key_into(&bytes, &mut key);
-                let entry = pairs.entry(key.clone()).or_default();
-                if !entry.contains(&(cp_idx, idx)) {
-                    entry.push((cp_idx, idx));
-                }
-            }
-        }
-    }
+    let (index, max_len) = code_pages::label_index(texts.iter().map(Vec::as_slice));
     let mut out = String::from("static ENCODED_LABELS: &[KeyVotes] = &[\n");
-    for (key, pairs) in &pairs {
-        let mut languages: Vec<(usize, usize)> = Vec::new();
-        let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
-        for &(cp_idx, lang) in pairs {
-            match languages.iter_mut().find(|(l, _)| *l == lang) {
-                Some((_, n)) => *n += 1,
-                None => languages.push((lang, 1)),
-            }
-            per_page[cp_idx] += 1;
-        }
-        let pages: Vec<(usize, usize)> = if per_page.iter().any(|n| *n != per_page[0]) {
-            per_page
-                .iter()
-                .copied()
-                .enumerate()
-                .filter(|(_, n)| *n != 0)
-                .collect()
-        } else {
-            Vec::new()
-        };
+    for (key, (languages, pages)) in &index {
         writeln!(
             out,
             "    KeyVotes {{ key: &{key:?}, languages: &{languages:?}, pages: &{pages:?} }},"
@@ -170,7 +132,7 @@ fn encoded_labels(texts: &[Vec<&str>]) -> String {
         .unwrap_or_default();
     }
     out.push_str("];\n");
-    writeln!(out, "const ENCODED_MAX_LEN: usize = {};", longest * 2 + 16).unwrap_or_default();
+    writeln!(out, "const ENCODED_MAX_LEN: usize = {max_len};").unwrap_or_default();
     out
 }
 

@@ -209,6 +209,14 @@ fn is_char_boundary(text: &[u8], at: usize) -> bool {
     at == text.len() || text.get(at).is_some_and(|b| (*b as i8) >= -0x40)
 }
 
+/// The fixed-size rows of a block, as arrays (see [`Row::decode`]).
+fn raw_rows(block: &[u8]) -> impl Iterator<Item = &[u8; ROW]> + Clone {
+    // `chunks_exact` yields only whole rows, so every conversion succeeds.
+    block
+        .chunks_exact(ROW)
+        .filter_map(|r| <&[u8; ROW]>::try_from(r).ok())
+}
+
 /// Splits a block off `rest`: a u64 count, then `count × size` bytes.
 fn take_block<'b>(rest: &mut &'b [u8], size: usize) -> Result<&'b [u8], String> {
     if rest.len() < 8 {
@@ -280,17 +288,9 @@ impl Row {
     }
 
     /// Reads a row that [`Row::valid`] accepted (an unknown byte would read
-    /// as unrated, no kind).
-    fn decode(b: &[u8]) -> Row {
-        match <&[u8; ROW]>::try_from(b) {
-            Ok(b) => Row::decode_array(b),
-            Err(_) => Row::decode_array(&[0; ROW]),
-        }
-    }
-
-    /// [`Row::decode`] of a whole row (the array type spares every field
-    /// its bounds check).
-    fn decode_array(b: &[u8; ROW]) -> Row {
+    /// as unrated, no kind). A whole row as an array: no field needs a
+    /// bounds check.
+    fn decode(b: &[u8; ROW]) -> Row {
         let u32_at = |at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
         let u16_at = |at: usize| u16::from_le_bytes([b[at], b[at + 1]]);
         Row {
@@ -340,15 +340,16 @@ impl RowBounds {
     fn of_bytes(rows: &[u8]) -> Option<RowBounds> {
         let mut b = RowBounds::new();
         let mut bytes_ok = true;
-        for r in rows.chunks_exact(ROW) {
-            // As an array, every field is read without a bounds check.
-            let Ok(r) = <&[u8; ROW]>::try_from(r) else {
-                continue;
-            };
-            let u32_at = |at: usize| u32::from_le_bytes([r[at], r[at + 1], r[at + 2], r[at + 3]]);
-            let u16_at = |at: usize| u16::from_le_bytes([r[at], r[at + 1]]);
+        for r in raw_rows(rows) {
             bytes_ok &= Row::valid(r);
-            b.add(u32_at(0), u16_at(4), u16_at(6), u32_at(14), u32_at(18));
+            let row = Row::decode(r);
+            b.add(
+                row.cve,
+                row.product,
+                row.source,
+                row.impact,
+                row.fixed_build,
+            );
         }
         bytes_ok.then_some(b)
     }
@@ -485,7 +486,9 @@ impl Iterator for Rows<'_> {
     fn next(&mut self) -> Option<Row> {
         match self {
             Rows::Owned(i) => i.next().copied(),
-            Rows::Raw(c) => c.next().map(Row::decode),
+            Rows::Raw(c) => c
+                .find_map(|r| <&[u8; ROW]>::try_from(r).ok())
+                .map(Row::decode),
         }
     }
 }
@@ -798,8 +801,10 @@ impl Database {
             .partition(|(k, _)| named.contains(k.cve.as_str()));
         // The packed CVE text: as opened, or built from the pairs a change left.
         let (mut cve_text, mut cve_ends) = (String::new(), Vec::new());
-        let opened = String::from_utf8_lossy(self.cve_text_bytes());
+        let opened;
         let (cve_text, cve_ends) = if self.t.cves.is_empty() {
+            // Valid UTF-8: checked at open, or a `String`.
+            opened = String::from_utf8_lossy(self.cve_text_bytes());
             (&*opened, &self.t.cve_ends)
         } else {
             for (id, title) in &self.t.cves {
@@ -950,11 +955,12 @@ impl Database {
     /// Returns whether the rows are in CVE order.
     fn check_indices(&self) -> Result<bool, String> {
         let t = &self.t;
+        let text = self.cve_text_bytes();
         if t.cve_ends.len() % 2 != 0
             || t.cve_ends.windows(2).any(|w| w[0] > w[1])
             || t.cve_ends
                 .iter()
-                .any(|e| !is_char_boundary(self.cve_text_bytes(), *e as usize))
+                .any(|e| !is_char_boundary(text, *e as usize))
         {
             return Err("the CVE table's offsets are out of order".into());
         }
@@ -1108,11 +1114,9 @@ impl Database {
         let keep = move |p: u16| wanted.get(usize::from(p)).copied().unwrap_or(false);
         match &self.raw {
             Some(raw) => Box::new(
-                raw.block(&raw.rows)
-                    .chunks_exact(ROW)
-                    .filter_map(|b| <&[u8; ROW]>::try_from(b).ok())
+                raw_rows(raw.block(&raw.rows))
                     .filter(move |b| keep(u16::from_le_bytes([b[4], b[5]])))
-                    .map(Row::decode_array),
+                    .map(Row::decode),
             ),
             None => Box::new(self.t.rows.iter().filter(move |r| keep(r.product)).copied()),
         }
@@ -1145,11 +1149,7 @@ impl Database {
             return Ok(());
         };
         self.sorted = false;
-        self.t.rows = raw
-            .block(&raw.rows)
-            .chunks_exact(ROW)
-            .map(Row::decode)
-            .collect();
+        self.t.rows = raw_rows(raw.block(&raw.rows)).map(Row::decode).collect();
         self.t.edges = raw
             .block(&raw.edges)
             .chunks_exact(EDGE)

@@ -140,21 +140,3 @@ pub fn first_slot(key: &[u8], len: usize) -> usize {
 pub fn next_slot(slot: usize, len: usize) -> usize {
     slot.wrapping_add(1) & len.wrapping_sub(1)
 }
-
-/// A label as raw bytes are compared: ASCII white space removed, ASCII
-/// letters lower-cased (other bytes differ between code pages and are kept).
-/// Written into `out` (cleared first), so one buffer serves every lookup.
-pub fn byte_key_into(bytes: &[u8], out: &mut Vec<u8>) {
-    // Every byte is written and white space is then overwritten by the next
-    // one (no branch per byte); the key is never longer than `bytes`.
-    out.clear();
-    out.resize(bytes.len(), 0);
-    let mut n = 0;
-    for &b in bytes {
-        if let Some(slot) = out.get_mut(n) {
-            *slot = b.to_ascii_lowercase();
-        }
-        n += usize::from(!b.is_ascii_whitespace());
-    }
-    out.truncate(n);
-}

@@ -20,11 +20,9 @@ use serde::Deserialize;
 use super::fields::Field;
 pub use super::label_key::normalize;
 use super::label_key::{
-    byte_key_into, first_slot, is_ascii_char_whitespace, next_slot, normalize_ascii_bytes,
-    normalize_into,
+    first_slot, is_ascii_char_whitespace, next_slot, normalize_ascii_bytes, normalize_into,
 };
-#[cfg(test)]
-use crate::evidence::text::encode_code_page;
+use crate::evidence::code_pages::byte_key_into;
 use crate::evidence::text::{find_byte, trim, LEGACY_CODE_PAGES};
 use crate::host::Role;
 
@@ -582,64 +580,6 @@ fn encoded_votes(key: &[u8]) -> Option<&'static KeyVotes> {
         .map(|i| &ENCODED_LABELS[i])
 }
 
-/// The code-page index built at run time from the label tables, as it was
-/// before build.rs computed it: the reference the static index is tested
-/// against. Byte key → (languages, pages), and the longest key.
-#[cfg(test)]
-#[allow(clippy::type_complexity)]
-fn encoded_labels_at_run_time() -> (
-    FxHashMap<Vec<u8>, (Vec<(usize, usize)>, Vec<(usize, usize)>)>,
-    usize,
-) {
-    let labels = labels();
-    // Byte key → (index in `LEGACY_CODE_PAGES`, language index) pairs.
-    let mut pairs: FxHashMap<Vec<u8>, Vec<(usize, usize)>> = FxHashMap::default();
-    let mut longest = 0;
-    let mut key = Vec::new();
-    for (idx, language) in labels.languages.iter().enumerate() {
-        for label in language.texts {
-            for (cp_idx, &cp) in LEGACY_CODE_PAGES.iter().enumerate() {
-                let Some(bytes) = encode_code_page(label, cp) else {
-                    continue;
-                };
-                longest = longest.max(bytes.len());
-                byte_key_into(&bytes, &mut key);
-                let entry = pairs.entry(key.clone()).or_default();
-                if !entry.contains(&(cp_idx, idx)) {
-                    entry.push((cp_idx, idx));
-                }
-            }
-        }
-    }
-    let index = pairs
-        .into_iter()
-        .map(|(key, pairs)| {
-            let mut languages: Vec<(usize, usize)> = Vec::new();
-            let mut per_page = [0usize; LEGACY_CODE_PAGES.len()];
-            for &(cp_idx, lang) in &pairs {
-                match languages.iter_mut().find(|(l, _)| *l == lang) {
-                    Some((_, n)) => *n += 1,
-                    None => languages.push((lang, 1)),
-                }
-                if let Some(n) = per_page.get_mut(cp_idx) {
-                    *n += 1;
-                }
-            }
-            let mut pages = Vec::new();
-            if per_page.iter().any(|n| *n != per_page[0]) {
-                pages = per_page
-                    .iter()
-                    .copied()
-                    .enumerate()
-                    .filter(|(_, n)| *n != 0)
-                    .collect();
-            }
-            (key, (languages, pages))
-        })
-        .collect();
-    (index, longest * 2 + 16)
-}
-
 /// Which legacy code page raw bytes are in, judged by the systeminfo labels
 /// found in them: the page in which the most line starts are known labels;
 /// among equals, the OEM or ANSI page of the labels' language (German labels
@@ -746,7 +686,11 @@ mod tests {
 
     #[test]
     fn code_page_index_from_build_rs_equals_the_run_time_one() {
-        let (built, max_len) = encoded_labels_at_run_time();
+        use crate::evidence::code_pages::{encode_code_page, label_index};
+        // What build.rs wrote, against the same computation run here over
+        // the static tables' texts: the generated source, its order (the
+        // lookup is a binary search) and every vote.
+        let (built, max_len) = label_index(labels().languages.iter().map(|l| l.texts));
         assert_eq!(ENCODED_MAX_LEN, max_len);
         assert_eq!(ENCODED_LABELS.len(), built.len());
         assert!(ENCODED_LABELS.windows(2).all(|w| w[0].key < w[1].key));
@@ -757,7 +701,10 @@ mod tests {
         }
         // Non-ASCII keys are there (German in cp850, Russian in cp866).
         let mut key = Vec::new();
-        for (text, cp) in [("Betriebssystemname", 850), ("Имя узла", 866)] {
+        for (text, cp) in [
+            ("Ursprüngliches Installationsdatum", 850),
+            ("Имя узла", 866),
+        ] {
             let bytes = encode_code_page(text, cp).unwrap_or_default();
             byte_key_into(&bytes, &mut key);
             assert!(encoded_votes(&key).is_some(), "{text} in cp{cp}");
