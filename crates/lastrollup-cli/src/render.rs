@@ -47,10 +47,8 @@ fn strip(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let mut from = 0;
+    // A style code holds no escape byte, so every one found starts a code.
     for at in memchr::memchr_iter(0x1b, bytes) {
-        if at < from {
-            continue;
-        }
         // `ESC [` digits and semicolons `m`.
         let code = bytes[at + 1..]
             .strip_prefix(b"[")
