@@ -38,6 +38,36 @@ fn systeminfo(c: &mut Criterion) {
     }
 }
 
+/// A fleet export of 1,002 hosts (about 1.2 MB): the three rows of the
+/// `/FO CSV /NH` fixture repeated with numbered host names, so that a cost
+/// growing faster than the input would show up as falling throughput.
+fn systeminfo_fleet(c: &mut Criterion) {
+    let rows = fixture("systeminfo/en_fleet_3hosts_csv_noheader.txt");
+    let rows = String::from_utf8_lossy(&rows);
+    let mut fleet = String::new();
+    for i in 0..334 {
+        for row in rows.lines() {
+            // Each row begins with the quoted host name: `"FS01",…`.
+            let (name, rest) = row[1..].split_once('"').expect("quoted host name");
+            fleet.push_str(&format!("\"{name}-{i:04}\"{rest}\r\n"));
+        }
+    }
+    let bytes = fleet.into_bytes();
+    // A benchmark of an error path would measure nothing useful.
+    let hosts = lastrollup::evidence::read_file("fleet.csv", &bytes)
+        .map(|f| f.records.len())
+        .unwrap_or_else(|e| panic!("fleet.csv: {e}"));
+    assert_eq!(hosts, 1002, "one record per host");
+    let mut g = c.benchmark_group("systeminfo_fleet");
+    g.throughput(Throughput::Bytes(bytes.len() as u64));
+    g.bench_function("csv_1002_hosts", |b| {
+        b.iter(|| {
+            lastrollup::evidence::read_file("fleet.csv", black_box(&bytes)).map(|f| f.records.len())
+        })
+    });
+    g.finish();
+}
+
 fn qfe(c: &mut Criterion) {
     for rel in [
         "qfe/wmic_qfe_list_full_srv2008_x64_utf16le.txt",
@@ -50,6 +80,6 @@ fn qfe(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(3));
-    targets = systeminfo, qfe
+    targets = systeminfo, systeminfo_fleet, qfe
 }
 criterion_main!(benches);
