@@ -1,9 +1,9 @@
 //! `systeminfo` output in all three layouts (list, `/FO CSV`, `/FO TABLE`)
 //! and every UI language in `labels.toml`.
 //!
-//! Each layout parser produces [`RawBlock`]s: the fields of one host, each
+//! Each layout parser produces `RawBlock`s: the fields of one host, each
 //! with its label, value, line and (for multi-valued fields) its items. One
-//! shared step, [`RawBlock::into_record`], turns a block into a [`Record`]:
+//! shared step, `RawBlock::into_record`, turns a block into a [`Record`]:
 //! fields with known labels map directly; fields whose label is unknown (a
 //! language missing from the table, a label mangled by a wrong code page) are
 //! recognised by the shape of their value where that shape is unmistakable
