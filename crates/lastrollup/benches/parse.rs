@@ -38,21 +38,37 @@ fn systeminfo(c: &mut Criterion) {
     }
 }
 
-/// A fleet export of 1,002 hosts (about 1.2 MB): the three rows of the
-/// `/FO CSV /NH` fixture repeated with numbered host names, so that a cost
-/// growing faster than the input would show up as falling throughput.
+/// A fleet export of 1,002 hosts (1,179,020 bytes): the three rows of the
+/// `/FO CSV /NH` fixture repeated with numbered host names, byte for byte
+/// what `scripts/gen-fleet-csv.py 1002` writes, so that a cost growing
+/// faster than the input would show up as falling throughput.
 fn systeminfo_fleet(c: &mut Criterion) {
     let rows = fixture("systeminfo/en_fleet_3hosts_csv_noheader.txt");
-    let rows = String::from_utf8_lossy(&rows);
-    let mut fleet = String::new();
+    let mut bytes = Vec::with_capacity(1_179_020);
     for i in 0..334 {
-        for row in rows.lines() {
+        // Built on bytes: the fixture is cp437 (`José Ramírez`), and a
+        // lossy UTF-8 round trip would bench the UTF-8 path instead.
+        for row in rows.split(|&b| b == b'\n') {
+            let row = row.strip_suffix(b"\r").unwrap_or(row);
+            if row.is_empty() {
+                continue;
+            }
             // Each row begins with the quoted host name: `"FS01",…`.
-            let (name, rest) = row[1..].split_once('"').expect("quoted host name");
-            fleet.push_str(&format!("\"{name}-{i:04}\"{rest}\r\n"));
+            let close = 1 + row[1..]
+                .iter()
+                .position(|&b| b == b'"')
+                .expect("quoted host name");
+            bytes.extend_from_slice(&row[..close]);
+            bytes.extend_from_slice(format!("-{i:05}").as_bytes());
+            bytes.extend_from_slice(&row[close..]);
+            bytes.extend_from_slice(b"\r\n");
         }
     }
-    let bytes = fleet.into_bytes();
+    assert_eq!(bytes.len(), 1_179_020, "the export gen-fleet-csv.py writes");
+    assert!(
+        std::str::from_utf8(&bytes).is_err(),
+        "the fixture's code-page bytes are kept"
+    );
     // A benchmark of an error path would measure nothing useful.
     let hosts = lastrollup::evidence::read_file("fleet.csv", &bytes)
         .map(|f| f.records.len())
