@@ -7,10 +7,11 @@ mod db;
 mod explain;
 mod identify;
 mod render;
+mod version;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// mimalloc rather than the system allocator: a `check` is short and
 /// allocation-heavy, and on a virtual machine its time goes largely to page
@@ -21,7 +22,12 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let mut cmd = cli::Cli::command();
+    if version::wanted() {
+        // Built once, for a process about to print it and exit.
+        cmd = cmd.long_version(&*version::long().leak());
+    }
+    let args = cli::Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit());
     let result = match args.command {
         cli::Command::Identify(a) => identify::run(&a),
         cli::Command::Check(a) => check::run(&a),
