@@ -5,6 +5,7 @@ mod cli;
 mod collector;
 mod db;
 mod explain;
+mod generate;
 mod identify;
 mod render;
 mod version;
@@ -35,6 +36,8 @@ fn main() -> ExitCode {
         cli::Command::Collector(a) => collector::run(&a),
         cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),
         cli::Command::Db(cli::DbCommand::Status(a)) => db::status(&a),
+        cli::Command::Completions(a) => generate::completions(&a),
+        cli::Command::Man(a) => generate::man(&a),
     };
     match result {
         Ok(code) => code,
