@@ -19,6 +19,13 @@ use clap::{CommandFactory, FromArgMatches};
 /// faults; mimalloc's segments cut them from about 1,100 to about 300 per
 /// `check` with the advisory database, and the run by about a fifth
 /// (BENCHMARKS.md).
+///
+/// It is built with its `no_thp` feature: mimalloc then never asks for
+/// transparent huge pages (`madvise(MADV_HUGEPAGE)`). With them, a `check`
+/// that ran right after a memory-heavy process had exited took up to five
+/// times as long, the difference all system time (the kernel finding and
+/// zeroing 2 MiB pages); without them it takes what it takes otherwise,
+/// with no environment variable to set (BENCHMARKS.md, "Stable latency").
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
