@@ -6,7 +6,10 @@
 #
 # DB is an advisory database made with `lastrollup db import`; the defaults
 # are examples/srv-hist01-systeminfo.txt and ../shared's definitions.zip.
-# Needs hyperfine, wesng (`pip install wesng`) and a release build. Stop
+# Needs hyperfine, wesng (`pip install wesng`) and a release build
+# (`cargo build --release -p lastrollup-cli`, the profile users install;
+# the bench profile, debug info and no LTO, shares target/release with it,
+# so build again after a `cargo bench` of the whole workspace). Stop
 # other work on the machine first: the ratio is only meaningful when both
 # run under the same conditions.
 set -euo pipefail

@@ -2,10 +2,12 @@
 # Instructions per systeminfo parse (callgrind) for the five bench fixtures:
 # `parse_loop FILE 101` minus `parse_loop FILE 1`, divided by 100, and the
 # total of the single-parse run (which includes first-use costs).
-# Build first: cargo build --release --examples
+# Build first: cargo build --profile profiling --examples -p lastrollup
+# (the release code with symbols; counts taken before issue 20 used
+# `--release`, which then had no LTO: see BENCHMARKS.md).
 # Usage: scripts/parse-instructions.sh [PARSE_LOOP_BINARY]
 set -euo pipefail
-bin=${1:-${CARGO_TARGET_DIR:-target}/release/examples/parse_loop}
+bin=${1:-${CARGO_TARGET_DIR:-target}/profiling/examples/parse_loop}
 dir=crates/lastrollup/tests/fixtures/systeminfo
 refs() {
     valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 |
