@@ -585,7 +585,7 @@ fn notes(records: &[SourcedRecord<'_>], findings: &mut Vec<Finding>) {
     for sr in records {
         for n in &sr.record.notes {
             let severity = match n.id {
-                "fields-unread" => Severity::Info,
+                "fields-unread" | "capture-reformatted" => Severity::Info,
                 _ => Severity::Warning,
             };
             let at = match n.line {
