@@ -197,6 +197,17 @@ pub struct FleetHost {
     pub profile: usize,
 }
 
+/// The host's file names, each once, in order (a bundle gives one source per section).
+fn files(host: &Host) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(host.sources.len());
+    for s in &host.sources {
+        if !out.contains(&s.file) {
+            out.push(s.file.clone());
+        }
+    }
+    out
+}
+
 impl FleetHost {
     /// The host's identity, before its profile is known: status `unknown`,
     /// no baseline, only its own findings.
@@ -213,7 +224,7 @@ impl FleetHost {
             exposure: HostExposure::default(),
             findings: FindingCounts::of(own, &[]),
             lifecycle: None,
-            sources: host.sources.iter().map(|s| s.file.clone()).collect(),
+            sources: files(host),
             profile: 0,
         }
     }
