@@ -165,8 +165,11 @@ fn dir_of(file: &EvidenceFile) -> &Path {
 /// in file order.
 fn units(files: &[EvidenceFile]) -> Vec<(Option<String>, Unit<'_>)> {
     let mut out: Vec<(Option<String>, Unit<'_>)> = Vec::new();
+    // Where each host name of the current file has its unit (a /FO CSV
+    // export names thousands of hosts in one file).
+    let mut at: FxHashMap<Option<String>, usize> = FxHashMap::default();
     for file in files {
-        let first = out.len();
+        at.clear();
         for record in &file.records {
             let key = record
                 .host
@@ -174,16 +177,19 @@ fn units(files: &[EvidenceFile]) -> Vec<(Option<String>, Unit<'_>)> {
                 .map(host_key)
                 .filter(|k| !k.is_empty());
             let sr = SourcedRecord { file, record };
-            match out[first..].iter_mut().find(|(k, _)| *k == key) {
-                Some((_, u)) => u.records.push(sr),
-                None => out.push((
-                    key,
-                    Unit {
-                        dir: dir_of(file),
-                        file: file.file.clone(),
-                        records: vec![sr],
-                    },
-                )),
+            match at.get(&key) {
+                Some(&i) => out[i].1.records.push(sr),
+                None => {
+                    at.insert(key.clone(), out.len());
+                    out.push((
+                        key,
+                        Unit {
+                            dir: dir_of(file),
+                            file: file.file.clone(),
+                            records: vec![sr],
+                        },
+                    ));
+                }
             }
         }
     }
@@ -363,5 +369,67 @@ fn place_unnamed<'f>(groups: &mut Vec<HostGroup<'f>>, unnamed: Vec<Unit<'f>>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(name: &str, bytes: &[u8]) -> EvidenceFile {
+        crate::evidence::read_file(name, bytes).unwrap()
+    }
+
+    const SYSTEMINFO: &[u8] =
+        include_bytes!("../../tests/fixtures/systeminfo/en_srv2008_standard_x64_6003.txt");
+    const BANNER: &[u8] = b"Microsoft Windows [Version 6.0.6003]\r\n";
+
+    #[test]
+    fn files_naming_no_host_join_the_host_of_their_folder() {
+        let files = [
+            file("a/systeminfo.txt", SYSTEMINFO),
+            file("a/ver.txt", BANNER),
+            file("b/ver.txt", BANNER),
+            file("b/ver2.txt", BANNER),
+        ];
+        let groups = group(&files);
+        let ids: Vec<&str> = groups.iter().map(|g| g.id.as_str()).collect();
+        assert_eq!(ids, ["dir:b", "win2008dc01"]);
+        assert_eq!(groups[0].records.len(), 2);
+        let named: Vec<&str> = groups[1]
+            .records
+            .iter()
+            .map(|r| r.file.file.as_str())
+            .collect();
+        assert_eq!(named, ["a/systeminfo.txt", "a/ver.txt"]);
+        assert!(groups.iter().all(|g| g.findings.is_empty()));
+    }
+
+    #[test]
+    fn one_name_with_two_identities_is_two_hosts() {
+        let other = String::from_utf8_lossy(SYSTEMINFO).replace("Domain:", "Domain:   x");
+        let files = [
+            file("a/systeminfo.txt", SYSTEMINFO),
+            file("b/systeminfo.txt", other.as_bytes()),
+            file("c/ver.txt", BANNER),
+        ];
+        let groups = group(&files);
+        let named: Vec<&HostGroup<'_>> = groups
+            .iter()
+            .filter(|g| g.id.starts_with("win2008dc01@"))
+            .collect();
+        assert_eq!(
+            named.len(),
+            2,
+            "{:?}",
+            groups.iter().map(|g| &g.id).collect::<Vec<_>>()
+        );
+        assert!(named
+            .iter()
+            .all(|g| g.findings[0].id == "identity-collision"));
+        assert_ne!(named[0].id, named[1].id);
+        // The banner in its own folder is a host of its own, not merged into either.
+        assert!(groups.iter().any(|g| g.id == "dir:c"));
+        assert_eq!(groups.len(), 3);
     }
 }
