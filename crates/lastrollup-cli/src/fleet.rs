@@ -233,12 +233,14 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode> {
     };
     let r = fleet::assess(&files, &errors, catalog, source, options);
     drop(files);
-    let out = match args.format {
-        CheckFormat::Json => report::to_json(&r) + "\n",
-        CheckFormat::Markdown => report::to_markdown(&r),
-        CheckFormat::Text => text(&r),
-    };
-    render::print(&out, args.color)?;
+    match args.format {
+        CheckFormat::Json => {
+            let stdout = std::io::stdout();
+            report::write_json(&r, BufWriter::with_capacity(1 << 16, stdout.lock()))?;
+        }
+        CheckFormat::Markdown => render::print(&report::to_markdown(&r), args.color)?,
+        CheckFormat::Text => render::print(&text(&r), args.color)?,
+    }
     for e in &errors {
         anstream::eprintln!(
             "{}: {}",

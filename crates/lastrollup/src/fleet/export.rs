@@ -207,39 +207,75 @@ pub fn hosts_jsonl<W: Write>(report: &FleetReport<'_>, mut out: W) -> Result<(),
     Ok(())
 }
 
-/// Writes one CSV row per host and open or unverified CVE ([`CVE_COLUMNS`]).
-/// Rows come host by host, each host's CVEs known-exploited first; the
-/// file can be large (hosts × CVEs), so it is written as it goes.
-pub fn cves_csv<W: Write>(report: &FleetReport<'_>, out: W) -> Result<(), ExportError> {
-    let mut w = csv_writer(out)?;
-    w.write_record(CVE_COLUMNS)?;
-    for h in &report.hosts {
-        let Some(d) = &report.profiles[h.profile].detail else {
-            continue;
+/// The CVE columns of one profile's rows (all but `host_id` and
+/// `host_name`), rendered once as CSV lines: a host's rows are then its two
+/// cells and these bytes, whatever the number of hosts.
+fn profile_rows(p: &super::Profile<'_>) -> Result<Vec<Vec<u8>>, ExportError> {
+    let mut rows = Vec::new();
+    for c in p.detail.iter().flat_map(|d| &d.cves) {
+        let fixed: Vec<String> = c.fixed_by().iter().map(ToString::to_string).collect();
+        let status = match c.status {
+            Status::Open => "open",
+            Status::Unverified => "unverified",
         };
-        let id = text(Some(&h.id));
-        let name = text(h.host.name.as_deref());
-        for c in &d.cves {
-            let fixed: Vec<String> = c.fixed_by().iter().map(ToString::to_string).collect();
-            let status = match c.status {
-                Status::Open => "open",
-                Status::Unverified => "unverified",
-            };
-            w.write_record([
-                id.as_str(),
-                name.as_str(),
-                &neutralise(c.id),
+        let row = record(
+            [
+                &*neutralise(c.id),
                 status,
                 c.severity.as_str(),
                 if c.kev.is_some() { "true" } else { "false" },
                 &num(c.kev.as_ref().map(|k| k.date_added)),
                 &num(c.kev.as_ref().map(|k| k.ransomware)),
                 &fixed.join(" "),
-                &neutralise(&h.exposure.profile),
-            ])?;
+                &neutralise(&p.id),
+            ],
+            csv::Terminator::CRLF,
+        )?;
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// One CSV record as bytes, ending in `terminator`.
+fn record<'r>(
+    cells: impl IntoIterator<Item = &'r str>,
+    terminator: csv::Terminator,
+) -> Result<Vec<u8>, ExportError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(terminator)
+        .quote_style(csv::QuoteStyle::Necessary)
+        .buffer_capacity(256)
+        .from_writer(Vec::new());
+    w.write_record(cells)?;
+    w.into_inner().map_err(|e| ExportError::Io(e.into_error()))
+}
+
+/// Writes one CSV row per host and open or unverified CVE ([`CVE_COLUMNS`]).
+/// Rows come host by host, each host's CVEs known-exploited first; the
+/// file can be large (hosts × CVEs), so it is written as it goes.
+pub fn cves_csv<W: Write>(report: &FleetReport<'_>, out: W) -> Result<(), ExportError> {
+    let mut w = csv_writer(out)?;
+    w.write_record(CVE_COLUMNS)?;
+    w.flush()?;
+    let mut out = w
+        .into_inner()
+        .map_err(|e| ExportError::Io(e.into_error()))?;
+    let tails: Vec<Vec<Vec<u8>>> = report
+        .profiles
+        .iter()
+        .map(profile_rows)
+        .collect::<Result<_, _>>()?;
+    // `host_id,host_name,` as CSV, then each of the profile's rows.
+    for h in &report.hosts {
+        let id = text(Some(&h.id));
+        let name = text(h.host.name.as_deref());
+        let head = record([id.as_str(), name.as_str()], csv::Terminator::Any(b','))?;
+        for row in &tails[h.profile] {
+            out.write_all(&head)?;
+            out.write_all(row)?;
         }
     }
-    w.flush()?;
+    out.flush()?;
     Ok(())
 }
 

@@ -14,6 +14,14 @@ pub fn to_json(report: &FleetReport<'_>) -> String {
     serde_json::to_string_pretty(report).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
 }
 
+/// Writes the report as pretty JSON, followed by a line break, without
+/// holding the whole text in memory (a fleet's JSON is tens of megabytes).
+pub fn write_json<W: std::io::Write>(report: &FleetReport<'_>, mut out: W) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, report)?;
+    out.write_all(b"\n")?;
+    out.flush()
+}
+
 /// Text safe in a Markdown table cell and in running text: no line breaks,
 /// no table pipes, no markup or HTML.
 pub fn md_cell(text: &str) -> String {
