@@ -43,8 +43,9 @@ pub struct HostGroup<'f> {
 struct Identity {
     domain: Option<String>,
     product_id: Option<String>,
-    /// Install dates as printed, per format (formats print them differently).
-    install: BTreeMap<&'static str, String>,
+    /// Install dates as printed, per format and label language (formats
+    /// and languages print them differently).
+    install: BTreeMap<String, String>,
 }
 
 impl Identity {
@@ -65,9 +66,12 @@ impl Identity {
                     self.product_id = Some(v.to_ascii_uppercase());
                 }
                 Key::InstallDate => {
-                    self.install
-                        .entry(format_class(r.format))
-                        .or_insert_with(|| v.to_owned());
+                    let class = format!(
+                        "{}:{}",
+                        format_class(r.format),
+                        r.language.as_deref().unwrap_or("")
+                    );
+                    self.install.entry(class).or_insert_with(|| v.to_owned());
                 }
                 _ => {}
             }
@@ -100,7 +104,7 @@ impl Identity {
             self.product_id.clone_from(&other.product_id);
         }
         for (k, v) in &other.install {
-            self.install.entry(k).or_insert_with(|| v.clone());
+            self.install.entry(k.clone()).or_insert_with(|| v.clone());
         }
     }
 
@@ -134,7 +138,8 @@ impl Identity {
     }
 }
 
-/// Install dates are compared only between captures that print them alike.
+/// Install dates are compared only between captures that print them alike
+/// (and, for systeminfo, in the same language).
 fn format_class(f: Format) -> &'static str {
     match f {
         Format::SysteminfoList | Format::SysteminfoCsv | Format::SysteminfoTable => "systeminfo",
