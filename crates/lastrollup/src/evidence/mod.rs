@@ -121,6 +121,9 @@ pub enum Key {
     Locale,
     /// When the OS was installed, as printed.
     InstallDate,
+    /// The Windows product ID (`89578-OEM-7332157-00204`): systeminfo's
+    /// `Product ID`, the registry's `ProductId`, `wmic os`'s `SerialNumber`.
+    ProductId,
     /// When the OS last booted, as printed.
     BootTime,
     /// The `BuildLab` string (`6003.vistasp2_ldr_escrow.190320-1700`).

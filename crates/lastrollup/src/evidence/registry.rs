@@ -37,6 +37,7 @@ fn meaning(key_path: &str, name: &str) -> Option<Key> {
             "productname" => Key::ProductName,
             "editionid" => Key::EditionId,
             "installdate" => Key::InstallDate,
+            "productid" => Key::ProductId,
             _ => return None,
         });
     }

@@ -19,6 +19,7 @@ const PROPERTIES: &[(&str, Key)] = &[
     ("InstallDate", Key::InstallDate),
     ("LastBootUpTime", Key::BootTime),
     ("Locale", Key::Locale),
+    ("SerialNumber", Key::ProductId),
 ];
 
 /// Other `Win32_OperatingSystem` property names: recognised (so the format is
@@ -38,7 +39,6 @@ const OTHER_PROPERTIES: &[&str] = &[
     "OSType",
     "Organization",
     "RegisteredUser",
-    "SerialNumber",
     "ServicePackMinorVersion",
     "Status",
     "SystemDirectory",
