@@ -156,6 +156,34 @@ pub enum Command {
     /// put it elsewhere. See docs/advisories.md.
     #[command(verbatim_doc_comment, subcommand)]
     Db(DbCommand),
+
+    /// Print the shell completion script for a shell.
+    ///
+    /// Generated from the same definitions as the help. Install it where
+    /// your shell looks for completions, for example:
+    ///
+    ///   lastrollup completions bash > ~/.local/share/bash-completion/completions/lastrollup
+    ///   lastrollup completions zsh > ~/.zfunc/_lastrollup   (with fpath+=~/.zfunc)
+    ///   lastrollup completions fish > ~/.config/fish/completions/lastrollup.fish
+    ///   lastrollup completions powershell >> $PROFILE
+    ///
+    /// The Debian package installs the bash, zsh and fish scripts itself.
+    #[command(verbatim_doc_comment)]
+    Completions(CompletionsArgs),
+
+    /// Print or write the manual pages.
+    ///
+    /// Generated from the same definitions as the help: one page per
+    /// command (lastrollup(1), lastrollup-check(1), lastrollup-db-import(1)…).
+    /// Without --out, prints the page of the command named (the main page
+    /// when none is) for `man -l -`; with --out, writes every page there.
+    ///
+    /// Examples:
+    ///   lastrollup man | man -l -
+    ///   lastrollup man db import | man -l -
+    ///   lastrollup man --out ~/.local/share/man/man1
+    #[command(verbatim_doc_comment)]
+    Man(ManArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -341,6 +369,26 @@ pub enum GoalArg {
     Final,
     /// The last update installable without an ESU entitlement.
     WithoutEsu,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (`check`, `db import`); none for the
+    /// main page.
+    #[arg(value_name = "COMMAND", conflicts_with = "out")]
+    pub command: Vec<String>,
+
+    /// Write every page (`lastrollup.1`, `lastrollup-check.1`, …) into this
+    /// folder instead of printing one.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

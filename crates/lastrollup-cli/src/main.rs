@@ -6,12 +6,14 @@ mod collector;
 mod db;
 mod explain;
 mod fleet;
+mod generate;
 mod identify;
 mod render;
+mod version;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// mimalloc rather than the system allocator: a `check` is short and
 /// allocation-heavy, and on a virtual machine its time goes largely to page
@@ -22,7 +24,12 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let mut cmd = cli::Cli::command();
+    if version::wanted() {
+        // Built once, for a process about to print it and exit.
+        cmd = cmd.long_version(&*version::long().leak());
+    }
+    let args = cli::Cli::from_arg_matches(&cmd.get_matches()).unwrap_or_else(|e| e.exit());
     let result = match args.command {
         cli::Command::Identify(a) => identify::run(&a),
         cli::Command::Check(a) => check::run(&a),
@@ -31,6 +38,8 @@ fn main() -> ExitCode {
         cli::Command::Collector(a) => collector::run(&a),
         cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),
         cli::Command::Db(cli::DbCommand::Status(a)) => db::status(&a),
+        cli::Command::Completions(a) => generate::completions(&a),
+        cli::Command::Man(a) => generate::man(&a),
     };
     match result {
         Ok(code) => code,

@@ -139,6 +139,9 @@ fn applicable(case: &Case, chain: &[Mangle]) -> bool {
         .iter()
         .any(|m| matches!(m, Mangle::Wrap72 | Mangle::Wrap76));
     chain.iter().all(|m| !m.csv_only() || case.csv)
+        // Excel re-saves a file once (its re-saving of its own export is
+        // the same file).
+        && chain.iter().filter(|m| m.csv_only()).count() <= 1
         && !(wrapped
             && chain.iter().any(|m| {
                 matches!(
@@ -266,7 +269,13 @@ fn every_fixture_survives_common_combinations() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+    // A fixed seed: CI runs the same 32 chains every time (a new seed is a
+    // deliberate change, run locally first with PROPTEST_CASES raised).
+    #![proptest_config(ProptestConfig {
+        cases: 32,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(0x6003_2026),
+        ..ProptestConfig::default()
+    })]
 
     /// Any chain of up to three transformations, in the order a paste goes
     /// through them, on any fixture.

@@ -245,6 +245,18 @@ impl Catalog {
             .max_by_key(|u| u.effective_date())
     }
 
+    /// The newest update in the catalog: the latest effective release date
+    /// ([`Update::effective_date`]); on a day with several, a monthly rollup
+    /// before the others. `None` only for a catalog without updates.
+    pub fn newest_update(&self) -> Option<&Update> {
+        self.updates
+            .iter()
+            .enumerate()
+            // On a tie of date and kind, the first in file order.
+            .max_by_key(|(i, u)| (u.effective_date(), u.is_cumulative(), std::cmp::Reverse(*i)))
+            .map(|(_, u)| u)
+    }
+
     /// The error code or symptom `query` names.
     pub fn error_code(&self, query: &str) -> Option<&ErrorCode> {
         self.errors.iter().find(|e| e.matches(query))
@@ -263,6 +275,20 @@ mod tests {
         let toml = Catalog::parse(EMBEDDED).unwrap();
         assert_eq!(Catalog::load_embedded().unwrap(), toml);
         assert_eq!(Catalog::embedded(), &toml);
+    }
+
+    #[test]
+    fn the_newest_update_is_the_latest_rollup() {
+        let c = Catalog::embedded();
+        let newest = c.newest_update().expect("updates");
+        // No update is later, and a rollup wins a tie with others of its day.
+        for u in &c.updates {
+            assert!(u.effective_date() <= newest.effective_date(), "KB{}", u.kb);
+            if u.effective_date() == newest.effective_date() {
+                assert!(newest.is_cumulative() || !u.is_cumulative(), "KB{}", u.kb);
+            }
+        }
+        assert!(newest.is_cumulative());
     }
 
     #[test]

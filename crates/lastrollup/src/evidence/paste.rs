@@ -237,14 +237,17 @@ fn quote_prefix(l: &str, bar: bool) -> Option<(usize, usize)> {
 
 /// Removes mail quoting when at least half of the non-empty lines carry it.
 /// Lines without it (the reply around the quote) stay as they are. A `|`
-/// counts as a quote mark only when every line has one: tools print it
-/// too (nmap's script output starts its lines with `|`).
+/// is no quote mark in a tool's own output that ends its block with `|_`
+/// (nmap's script results).
 fn strip_quotes(lines: &mut [(u32, String)], seen: &mut Seen) {
     let non_empty = lines.iter().filter(|(_, l)| !l.trim().is_empty()).count();
-    let bar = lines
-        .iter()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .all(|(_, l)| l.trim_start().starts_with('|'));
+    let starts = |p: &str| {
+        lines
+            .iter()
+            .filter(|(_, l)| l.trim_start().starts_with(p))
+            .count()
+    };
+    let bar = starts("|") * 2 >= non_empty && starts("|_") == 0;
     // A quoted line, or the rest of one that a mailer wrapped (at the
     // margin, right after a quoted line).
     let mut quoted = 0;
