@@ -310,3 +310,31 @@ fn identify_snapshot_per_transformation() {
         });
     }
 }
+
+/// A hard wrap that cut a KB number in two is reported with the item's
+/// line, and neither half is taken for an update.
+#[test]
+fn a_kb_cut_by_a_hard_wrap_is_named_not_guessed() {
+    let path = support::fixtures().join("hosts/srv-hist01/systeminfo.txt");
+    let text = decode(&std::fs::read(path).unwrap());
+    let kb = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("[02]: "))
+        .unwrap()
+        .to_owned();
+    let (head, tail) = kb.split_at(4);
+    let cut = text.replacen(&kb, &format!("{head}\n{tail}"), 1);
+    let ev = evidence::read_file("systeminfo.txt", cut.as_bytes()).unwrap();
+    let hosts = host::identify(&[ev]);
+    let ids: Vec<String> = hosts[0].updates.iter().map(|u| u.id.to_string()).collect();
+    assert!(
+        !ids.contains(&kb) && !ids.iter().any(|i| i == head),
+        "{ids:?}"
+    );
+    let json = report::identify::to_json(&report::identify::build(&hosts, &[]));
+    assert!(json.contains("\"value-cut\""), "{json}");
+    assert!(json.contains(&format!("`{head}` and `{tail}`")), "{json}");
+    // The items after the cut one are still read.
+    let clean = evidence::read_file("systeminfo.txt", text.as_bytes()).unwrap();
+    assert_eq!(ids.len() + 1, host::identify(&[clean])[0].updates.len());
+}

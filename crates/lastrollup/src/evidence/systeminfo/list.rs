@@ -464,6 +464,7 @@ impl<'a> Builder<'a> {
                 self.last = Last::Value;
             }
             None if self.last == Last::Value && self.rewrap(number, text) => {}
+            None if self.cut_number(number, text) => {}
             // A line that is not a field ends the block (a prompt, other output).
             None => {
                 self.close();
@@ -526,6 +527,34 @@ impl<'a> Builder<'a> {
                 line: number,
                 items: Vec::new(),
             })
+    }
+
+    /// The digits a hard wrap moved off a hotfix item (`[117]: KB45` then
+    /// `93226`): kept with the item, a space between, so that the item is
+    /// reported as cut and not read as some other KB. Returns whether the
+    /// line was such digits.
+    fn cut_number(&mut self, number: u32, text: &str) -> bool {
+        let t = trim(text);
+        if t.is_empty() || t.len() > 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let Some((block, _)) = self.current.as_mut() else {
+            return false;
+        };
+        let Some((item, line)) = block.entries.last_mut().and_then(|e| e.items.last_mut()) else {
+            return false;
+        };
+        let short_kb = item
+            .strip_prefix("KB")
+            .is_some_and(|d| d.len() < 6 && d.bytes().all(|b| b.is_ascii_digit()));
+        if !short_kb || *line + 1 != number {
+            return false;
+        }
+        let joined = item.to_mut();
+        joined.push(' ');
+        joined.push_str(t);
+        block.last_line = number;
+        true
     }
 
     /// Joins a line that a mailer wrapped off the value or item before it
