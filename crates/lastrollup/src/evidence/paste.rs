@@ -120,6 +120,9 @@ pub fn undo(text: &str) -> Option<Unpasted> {
     let mut seen = Seen::default();
     let mut lines: Vec<(u32, String)> = if html {
         seen.add(Kind::Html, html::first_tag_line(text));
+        if text.contains(is_invisible) {
+            seen.add(Kind::Invisible, html::first_tag_line(text));
+        }
         html::to_lines(text)
     } else {
         super::text::lines(text)
@@ -554,7 +557,10 @@ mod html {
                 rest = &rest[used..];
             } else {
                 let Some(c) = rest.chars().next() else { break };
-                if s.skip.is_none() {
+                // Invisible characters are dropped before they can make a
+                // line's start look like text (white space after them would
+                // then be kept).
+                if s.skip.is_none() && !super::is_invisible(c) {
                     s.text_char(c);
                 }
                 if c == '\n' {
