@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
@@ -42,6 +43,22 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The advisory database for CVE exposure (see `lastrollup db`). Defaults to $LASTROLLUP_DB, else the one in the user''s data directory; without one, only the built-in known-exploited table is checked')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only, even when a database exists')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lastrollup;fleet' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to assess for, as YYYY-MM-DD. Defaults to today')
+            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plans lead (as for `check`)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The advisory database for CVE exposure (as for `check`)')
+            [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)')
+            [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Also write one JSON object per host and line (for SIEM ingestion)')
+            [CompletionResult]::new('--cve-csv', '--cve-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per host and open or unverified CVE')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
+            [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -133,6 +150,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         }
         'lastrollup;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
+            [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
@@ -143,6 +161,9 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             break
         }
         'lastrollup;help;check' {
+            break
+        }
+        'lastrollup;help;fleet' {
             break
         }
         'lastrollup;help;explain' {

@@ -31,6 +31,9 @@ _lastrollup() {
             lastrollup,explain)
                 cmd="lastrollup__subcmd__explain"
                 ;;
+            lastrollup,fleet)
+                cmd="lastrollup__subcmd__fleet"
+                ;;
             lastrollup,help)
                 cmd="lastrollup__subcmd__help"
                 ;;
@@ -73,6 +76,9 @@ _lastrollup() {
             lastrollup__subcmd__help,explain)
                 cmd="lastrollup__subcmd__help__subcmd__explain"
                 ;;
+            lastrollup__subcmd__help,fleet)
+                cmd="lastrollup__subcmd__help__subcmd__fleet"
+                ;;
             lastrollup__subcmd__help,help)
                 cmd="lastrollup__subcmd__help__subcmd__help"
                 ;;
@@ -95,7 +101,7 @@ _lastrollup() {
 
     case "${cmd}" in
         lastrollup)
-            opts="-h -V --help --version check explain collector identify db completions man help"
+            opts="-h -V --help --version check fleet explain collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -302,8 +308,54 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__fleet)
+            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json markdown" -- "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --goal)
+                    COMPREPLY=($(compgen -W "final without-esu" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --csv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jsonl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cve-csv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__help)
-            opts="check explain collector identify db completions man help"
+            opts="check fleet explain collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -401,6 +453,20 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__help__subcmd__explain)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__help__subcmd__fleet)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -23,6 +23,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
+            cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
@@ -38,6 +39,21 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --db 'The advisory database for CVE exposure (see `lastrollup db`). Defaults to $LASTROLLUP_DB, else the one in the user''s data directory; without one, only the built-in known-exploited table is checked'
             cand --color 'When to colour the output'
             cand --no-db 'Check exposure against the built-in known-exploited table only, even when a database exists'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;fleet'= {
+            cand --format 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown'
+            cand --as-of 'The day to assess for, as YYYY-MM-DD. Defaults to today'
+            cand --goal 'Where the install plans lead (as for `check`)'
+            cand --db 'The advisory database for CVE exposure (as for `check`)'
+            cand --csv 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)'
+            cand --jsonl 'Also write one JSON object per host and line (for SIEM ingestion)'
+            cand --cve-csv 'Also write one CSV row per host and open or unverified CVE'
+            cand --color 'When to colour the output'
+            cand --no-db 'Check exposure against the built-in known-exploited table only'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -116,6 +132,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;help'= {
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
+            cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
@@ -125,6 +142,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'lastrollup;help;check'= {
+        }
+        &'lastrollup;help;fleet'= {
         }
         &'lastrollup;help;explain'= {
         }

@@ -27,6 +27,7 @@ end
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -s h -l help -d 'Print help'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -s V -l version -d 'Print version'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "check" -d 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
+complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "fleet" -d 'Assess a whole fleet: every host under the given files and folders, in one run.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
@@ -47,6 +48,22 @@ never\t'Never colour'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand check" -l no-db -d 'Check exposure against the built-in known-exploited table only, even when a database exists'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand check" -s V -l version -d 'Print version'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l format -d 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown' -r -f -a "text\t'Verdict, plan, exposure, findings and lifecycle for people'
+json\t'The versioned JSON contract'
+markdown\t'Markdown'"
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l as-of -d 'The day to assess for, as YYYY-MM-DD. Defaults to today' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l goal -d 'Where the install plans lead (as for `check`)' -r -f -a "final\t'The last update of the product (KB5073697, 2026-01-13, on x86/x64)'
+without-esu\t'The last update installable without an ESU entitlement'"
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l db -d 'The advisory database for CVE exposure (as for `check`)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l csv -d 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l jsonl -d 'Also write one JSON object per host and line (for SIEM ingestion)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l cve-csv -d 'Also write one CSV row per host and open or unverified CVE' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'
+always\t'Always colour'
+never\t'Never colour'"
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l no-db -d 'Check exposure against the built-in known-exploited table only'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -s V -l version -d 'Print version'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand explain" -l format -d 'Output format' -r -f -a "table\t'A table for people'
 json\t'The versioned JSON contract'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -83,13 +100,14 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand completions" -s V 
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -l out -d 'Write every page (`lastrollup.1`, `lastrollup-check.1`, …) into this folder instead of printing one' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "check" -d 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "db" -d 'Import and inspect the advisory database (CVE-level data for `check`).'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "completions" -d 'Print the shell completion script for a shell.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "man" -d 'Print or write the manual pages.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check explain collector identify db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "check" -d 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "fleet" -d 'Assess a whole fleet: every host under the given files and folders, in one run.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "db" -d 'Import and inspect the advisory database (CVE-level data for `check`).'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "completions" -d 'Print the shell completion script for a shell.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "man" -d 'Print or write the manual pages.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain collector identify db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Read advisory feeds into the database.'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database in use: where it is, its documents, dates and counts.'

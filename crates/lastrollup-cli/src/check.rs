@@ -13,7 +13,7 @@ use crate::identify::read_all;
 use crate::render;
 
 /// Today in the system's time zone.
-fn today() -> jiff::civil::Date {
+pub(crate) fn today() -> jiff::civil::Date {
     let now = jiff::Timestamp::now();
     now.to_zoned(local_zone().unwrap_or_else(jiff::tz::TimeZone::system))
         .date()
@@ -33,12 +33,15 @@ fn local_zone() -> Option<jiff::tz::TimeZone> {
 
 /// The advisory database `check` reads, or `None` for the catalog's
 /// known-exploited table (`--no-db`, or no database at the default place).
-fn open_database(args: &CheckArgs) -> Result<Option<lastrollup::advisory::database::Database>> {
+pub(crate) fn open_database(
+    db: Option<&std::path::Path>,
+    no_db: bool,
+) -> Result<Option<lastrollup::advisory::database::Database>> {
     use lastrollup::advisory::database::Database;
-    if args.no_db {
+    if no_db {
         return Ok(None);
     }
-    match crate::db::locate(args.db.as_deref()) {
+    match crate::db::locate(db) {
         Ok(loc) if loc.path.exists() => Ok(Some(Database::open(&loc.path)?)),
         Ok(loc) if loc.explicit => anyhow::bail!(
             "no advisory database at {}; create it with `lastrollup db import --db {} FEEDS…`",
@@ -62,7 +65,7 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     };
     // Exposures borrow their CVE text from the source, which therefore
     // outlives them.
-    let db = open_database(args)?;
+    let db = open_database(args.db.as_deref(), args.no_db)?;
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let source: &dyn lastrollup::assess::exposure::AdvisorySource = match &db {
         Some(db) => db,

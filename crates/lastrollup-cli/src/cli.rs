@@ -52,6 +52,44 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Check(CheckArgs),
 
+    /// Assess a whole fleet: every host under the given files and folders, in one run.
+    ///
+    /// Give files and folders (read recursively; names beginning with `.`
+    /// are skipped) holding captures of any format `check` reads: collector
+    /// bundles, systeminfo lists and /FO CSV exports of many hosts, wmic qfe
+    /// lists, registry captures, version strings. Captures are grouped into
+    /// hosts by name *and* identity (domain, product ID, install date): two
+    /// machines that share a name are reported apart, with an
+    /// `identity-collision` finding. A file that cannot be used is listed
+    /// with its reason and never stops the run.
+    ///
+    /// The report: hosts by state (at the final baseline, months behind in
+    /// buckets, not NT 6.0, unassessable), the next best actions across the
+    /// fleet, the known-exploited CVEs by hosts open to them, the worst
+    /// hosts, lifecycle, and every error. `--format json` writes the
+    /// `lastrollup.fleet/1` contract (docs/fleet.md): per host the `host`
+    /// and `os` objects of `check`, its baseline, counts, and the id of its
+    /// exposure profile; each distinct servicing state is one profile,
+    /// listed once with its CVE ids.
+    ///
+    /// Exit codes:
+    ///   0  every host has reached its goal, is open to no CVE an update
+    ///      within the goal fixes, and has no warning or error finding
+    ///   1  a host is behind, is open to such a CVE, or has a warning or
+    ///      error finding
+    ///   2  a file could not be used, no host was found, an export could
+    ///      not be written, or the arguments are wrong
+    ///   3  a host is not NT 6.0
+    /// When several apply, the highest wins (2 over 3 over 1).
+    ///
+    /// Examples:
+    ///   lastrollup fleet captures/
+    ///   lastrollup fleet --format markdown --as-of 2026-06-30 plant-a/ plant-b/ > fleet.md
+    ///   lastrollup fleet --csv hosts.csv --jsonl hosts.jsonl --cve-csv host-cves.csv captures/
+    ///   lastrollup fleet --format json --db /srv/lastrollup.lrdb usb/*.lastrollup.txt > fleet.json
+    #[command(verbatim_doc_comment)]
+    Fleet(FleetArgs),
+
     /// Explain a version string, a KB or an update error code.
     ///
     /// A version (`6.0.6003.20491`, a BuildLabEx such as
@@ -265,6 +303,50 @@ pub struct CheckArgs {
     /// when a database exists.
     #[arg(long)]
     pub no_db: bool,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct FleetArgs {
+    /// Files and folders to read (folders recursively).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format: a summary for people, the `lastrollup.fleet/1` JSON
+    /// contract (docs/fleet.md), or Markdown.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// The day to assess for, as YYYY-MM-DD. Defaults to today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Where the install plans lead (as for `check`).
+    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
+    pub goal: GoalArg,
+
+    /// The advisory database for CVE exposure (as for `check`).
+    #[arg(long, value_name = "PATH", conflicts_with = "no_db")]
+    pub db: Option<PathBuf>,
+
+    /// Check exposure against the built-in known-exploited table only.
+    #[arg(long)]
+    pub no_db: bool,
+
+    /// Also write one CSV row per host (UTF-8 with BOM, RFC 4180).
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+
+    /// Also write one JSON object per host and line (for SIEM ingestion).
+    #[arg(long, value_name = "FILE")]
+    pub jsonl: Option<PathBuf>,
+
+    /// Also write one CSV row per host and open or unverified CVE.
+    #[arg(long, value_name = "FILE")]
+    pub cve_csv: Option<PathBuf>,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

@@ -74,6 +74,13 @@ pub fn text(e: &Explanation) -> String {
             if let Some(r) = &u.revision {
                 line(&mut out, "revision", r);
             }
+            if let Some(v) = &u.stack_version {
+                line(
+                    &mut out,
+                    "stack version",
+                    format!("{v} (a servicing stack at or above it has this update)"),
+                );
+            }
             line(&mut out, "for", u.products.join(", "));
             line(
                 &mut out,

@@ -5,6 +5,7 @@ mod cli;
 mod collector;
 mod db;
 mod explain;
+mod fleet;
 mod generate;
 mod identify;
 mod render;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         cli::Command::Identify(a) => identify::run(&a),
         cli::Command::Check(a) => check::run(&a),
+        cli::Command::Fleet(a) => fleet::run(&a),
         cli::Command::Explain(a) => explain::run(&a),
         cli::Command::Collector(a) => collector::run(&a),
         cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),

@@ -66,6 +66,11 @@ pub struct UpdateExplanation {
     pub month: Month,
     /// Fixed build / kernel threshold.
     pub revision: Option<String>,
+    /// For a servicing stack update: the servicing stack version it installs
+    /// (`%SystemRoot%\servicing\Version`), where known. A host at or above
+    /// it has this SSU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stack_version: Option<String>,
     /// Products.
     pub products: Vec<String>,
     /// Architectures.
@@ -197,6 +202,7 @@ fn explain_kb(kb: u32, catalog: &Catalog) -> Result<UpdateExplanation, ExplainEr
         released: u.released,
         month: u.month,
         revision: u.revision.clone(),
+        stack_version: u.stack_version.clone(),
         products: u
             .products
             .iter()
@@ -371,6 +377,27 @@ fn explain_version(q: &str, catalog: &Catalog) -> Result<Option<VersionExplanati
         }
         if build == 6002 && rev < 16384 {
             remarks.push("revisions below 16384 are not from a GDR or LDR servicing branch".into());
+        }
+    }
+    // The same dotted form names a servicing stack (`%SystemRoot%\servicing\Version`).
+    if let Some(rev) = revision.filter(|_| version::build_lab(q).is_none()) {
+        let v = crate::catalog::BuildRevision {
+            build,
+            revision: rev,
+        };
+        for u in catalog.updates.iter().filter(|u| {
+            u.stack_version
+                .as_deref()
+                .and_then(crate::catalog::BuildRevision::parse)
+                == Some(v)
+        }) {
+            remarks.push(format!(
+                "as a servicing stack version (the folder under %SystemRoot%\\servicing\\Version) it is the one {} \
+                 ({}, {}) installs: a host at or above it has that update and every earlier one",
+                u.kb_name(),
+                u.kind.label(),
+                u.month
+            ));
         }
     }
     out.remarks = remarks;

@@ -31,6 +31,7 @@ pub mod catalog;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod fleet;
 pub mod host;
 pub mod month;
 pub mod report;

@@ -128,12 +128,13 @@ fn latest_ie() -> String {
         .expect("the catalog has IE cumulative updates")
 }
 
-/// The newest servicing stack update of the catalog.
+/// The newest confirmed (not `unverified`) servicing stack update of the
+/// catalog: the one a plan names.
 fn latest_ssu() -> String {
     let c = Catalog::embedded();
     c.updates
         .iter()
-        .filter(|u| u.kind == lastrollup::catalog::UpdateKind::Ssu)
+        .filter(|u| u.kind == lastrollup::catalog::UpdateKind::Ssu && !u.unverified)
         .max_by_key(|u| u.effective_date())
         .map(|u| u.kb_name())
         .expect("the catalog has SSUs")
@@ -656,4 +657,71 @@ fn windows_7_sku_numbers_are_not_read_as_vista() {
         h.os.family.as_ref().map(|f| f.value.as_str()),
         Some("windows-vista")
     );
+}
+
+/// The newest servicing stack update of the catalog, confirmed or not.
+fn newest_ssu_of_any_kind() -> &'static lastrollup::catalog::Update {
+    Catalog::embedded()
+        .updates
+        .iter()
+        .filter(|u| u.kind == lastrollup::catalog::UpdateKind::Ssu)
+        .max_by_key(|u| u.effective_date())
+        .expect("the catalog has SSUs")
+}
+
+#[test]
+fn the_plan_names_the_newest_confirmed_ssu_and_mentions_a_newer_unverified_one() {
+    let (_, a) = Machine {
+        kbs: &[4493730, 4474419, 5034173],
+        ..Default::default()
+    }
+    .assess();
+    let step = a.missing.iter().find(|s| s.kind == "ssu").unwrap();
+    assert_eq!(step.kb.as_deref(), Some(latest_ssu().as_str()));
+    assert!(step.reason.contains("newest confirmed"), "{}", step.reason);
+    let newest = newest_ssu_of_any_kind();
+    if newest.unverified {
+        assert!(
+            step.reason.contains(&newest.kb_name()) && step.reason.contains("no Microsoft source"),
+            "{}",
+            step.reason
+        );
+    }
+    // No collector bundle: nothing about the servicing stack version.
+    assert!(
+        !step.reason.contains("servicing stack 6.0"),
+        "{}",
+        step.reason
+    );
+}
+
+#[test]
+fn a_listed_later_ssu_confirmed_or_not_replaces_the_ssu_step() {
+    let newest = newest_ssu_of_any_kind().kb;
+    for ssu in [latest_ssu()[2..].parse().unwrap(), newest] {
+        let (_, a) = Machine {
+            kbs: &[4493730, 4474419, ssu, 5034173],
+            ..Default::default()
+        }
+        .assess();
+        assert_eq!(
+            plan(&a),
+            ["KB5073697".to_string(), latest_ie(), "reboot".into()],
+            "with KB{ssu} listed"
+        );
+    }
+}
+
+#[test]
+fn a_later_ssu_holds_the_first_one() {
+    // KB4537830 (2020-02) supersedes KB4526478, which supersedes KB4517134,
+    // which supersedes KB4493730; SHA-2 is still needed.
+    let (_, a) = Machine {
+        kbs: &[4537830, 4480968],
+        ..Default::default()
+    }
+    .assess();
+    let p = plan(&a);
+    assert!(!p.contains(&"KB4493730".to_string()), "{p:?}");
+    assert!(p.contains(&"KB4474419".to_string()), "{p:?}");
 }

@@ -131,6 +131,67 @@ fn a_missing_esu_licence_is_a_finding() {
     assert!(!ids(&w).contains(&"esu-not-licensed"), "{:?}", ids(&w));
 }
 
+#[test]
+fn the_servicing_stack_version_says_which_ssus_the_host_has() {
+    let bytes = bundle("PLANT-HIST02.lastrollup.txt");
+    let c = Catalog::embedded();
+    let ssu_step = |bytes: &[u8]| {
+        let h = host_of(bytes);
+        let a = assess(&h, c, AS_OF);
+        a.missing.into_iter().find(|s| s.kind == "ssu")
+    };
+    // 6.0.6003.21569 is KB5016129's stack (the bundle also lists KB5016129);
+    // the newest confirmed SSU (2024-06) has no known stack version, so it is
+    // still planned, and the reason says what the stack shows.
+    let step = ssu_step(&bytes).expect("an SSU step");
+    assert!(
+        step.reason
+            .contains("6.0.6003.21569 is that of KB5016129 (2022-07)"),
+        "{}",
+        step.reason
+    );
+    // Only the stack version, no SSU on the update lists: 6.0.6003.20951 is
+    // KB4580971's (2020-10) and proves every SSU up to it, KB4493730 included.
+    let mut edited = bytes.clone();
+    for kb in [&b"KB4493730"[..], b"KB4536953", b"KB5016129"] {
+        edited = replace_bytes(&edited, kb, b"KB9999999");
+    }
+    let edited = replace_bytes(&edited, b"6.0.6003.21569", b"6.0.6003.20951");
+    let h = host_of(&edited);
+    let a = assess(&h, c, AS_OF);
+    let plan: Vec<&str> = a.missing.iter().filter_map(|s| s.kb.as_deref()).collect();
+    assert!(!plan.contains(&"KB4493730"), "{plan:?}");
+    let step = a
+        .missing
+        .iter()
+        .find(|s| s.kind == "ssu")
+        .expect("an SSU step");
+    assert!(
+        step.reason
+            .contains("6.0.6003.20951 is that of KB4580971 (2020-10)"),
+        "{}",
+        step.reason
+    );
+    let kb4580971 = c.update(4580971).unwrap();
+    let stack = lastrollup::catalog::BuildRevision::parse("6.0.6003.20951").unwrap();
+    let arch = lastrollup::host::Arch::X64;
+    assert_eq!(
+        c.ssu_for_stack("windows-server-2008-sp2", arch, stack)
+            .map(|u| u.kb),
+        Some(kb4580971.kb)
+    );
+    // One revision below it: the SSU before it with a known stack version.
+    let below = lastrollup::catalog::BuildRevision::parse("6.0.6003.20950").unwrap();
+    assert_eq!(
+        c.ssu_for_stack("windows-server-2008-sp2", arch, below)
+            .map(|u| u.kb),
+        Some(4572374)
+    );
+    // Below the first SSU's stack, nothing is proved.
+    let sp2 = lastrollup::catalog::BuildRevision::parse("6.0.6002.18005").unwrap();
+    assert_eq!(c.ssu_for_stack("windows-server-2008-sp2", arch, sp2), None);
+}
+
 fn replace_bytes(hay: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(hay.len());
     let mut i = 0;

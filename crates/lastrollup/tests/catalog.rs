@@ -63,6 +63,36 @@ fn broken_catalogs_are_rejected() {
         ..EMBEDDED
     })
     .is_err());
+    // A servicing stack version below an earlier SSU's, and an SSU that
+    // supersedes something other than an earlier SSU.
+    let low_stack = EMBEDDED.updates.replacen(
+        "stack_version = \"6.0.6003.21569\"",
+        "stack_version = \"6.0.6003.20000\"",
+        1,
+    );
+    assert_ne!(
+        low_stack, EMBEDDED.updates,
+        "the test must change a stack version"
+    );
+    let e = Catalog::parse(lastrollup::catalog::CatalogSources {
+        updates: &low_stack,
+        ..EMBEDDED
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("stack_version"), "{e}");
+    let odd = EMBEDDED
+        .updates
+        .replacen("supersedes = [4580971]", "supersedes = [4580378]", 1);
+    assert_ne!(
+        odd, EMBEDDED.updates,
+        "the test must change an SSU's supersedes"
+    );
+    let e = Catalog::parse(lastrollup::catalog::CatalogSources {
+        updates: &odd,
+        ..EMBEDDED
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("only earlier SSUs"), "{e}");
 }
 
 #[test]
@@ -584,4 +614,192 @@ fn kev_table_matches_shared_data() {
         assert_eq!(&k.kev_added.to_string(), added, "{id}");
         assert_eq!(k.ransomware, *ransomware, "{id}");
     }
+}
+
+/// The servicing stack updates of Windows Server 2008 SP2, in date order.
+fn ssus() -> Vec<&'static lastrollup::catalog::Update> {
+    let mut v: Vec<_> = catalog()
+        .updates
+        .iter()
+        .filter(|u| u.kind == UpdateKind::Ssu)
+        .collect();
+    v.sort_by_key(|u| (u.effective_date(), u.kb));
+    v
+}
+
+#[test]
+fn the_ssu_chain_is_ordered_and_its_stack_versions_rise() {
+    let v = ssus();
+    assert!(v.len() >= 19, "{} SSUs", v.len());
+    let mut last_stack = None;
+    for u in &v {
+        assert!(
+            u.products.iter().any(|p| p == "windows-server-2008-sp2"),
+            "{}",
+            u.kb_name()
+        );
+        assert!(!u.sources.is_empty(), "{} has no source", u.kb_name());
+        if let Some(s) = u.stack_version.as_deref() {
+            let s = lastrollup::catalog::BuildRevision::parse(s).unwrap();
+            assert!(
+                last_stack < Some(s),
+                "{} stack {s} does not rise",
+                u.kb_name()
+            );
+            last_stack = Some(s);
+        }
+        for kb in &u.supersedes {
+            let old = catalog().update(*kb).unwrap();
+            assert_eq!(
+                old.kind,
+                UpdateKind::Ssu,
+                "{} supersedes KB{kb}",
+                u.kb_name()
+            );
+            assert!(old.effective_date() < u.effective_date(), "{}", u.kb_name());
+        }
+    }
+    // The plan's SSU rests on Microsoft data: the newest confirmed SSU has a
+    // Microsoft source (MSRC, a Microsoft-written script or document).
+    let newest = v.iter().rev().find(|u| !u.unverified).unwrap();
+    assert!(
+        newest
+            .sources
+            .iter()
+            .any(|s| s.starts_with("msrc") || s == "ms-script" || s == "azure-docs"),
+        "{}: {:?}",
+        newest.kb_name(),
+        newest.sources
+    );
+    // Every unverified SSU says why in its notes.
+    for u in v.iter().filter(|u| u.unverified) {
+        assert!(
+            u.notes.as_deref().is_some_and(|n| !n.is_empty()),
+            "{}",
+            u.kb_name()
+        );
+    }
+}
+
+#[test]
+fn the_facts_ssus_are_confirmed_in_the_catalog() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let rows = support::csv_rows(&shared.join("facts/servicing-2008sp2.csv"));
+    let facts: Vec<u32> = rows
+        .iter()
+        .filter(|r| r["kind"] == "ssu")
+        .map(|r| r["kb"].parse().unwrap())
+        .collect();
+    assert!(facts.len() >= 10, "{facts:?}");
+    for kb in &facts {
+        let u = catalog().update(*kb).unwrap();
+        assert!(!u.unverified, "KB{kb} is an SSU of the facts table");
+    }
+    // The facts' newest SSU is no older than the newest confirmed one.
+    let newest_fact = facts
+        .iter()
+        .filter_map(|kb| catalog().update(*kb))
+        .map(|u| u.effective_date())
+        .max()
+        .unwrap();
+    let newest_confirmed = ssus().into_iter().rev().find(|u| !u.unverified).unwrap();
+    assert!(
+        newest_confirmed.effective_date() <= newest_fact,
+        "{} is newer than every SSU of the facts table",
+        newest_confirmed.kb_name()
+    );
+}
+
+#[test]
+fn the_ssu_chain_follows_the_offline_research() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    // NOTES.md: "… gives the SSU chain and the servicing-stack version each one
+    // brings: KB4493730 (2019-04, 6.0.6003.20484) → KB4537830 (2020-02) → … ;"
+    let notes = std::fs::read_to_string(shared.join("facts/offline/NOTES.md")).unwrap();
+    let start = notes
+        .find("gives the SSU chain")
+        .expect("NOTES.md names the WSUS Offline SSU chain");
+    let end = start + notes[start..].find(';').unwrap();
+    let chain_text = notes[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let re = regex::Regex::new(r"KB(\d+) \((\d{4}-\d{2})(?:, (?:6\.0\.6003\.)?(\d+))?\)").unwrap();
+    let chain: Vec<(u32, String, Option<String>)> = re
+        .captures_iter(&chain_text)
+        .map(|c| {
+            (
+                c[1].parse().unwrap(),
+                c[2].to_string(),
+                c.get(3).map(|v| format!("6.0.6003.{}", v.as_str())),
+            )
+        })
+        .collect();
+    assert!(chain.len() >= 10, "{chain_text}");
+    let mut problems = Vec::new();
+    let mut previous: Option<&lastrollup::catalog::Update> = None;
+    for (kb, month, stack) in &chain {
+        let Some(u) = catalog().update(*kb) else {
+            problems.push(format!("KB{kb} missing"));
+            continue;
+        };
+        if u.kind != UpdateKind::Ssu {
+            problems.push(format!("KB{kb}: kind {}", u.kind));
+        }
+        if &u.month.to_string() != month {
+            problems.push(format!("KB{kb}: month {} vs {month}", u.month));
+        }
+        if stack.is_some() && &u.stack_version != stack {
+            problems.push(format!("KB{kb}: stack {:?} vs {stack:?}", u.stack_version));
+        }
+        if let Some(p) = previous {
+            if p.effective_date() >= u.effective_date() {
+                problems.push(format!("KB{kb} is not after {}", p.kb_name()));
+            }
+            if !catalog().supersedes_closure(*kb).contains(&p.kb) {
+                problems.push(format!("KB{kb} does not supersede {}", p.kb_name()));
+            }
+        }
+        previous = Some(u);
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_ssu_download_of_the_offline_research_is_in_the_catalog() {
+    let Some(shared) = support::shared() else {
+        return;
+    };
+    let rows = support::csv_rows(&shared.join("facts/offline/catalog-files.csv"));
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for r in rows.iter().filter(|r| r["kind"] == "ssu") {
+        let kb: u32 = r["kb"].parse().unwrap();
+        seen.insert(kb);
+        let Some(u) = catalog().update(kb) else {
+            problems.push(format!("KB{kb} missing"));
+            continue;
+        };
+        if u.kind != UpdateKind::Ssu {
+            problems.push(format!("KB{kb}: kind {}", u.kind));
+        }
+        if !r["month"].is_empty() && u.month.to_string() != r["month"] {
+            problems.push(format!("KB{kb}: month {} vs {}", u.month, r["month"]));
+        }
+        let arch: Arch = match r["arch"].as_str() {
+            "x86" => Arch::X86,
+            "x64" => Arch::X64,
+            "ia64" => Arch::Ia64,
+            a => panic!("arch {a}"),
+        };
+        if !u.arch.contains(&arch) {
+            problems.push(format!("KB{kb}: no {arch} in {:?}", u.arch));
+        }
+    }
+    assert!(seen.len() >= 8, "{seen:?}");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

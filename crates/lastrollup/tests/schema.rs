@@ -252,3 +252,71 @@ fn corpus_reports_validate() {
         );
     }
 }
+
+/// The fleet report of the fixtures, the examples and the CLI's fleet
+/// scenario, as JSON, against `source`.
+fn fleet_json(source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync)) -> String {
+    use lastrollup::assess::{Goal, Options};
+    use lastrollup::fleet;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let paths = [
+        support::fixtures(),
+        root.join("../../examples"),
+        root.join("../lastrollup-cli/tests/support/fleet"),
+    ];
+    let (files, mut errors) = fleet::walk::walk(&paths);
+    let (read, more) = fleet::walk::read_all(&files);
+    errors.extend(more);
+    let options = Options {
+        as_of: jiff::civil::date(2026, 6, 30),
+        goal: Goal::WithoutEsu,
+    };
+    let catalog = lastrollup::catalog::Catalog::embedded();
+    let report = fleet::assess(&read, &errors, catalog, source, options);
+    assert!(report.hosts.len() > 40 && !report.errors.is_empty());
+    fleet::report::to_json(&report)
+}
+
+/// A database of the feed fixtures and, when `../shared` is there, the real
+/// wesng definitions and CISA KEV catalog.
+fn feed_database() -> lastrollup::advisory::database::Database {
+    use lastrollup::advisory::feed;
+    let mut paths = vec![
+        support::fixtures().join("feeds/CVEs_20990120.csv"),
+        support::fixtures().join("feeds/kev-small.json"),
+    ];
+    if let Some(shared) = support::shared() {
+        paths = vec![
+            shared.join("data/wesng/definitions.zip"),
+            shared.join("data/kev/known_exploited_vulnerabilities.json"),
+        ];
+    }
+    let mut db = lastrollup::advisory::database::Database::new();
+    for p in paths {
+        let bytes = std::fs::read(&p).expect("feed");
+        let doc = feed::read(&p.display().to_string(), &bytes, &mut |_, _| {}).expect("feed reads");
+        db.add(doc, "feed", "2026-06-30T00:00:00Z").expect("adds");
+    }
+    db
+}
+
+#[test]
+fn fleet_reports_validate() {
+    let fleet = schema_file("fleet-1.schema.json");
+    let kev = lastrollup::assess::exposure::EmbeddedKev(lastrollup::catalog::Catalog::embedded());
+    check_against(&fleet, &fleet_json(&kev), "fleet, built-in KEV table");
+    let db = feed_database();
+    let json = fleet_json(&db);
+    assert!(json.contains("\"advisory\": \"database\""));
+    check_against(&fleet, &json, "fleet, advisory database");
+}
+
+#[test]
+fn fleet_host_and_os_are_the_objects_of_check() {
+    let fleet = schema_file("fleet-1.schema.json");
+    let check = schema_file("check-1.schema.json");
+    let host = &fleet["properties"]["hosts"]["items"]["properties"];
+    let checked = &check["properties"]["hosts"]["items"]["properties"];
+    assert_eq!(host["host"], checked["host"]);
+    assert_eq!(host["os"], checked["os"]);
+}

@@ -411,7 +411,16 @@ pub fn exposure<'s>(
         .as_ref()
         .and_then(|b| b.kernel.as_ref())
         .and_then(|k| k.month);
-    let present = Present::new(
+    // The servicing stack version a collector read proves an SSU (and every
+    // earlier one) as well as a listed SSU does.
+    let stack_ssu_date = host
+        .servicing
+        .stack_version
+        .as_ref()
+        .and_then(|v| crate::catalog::BuildRevision::parse(&v.value))
+        .and_then(|v| catalog.ssu_for_stack(&target.product.id, target.arch, v))
+        .map(|u| u.effective_date());
+    let mut present = Present::new(
         catalog,
         &installed,
         &supersedes,
@@ -419,6 +428,7 @@ pub fn exposure<'s>(
         target.arch,
         kernel_month,
     );
+    present.ssu_date = present.ssu_date.max(stack_ssu_date);
 
     let alternatives = Alternatives::new(catalog, &supersedes);
     let kev_months: FxHashMap<&str, Month> = catalog
@@ -964,7 +974,8 @@ struct Present<'a> {
     rollup_date: Option<Date>,
     /// The newest installed IE cumulative update's date.
     ie_date: Option<Date>,
-    /// The newest installed servicing stack update's date.
+    /// The newest installed servicing stack update's date (listed, or
+    /// proved by the servicing stack version).
     ssu_date: Option<Date>,
     kernel_month: Option<Month>,
     product: &'a str,

@@ -1,13 +1,16 @@
 //! What is missing, in the order it must be installed, with the reason for
 //! each step.
 //!
-//! Order: Service Pack 2 (if below) → SSU KB4493730 → SHA-2 KB4474419 → the
-//! latest SSU up to the target → ESU licensing preparation (when the target
-//! is after the end of extended support) → the target monthly rollup → the
-//! latest Internet Explorer 9 cumulative update → reboot. A prerequisite is
-//! listed only when something after it remains to be installed, and never
-//! when it, a newer update superseding it, or an update that cannot install
-//! without it is already installed.
+//! Order: Service Pack 2 (if below) → the first SSU → SHA-2 support → the
+//! newest confirmed (not `unverified`) SSU up to the target → ESU licensing
+//! preparation (when the target is after the end of extended support) → the
+//! target monthly rollup → the latest Internet Explorer 9 cumulative update →
+//! reboot. A prerequisite is listed only when something after it remains to
+//! be installed, and never when it, a newer update superseding it, or an
+//! update that cannot install without it is already installed. An SSU is
+//! also there when a later SSU is listed, or when the servicing stack version
+//! a collector read is at or above the `stack_version` of it or of a later
+//! SSU.
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -40,21 +43,31 @@ pub struct Step {
 
 /// Whether a prerequisite is already there: listed, superseded by a listed
 /// update, or implied by a listed update that cannot install without it.
-fn present(u: &Update, installed: &Installed, catalog: &Catalog, state: &HostState) -> bool {
+fn present(
+    u: &Update,
+    installed: &Installed,
+    catalog: &Catalog,
+    target: &Target<'_>,
+    state: &HostState,
+) -> bool {
     if installed.covering(u.kb).is_some() {
         return true;
     }
     if u.kind == UpdateKind::Sha2 && state.sha2_support == Some(true) {
         return true;
     }
-    // A servicing stack at or above this SSU's own version.
-    if let (Some(have), Some(need)) = (
-        state.stack_version,
-        u.stack_version
-            .as_deref()
-            .and_then(crate::catalog::BuildRevision::parse),
-    ) {
-        if have >= need {
+    if u.kind == UpdateKind::Ssu {
+        // An SSU carries the whole servicing stack: a later one listed, or a
+        // servicing stack at or above the version of this SSU or a later one,
+        // holds it.
+        let date = u.effective_date();
+        if installed
+            .known(catalog)
+            .any(|i| i.kind == UpdateKind::Ssu && i.effective_date() >= date)
+        {
+            return true;
+        }
+        if stack_ssu(catalog, target, state).is_some_and(|w| w.effective_date() >= date) {
             return true;
         }
     }
@@ -79,6 +92,53 @@ pub struct HostState {
     pub stack_version: Option<crate::catalog::BuildRevision>,
     /// Whether the collector found a restart pending.
     pub reboot_pending: bool,
+}
+
+/// The newest SSU the host's servicing stack version proves, if a collector
+/// read one.
+fn stack_ssu<'c>(
+    catalog: &'c Catalog,
+    target: &Target<'_>,
+    state: &HostState,
+) -> Option<&'c Update> {
+    catalog.ssu_for_stack(&target.product.id, target.arch, state.stack_version?)
+}
+
+/// Why the newest confirmed SSU is in the plan: what it is, what the
+/// collector's servicing stack version shows, and a newer SSU that only
+/// unverified sources name.
+fn ssu_reason(
+    goal: &Update,
+    newer_unverified: Option<&Update>,
+    stack: Option<&Update>,
+    state: &HostState,
+) -> String {
+    let mut reason = format!(
+        "the newest confirmed servicing stack update up to {}: rollups are tested against it, and it \
+         supersedes the earlier ones",
+        goal.month
+    );
+    if let Some(have) = state.stack_version {
+        match stack {
+            Some(w) => reason.push_str(&format!(
+                "; the host's servicing stack {have} is that of {} ({}) or later",
+                w.kb_name(),
+                w.month
+            )),
+            None => reason.push_str(&format!(
+                "; the host's servicing stack {have} is older than every SSU whose stack version is known"
+            )),
+        }
+    }
+    if let Some(n) = newer_unverified {
+        reason.push_str(&format!(
+            "; {} ({}) may be a newer one, but no Microsoft source confirms it: install it instead only if \
+             the Microsoft Update Catalog lists it as a servicing stack update for Windows Server 2008",
+            n.kb_name(),
+            n.month
+        ));
+    }
+    reason
 }
 
 /// The service packs that take a host of `family` from `current` to SP2, in order.
@@ -207,7 +267,7 @@ pub fn plan(
             .collect();
         prereqs.sort_by_key(|u| (u.kind != UpdateKind::Ssu, u.effective_date()));
         for u in prereqs {
-            if !present(u, installed, catalog, &state) || below_sp2 {
+            if !present(u, installed, catalog, target, &state) || below_sp2 {
                 let reason = match u.kind {
                     UpdateKind::Ssu => format!(
                         "servicing stack update that SHA-2 support (and every update from {} on) needs first",
@@ -221,24 +281,30 @@ pub fn plan(
                 push(u, reason, None);
             }
         }
-        // The newest SSU released up to the goal: it supersedes the earlier ones.
-        let latest_ssu = catalog
-            .updates
-            .iter()
-            .filter(applicable)
-            .filter(|u| u.kind == UpdateKind::Ssu && u.implied_from.is_none())
+        // The newest confirmed SSU released up to the goal: it supersedes the
+        // earlier ones. An unverified SSU is never recommended.
+        let ssus = || {
+            catalog
+                .updates
+                .iter()
+                .filter(applicable)
+                .filter(|u| u.kind == UpdateKind::Ssu && u.implied_from.is_none())
+        };
+        let latest_ssu = ssus()
+            .filter(|u| !u.unverified)
             .max_by_key(|u| u.effective_date());
         if let Some(ssu) = latest_ssu {
-            let newer_ssu_listed = installed
-                .known(catalog)
-                .any(|i| i.kind == UpdateKind::Ssu && i.effective_date() >= ssu.effective_date());
-            if !newer_ssu_listed && !present(ssu, installed, catalog, &state) {
+            if !present(ssu, installed, catalog, target, &state) {
+                let newer_unverified = ssus()
+                    .filter(|u| u.unverified && u.effective_date() > ssu.effective_date())
+                    .max_by_key(|u| u.effective_date());
                 push(
                     ssu,
-                    format!(
-                        "the newest servicing stack update up to {}: rollups are tested against it, and it \
-                         supersedes the earlier ones",
-                        goal.month
+                    ssu_reason(
+                        goal,
+                        newer_unverified,
+                        stack_ssu(catalog, target, &state),
+                        &state,
                     ),
                     None,
                 );
@@ -248,7 +314,7 @@ pub fn plan(
             u.kind == UpdateKind::EsuPrep && u.implied_from.is_some_and(|f| f <= goal.month)
         });
         if let Some(lpp) = esu_prep {
-            if !present(lpp, installed, catalog, &state) || below_sp2 {
+            if !present(lpp, installed, catalog, target, &state) || below_sp2 {
                 push(
                     lpp,
                     format!(

@@ -222,6 +222,29 @@ impl Catalog {
             .filter(move |u| u.applies_to(product, arch))
     }
 
+    /// The newest servicing stack update of `product` on `arch` whose
+    /// `stack_version` is at or below `stack`: a host whose servicing stack
+    /// (`%SystemRoot%\servicing\Version`) is `stack` has it and every SSU
+    /// released before it. `None` when `stack` is below every known
+    /// threshold.
+    pub fn ssu_for_stack(
+        &self,
+        product: &str,
+        arch: Arch,
+        stack: BuildRevision,
+    ) -> Option<&Update> {
+        self.updates
+            .iter()
+            .filter(|u| u.kind == UpdateKind::Ssu && u.applies_to(product, arch))
+            .filter(|u| {
+                u.stack_version
+                    .as_deref()
+                    .and_then(BuildRevision::parse)
+                    .is_some_and(|v| v <= stack)
+            })
+            .max_by_key(|u| u.effective_date())
+    }
+
     /// The newest update in the catalog: the latest effective release date
     /// ([`Update::effective_date`]); on a day with several, a monthly rollup
     /// before the others. `None` only for a catalog without updates.

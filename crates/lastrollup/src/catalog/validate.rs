@@ -180,6 +180,7 @@ impl Files<'_> {
                 format!("{}: supersedence loops back to itself", up.kb_name()),
             ));
         }
+        self.validate_ssu_chain()?;
         let p = "products.toml";
         for prod in self.products {
             for (arch, kb) in prod.final_update.iter().chain(&prod.without_esu) {
@@ -219,6 +220,55 @@ impl Files<'_> {
             if phases.iter().any(|p| p.first > p.last) {
                 return Err(err(l, format!("{fam}: a phase ends before it starts")));
             }
+        }
+        Ok(())
+    }
+
+    /// The servicing stack updates form one chain: an SSU supersedes only
+    /// SSUs released before it, and the known stack versions rise with the
+    /// release date (the plan reads a host's stack version against them).
+    fn validate_ssu_chain(&self) -> Result<(), CatalogError> {
+        let u = "updates.toml";
+        let mut ssus: Vec<&Update> = self
+            .updates
+            .iter()
+            .filter(|x| x.kind == UpdateKind::Ssu)
+            .collect();
+        ssus.sort_by_key(|x| (x.effective_date(), x.kb));
+        for x in &ssus {
+            for kb in &x.supersedes {
+                let ok = self.update(*kb).is_some_and(|y| {
+                    y.kind == UpdateKind::Ssu && y.effective_date() < x.effective_date()
+                });
+                if !ok {
+                    return Err(err(
+                        u,
+                        format!(
+                            "{}: an SSU supersedes only earlier SSUs, not KB{kb}",
+                            x.kb_name()
+                        ),
+                    ));
+                }
+            }
+        }
+        let mut last: Option<(&Update, BuildRevision)> = None;
+        for x in ssus {
+            let Some(v) = x.stack_version.as_deref().and_then(BuildRevision::parse) else {
+                continue;
+            };
+            if let Some((prev, pv)) = last {
+                if v <= pv {
+                    return Err(err(
+                        u,
+                        format!(
+                            "{}: stack_version {v} is not above {pv} of the earlier {}",
+                            x.kb_name(),
+                            prev.kb_name()
+                        ),
+                    ));
+                }
+            }
+            last = Some((x, v));
         }
         Ok(())
     }

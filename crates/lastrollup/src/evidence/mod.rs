@@ -13,6 +13,7 @@ pub mod code_pages;
 pub mod columns;
 mod csv_rows;
 pub mod kb;
+pub mod paste;
 pub mod qfe;
 pub mod registry;
 pub mod servicing;
@@ -120,6 +121,9 @@ pub enum Key {
     Locale,
     /// When the OS was installed, as printed.
     InstallDate,
+    /// The Windows product ID (`89578-OEM-7332157-00204`): systeminfo's
+    /// `Product ID`, the registry's `ProductId`, `wmic os`'s `SerialNumber`.
+    ProductId,
     /// When the OS last booted, as printed.
     BootTime,
     /// The `BuildLab` string (`6003.vistasp2_ldr_escrow.190320-1700`).
@@ -283,12 +287,39 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
     {
         return Err(EvidenceError::new(name, None, EvidenceErrorKind::Empty));
     }
-    let records = parse_text(&text).map_err(|(line, kind)| EvidenceError::new(name, line, kind))?;
+    let records = match paste::undo(&text) {
+        None => parse_text(&text),
+        Some(restored) => parse_restored(&restored),
+    }
+    .map_err(|(line, kind)| EvidenceError::new(name, line, kind))?;
     Ok(EvidenceFile {
         file: name.to_owned(),
         encoding,
         records,
     })
+}
+
+/// Parses text that [`paste::undo`] restored: every line read is mapped
+/// back to the line of the pasted text it came from, and each record gets
+/// the notes that say what was undone.
+fn parse_restored(
+    restored: &paste::Unpasted,
+) -> Result<Vec<Record>, (Option<u32>, EvidenceErrorKind)> {
+    let mut records = parse_text(&restored.text)
+        .map_err(|(line, kind)| (line.map(|l| restored.original_line(l)), kind))?;
+    for r in &mut records {
+        for f in &mut r.facts {
+            f.line = restored.original_line(f.line);
+        }
+        for u in &mut r.updates {
+            u.line = restored.original_line(u.line);
+        }
+        for n in &mut r.notes {
+            n.line = n.line.map(|l| restored.original_line(l));
+        }
+        r.notes.extend(restored.notes.iter().cloned());
+    }
+    Ok(records)
 }
 
 /// Detects the format of decoded text and parses it.

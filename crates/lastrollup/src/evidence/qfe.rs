@@ -5,6 +5,8 @@
 //! (`HotFixID`, `InstalledOn`, `CSName` …) in every UI language. Records are
 //! grouped per host (`CSName`, `Source`, `Node` or `PSComputerName`).
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 
 use super::columns::Columns;
@@ -121,12 +123,19 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
     let header_idx = lines
         .iter()
         .position(|l| l.text.contains(',') && l.text.to_ascii_lowercase().contains("hotfixid"))?;
-    let mut rows_iter = csv_rows::rows(
-        lines[header_idx..]
-            .iter()
-            .filter(|l| !l.text.trim().is_empty() && !l.text.starts_with('#')),
-    )
-    .into_iter();
+    let kept: Vec<&Line<'_>> = lines[header_idx..]
+        .iter()
+        .filter(|l| !l.text.trim().is_empty() && !l.text.starts_with('#'))
+        .collect();
+    let joined = join_wrapped_rows(&kept);
+    let joined: Vec<Line<'_>> = joined
+        .iter()
+        .map(|(n, t)| Line {
+            number: *n,
+            text: t.as_ref(),
+        })
+        .collect();
+    let mut rows_iter = csv_rows::rows(joined.iter()).into_iter();
     let (_, header) = rows_iter.next()?;
     let col = |name: &str| header.iter().position(|h| h.eq_ignore_ascii_case(name));
     let id_col = col("HotFixID")?;
@@ -164,6 +173,46 @@ fn parse_csv(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
     ))
 }
 
+/// The separators of a CSV line outside quoted cells.
+fn separators(l: &str) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in l.bytes() {
+        match b {
+            b'"' => quoted = !quoted,
+            b',' if !quoted => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// Rejoins rows a mailer wrapped (at a space inside a cell): a row with
+/// fewer separators than the header continues on the next line while the
+/// two together have no more than the header. The first line is `lines[0]`,
+/// the header.
+fn join_wrapped_rows<'a>(lines: &[&Line<'a>]) -> Vec<(u32, Cow<'a, str>)> {
+    let want = lines.first().map_or(0, |h| separators(h.text));
+    let mut out: Vec<(u32, Cow<'a, str>)> = Vec::with_capacity(lines.len());
+    let mut have = usize::MAX;
+    for l in lines {
+        let n = separators(l.text);
+        match out.last_mut() {
+            Some((_, row)) if have < want && have + n <= want => {
+                let row = row.to_mut();
+                row.push(' ');
+                row.push_str(l.text.trim());
+                have += n;
+            }
+            _ => {
+                out.push((l.number, Cow::Borrowed(l.text)));
+                have = n;
+            }
+        }
+    }
+    out
+}
+
 /// Column tables: `wmic qfe` (columns at header words) and `Get-HotFix`
 /// (columns at the `----` runs under the header).
 fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
@@ -173,25 +222,25 @@ fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
             .any(|w| w.eq_ignore_ascii_case("HotFixID"))
     })?;
     let header = lines[header_idx].text;
-    let next = lines
-        .get(header_idx + 1)
-        .map(|l| l.text.trim())
-        .unwrap_or("");
-    let is_ps = next.starts_with('-') && next.chars().all(|c| c == '-' || c == ' ');
-    let (columns, first_row, format) = if is_ps {
-        let sep = lines[header_idx + 1].text;
-        (
-            Columns::from_separator(sep, '-'),
-            header_idx + 2,
+    // PowerShell's separator line follows the header, or the line after
+    // it when a mailer wrapped the header.
+    let sep_idx = (header_idx + 1..lines.len().min(header_idx + 3)).find(|&i| {
+        let t = lines[i].text.trim();
+        t.starts_with('-') && t.chars().all(|c| c == '-' || c == ' ')
+    });
+    let (columns, first_row, format) = match sep_idx {
+        Some(i) => (
+            Columns::from_separator(lines[i].text, '-'),
+            i + 1,
             Format::GetHotfixTable,
-        )
-    } else {
-        (
+        ),
+        None => (
             Columns::from_header_words(header),
             header_idx + 1,
             Format::WmicQfeTable,
-        )
+        ),
     };
+    let is_ps = sep_idx.is_some();
     let names = columns.slice(header);
     let col = |name: &str| names.iter().position(|h| h.eq_ignore_ascii_case(name));
     let id_col = col("HotFixID")?;
@@ -204,18 +253,78 @@ fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
         }
         let cells = columns.slice(line.text);
         let cell = |c: Option<usize>| c.and_then(|i| cells.get(i)).copied().unwrap_or("");
-        let Some(id) = UpdateId::parse(cell(Some(id_col))) else {
-            continue;
+        let row = match UpdateId::parse(cell(Some(id_col))) {
+            Some(id @ UpdateId::Kb(_)) => Row {
+                host: non_empty(cell(host_col)),
+                id,
+                installed_on: installed_on(cell(date_col), !is_ps),
+                description: non_empty(cell(desc_col)),
+                line: line.number,
+            },
+            other => match unaligned_row(line, host_col) {
+                Some(row) => row,
+                None => match other {
+                    // A header word that a mailer wrapped onto its own line.
+                    Some(UpdateId::Other(w)) if is_property_name(&w) => continue,
+                    Some(id) => Row {
+                        host: non_empty(cell(host_col)),
+                        id,
+                        installed_on: installed_on(cell(date_col), !is_ps),
+                        description: non_empty(cell(desc_col)),
+                        line: line.number,
+                    },
+                    None => continue,
+                },
+            },
         };
-        rows.push(Row {
-            host: non_empty(cell(host_col)),
-            id,
-            installed_on: installed_on(cell(date_col), !is_ps),
-            description: non_empty(cell(desc_col)),
-            line: line.number,
-        });
+        rows.push(row);
     }
     Some((format, rows))
+}
+
+/// Whether `w` is one of the column names `wmic qfe` and `Get-HotFix`
+/// print (a header that a mailer wrapped leaves some on a line of their own).
+fn is_property_name(w: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "Caption",
+        "CSName",
+        "Description",
+        "FixComments",
+        "HotFixID",
+        "InstallDate",
+        "InstalledBy",
+        "InstalledOn",
+        "Name",
+        "ServicePackInEffect",
+        "Status",
+        "Source",
+        "PSComputerName",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(w))
+}
+
+/// A row whose columns no longer line up with the header (a paste that
+/// collapsed the padding, or a mailer that wrapped the row): its KB is the
+/// one word of the form `KB1234567`; its host is its first word when the
+/// host is the first column; its date and description are not guessed.
+fn unaligned_row(line: &Line<'_>, host_col: Option<usize>) -> Option<Row> {
+    let mut words = line.text.split_whitespace();
+    let first = words.clone().next();
+    let id = words.find_map(|w| match UpdateId::parse(w) {
+        Some(id @ UpdateId::Kb(_)) if w.len() > 2 && w[..2].eq_ignore_ascii_case("KB") => Some(id),
+        _ => None,
+    })?;
+    Some(Row {
+        host: if host_col == Some(0) {
+            first.and_then(non_empty)
+        } else {
+            None
+        },
+        id,
+        installed_on: None,
+        description: None,
+        line: line.number,
+    })
 }
 
 /// Normalizes an `InstalledOn` value to an ISO date where its format is

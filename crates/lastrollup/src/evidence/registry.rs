@@ -37,6 +37,7 @@ fn meaning(key_path: &str, name: &str) -> Option<Key> {
             "productname" => Key::ProductName,
             "editionid" => Key::EditionId,
             "installdate" => Key::InstallDate,
+            "productid" => Key::ProductId,
             _ => return None,
         });
     }
@@ -56,18 +57,17 @@ pub type ParseResult = Result<Option<Vec<Record>>, (Option<u32>, EvidenceErrorKi
 /// Parses a registry capture. `Ok(None)` when the text is not one; an error
 /// when it is one but holds none of the values identity needs.
 pub(crate) fn parse(lines: &[Line<'_>]) -> ParseResult {
-    let first = lines.iter().find(|l| !l.text.trim().is_empty());
-    let (format, values) = match first {
-        Some(l)
-            if l.text
-                .trim_start_matches('\u{FEFF}')
-                .starts_with("REGEDIT4")
-                || l.text
-                    .trim_start_matches('\u{FEFF}')
-                    .starts_with("Windows Registry Editor Version") =>
-        {
-            (Format::RegExport, parse_export(lines))
-        }
+    // The header is the first line of an export; in a pasted one, text
+    // before it (a greeting, a fence) may come first, but never a key.
+    let header = lines
+        .iter()
+        .take_while(|l| !l.text.trim_start().starts_with('['))
+        .find(|l| {
+            let t = l.text.trim().trim_start_matches('\u{FEFF}');
+            t.starts_with("REGEDIT4") || t.starts_with("Windows Registry Editor Version")
+        });
+    let (format, values) = match header {
+        Some(_) => (Format::RegExport, parse_export(lines)),
         _ => match parse_query(lines) {
             Some(v) => (Format::RegQuery, v),
             None => return Ok(None),
@@ -86,7 +86,7 @@ pub(crate) fn parse(lines: &[Line<'_>]) -> ParseResult {
         record.push(key, &data, v.line);
     }
     if record.facts.is_empty() {
-        let line = values.first().map(|v| v.line).or(first.map(|l| l.number));
+        let line = values.first().map(|v| v.line).or(header.map(|l| l.number));
         return Err((
             line,
             EvidenceErrorKind::Malformed {
@@ -130,12 +130,14 @@ fn is_key_line(t: &str) -> bool {
 fn parse_query(lines: &[Line<'_>]) -> Option<Vec<Value>> {
     static R: OnceLock<Regex> = OnceLock::new();
     let r = R.get_or_init(|| {
-        Regex::new(r"^\s+(.+?)(?: {4}|\t)(REG_[A-Z_]+)(?:(?: {4}|\t)(.*))?$")
-            .unwrap_or_else(|e| panic!("{e}"))
+        // Any white space around the type: a pasted capture may have lost the
+        // indentation or had its four-space runs collapsed.
+        Regex::new(r"^\s*(\S.*?)\s+(REG_[A-Z_]+)(?:\s+(.*))?$").unwrap_or_else(|e| panic!("{e}"))
     });
     let mut key = None::<String>;
-    let mut values = Vec::new();
-    for line in lines {
+    let mut values: Vec<Value> = Vec::new();
+    let mut last_value_line = None;
+    for (i, line) in lines.iter().enumerate() {
         let t = line.text;
         if is_key_line(t) {
             key = Some(t.trim().to_owned());
@@ -143,6 +145,17 @@ fn parse_query(lines: &[Line<'_>]) -> Option<Vec<Value>> {
         }
         let Some(k) = &key else { continue };
         if !t.contains("REG_") {
+            // A flush-left line right after a value line is the rest of its
+            // data, wrapped by a mailer at the space before it.
+            if let (Some(prev), Some(v)) = (last_value_line, values.last_mut()) {
+                if prev + 1 == i && !t.is_empty() && !t.starts_with(char::is_whitespace) {
+                    if !v.data.is_empty() {
+                        v.data.push(' ');
+                    }
+                    v.data.push_str(t.trim());
+                    last_value_line = Some(i);
+                }
+            }
             continue;
         }
         let Some(c) = r.captures(t) else {
@@ -154,6 +167,7 @@ fn parse_query(lines: &[Line<'_>]) -> Option<Vec<Value>> {
             data: c.get(3).map_or("", |m| m.as_str()).trim().to_owned(),
             line: line.number,
         });
+        last_value_line = Some(i);
     }
     (!values.is_empty()).then_some(values)
 }

@@ -19,6 +19,7 @@ const PROPERTIES: &[(&str, Key)] = &[
     ("InstallDate", Key::InstallDate),
     ("LastBootUpTime", Key::BootTime),
     ("Locale", Key::Locale),
+    ("SerialNumber", Key::ProductId),
 ];
 
 /// Other `Win32_OperatingSystem` property names: recognised (so the format is
@@ -38,7 +39,6 @@ const OTHER_PROPERTIES: &[&str] = &[
     "OSType",
     "Organization",
     "RegisteredUser",
-    "SerialNumber",
     "ServicePackMinorVersion",
     "Status",
     "SystemDirectory",
@@ -111,11 +111,22 @@ fn parse_table(lines: &[Line<'_>]) -> Option<Record> {
     {
         return None;
     }
+    // wmic pads every column to its widest value and two spaces: a header
+    // whose words stand one space apart had its padding collapsed (a paste),
+    // and its columns can no longer be told apart.
+    if header_words.len() >= 3 && !lines[header_idx].text.trim().contains("  ") {
+        return None;
+    }
     let columns = Columns::from_header_words(lines[header_idx].text);
     let names = columns.slice(lines[header_idx].text);
     let row = lines[header_idx + 1..]
         .iter()
         .find(|l| !l.text.trim().is_empty())?;
+    // A row of property names is the rest of a header a mailer wrapped: the
+    // rows are wrapped too, and their columns lost.
+    if row.text.split_whitespace().all(is_property) {
+        return None;
+    }
     let cells = columns.slice(row.text);
     let mut record = Record::new(Format::WmicOsTable);
     for (name, cell) in names.iter().zip(cells) {

@@ -217,6 +217,11 @@ pub struct Host {
     pub locale: Option<Sourced<String>>,
     /// Install date, as printed.
     pub install_date: Option<Sourced<String>>,
+    /// The Windows product ID; with the name, domain and install date it
+    /// tells apart two machines of one name (cloned images, two plants with
+    /// an `HMI01`). Not in the `identify` and `check` JSON.
+    #[serde(skip)]
+    pub product_id: Option<Sourced<String>>,
     /// Last boot time, as printed.
     pub boot_time: Option<Sourced<String>>,
     /// The operating system.
@@ -255,8 +260,9 @@ pub struct SourcedRecord<'a> {
     pub record: &'a Record,
 }
 
-fn host_key(name: &str) -> String {
-    // `dorvin.example.local` and `DORVIN` are one host.
+/// The grouping key of a host name: `dorvin.example.local` and `DORVIN` are
+/// one host (case-insensitive, DNS suffix ignored).
+pub fn host_key(name: &str) -> String {
     name.split('.').next().unwrap_or(name).trim().to_lowercase()
 }
 
@@ -301,6 +307,12 @@ pub fn group(files: &[EvidenceFile]) -> Vec<Vec<SourcedRecord<'_>>> {
         }
     }
     groups
+}
+
+/// Reconciles the records of one machine (grouped by the caller, as
+/// [`group`] or `fleet::group` do) into one host.
+pub fn reconcile(records: &[SourcedRecord<'_>]) -> Host {
+    reconcile::host(records)
 }
 
 /// Reconciles the evidence of all files into hosts.

@@ -153,6 +153,12 @@ pub(super) fn host(records: &[SourcedRecord<'_>]) -> Host {
         |_| String::new(),
         &mut findings,
     );
+    host.product_id = pick(
+        "the product ID",
+        strings(records, Key::ProductId, |v| Some(v.trim().to_owned())),
+        |v| v.to_ascii_uppercase(),
+        &mut findings,
+    );
     host.boot_time = pick(
         "the boot time",
         strings(records, Key::BootTime, |v| Some(v.to_owned())),
@@ -585,7 +591,7 @@ fn notes(records: &[SourcedRecord<'_>], findings: &mut Vec<Finding>) {
     for sr in records {
         for n in &sr.record.notes {
             let severity = match n.id {
-                "fields-unread" => Severity::Info,
+                "fields-unread" | "capture-reformatted" => Severity::Info,
                 _ => Severity::Warning,
             };
             let at = match n.line {

@@ -1,6 +1,8 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code)]
 
+pub mod mangle;
+
 use std::path::{Path, PathBuf};
 
 use lastrollup::evidence::{self, EvidenceFile};

@@ -17,7 +17,17 @@ const MIN_COLUMNS: usize = 20;
 type Header<'a> = (Vec<Option<Field>>, Vec<Cow<'a, str>>, Option<String>);
 
 pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
-    let rows: Vec<&Line<'_>> = lines.iter().filter(|l| l.text.starts_with('"')).collect();
+    // Rows are quoted as systeminfo writes them, or unquoted where Excel
+    // re-saved the export (then only wide rows can be ours).
+    let rows: Vec<&Line<'_>> = lines
+        .iter()
+        .filter(|l| {
+            l.text.starts_with('"')
+                || memchr::memchr_iter(b',', l.text.as_bytes())
+                    .nth(MIN_COLUMNS - 2)
+                    .is_some()
+        })
+        .collect();
     if rows.is_empty() {
         return None;
     }

@@ -143,6 +143,7 @@ impl Field {
             Field::SystemType => Key::Architecture,
             Field::SystemLocale => Key::Locale,
             Field::OriginalInstallDate => Key::InstallDate,
+            Field::ProductId => Key::ProductId,
             Field::SystemBootTime => Key::BootTime,
             Field::Domain => Key::Domain,
             _ => return None,

@@ -231,12 +231,10 @@ fn count_spaces(bytes: &[u8]) -> usize {
         .count()
 }
 
-/// The value of an item line `   [01]: KB955430` (French: `[01] : …`).
+/// The value of an item line `   [01]: KB955430` (French: `[01] : …`), at
+/// any indentation: a pasted capture may have lost or changed it.
 fn item_value(text: &str) -> Option<&str> {
     let indent = leading_space(text);
-    if indent == 0 {
-        return None;
-    }
     let rest = &text[indent..];
     let rest = rest.strip_prefix('[')?;
     let close = rest.find(']')?;
@@ -247,6 +245,19 @@ fn item_value(text: &str) -> Option<&str> {
     let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
     Some(rest.trim())
 }
+
+/// The display width of a line's leading white space.
+fn indent_width(text: &str) -> usize {
+    let pad = &text[..leading_space(text)];
+    if pad.bytes().all(|b| b == b' ') {
+        pad.len()
+    } else {
+        UnicodeWidthStr::width(pad)
+    }
+}
+
+/// The narrowest width a mailer wraps lines at (they use 72 to 80).
+const MAILER_WRAP_MIN: usize = 60;
 
 /// The known label split of a line, unless it starts with white space.
 type Known = Option<(Field, &'static str, Split)>;
@@ -288,7 +299,11 @@ fn unwrap_console<'a>(lines: &[Line<'a>]) -> Vec<(u32, Cow<'a, str>, Known)> {
         let mut text = Cow::Borrowed(lines[i].text);
         let mut last = lines[i].text;
         while let Some(next) = lines.get(i + 1).map(|l| l.text) {
-            if next.is_empty() || next.starts_with("  ") || wrap_width(last) != CONSOLE_WIDTH {
+            if next.is_empty()
+                || next.starts_with("  ")
+                || wrap_width(last) != CONSOLE_WIDTH
+                || item_value(next).is_some()
+            {
                 break;
             }
             // A line starting with white space has no split stored.
@@ -348,16 +363,6 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         )
     }?;
 
-    let mut blocks: Vec<RawBlock<'a>> = Vec::new();
-    let mut current: Option<(RawBlock<'a>, Vec<&'static str>)> = None;
-    let close = |cur: &mut Option<(RawBlock<'a>, Vec<&'static str>)>,
-                 blocks: &mut Vec<RawBlock<'a>>| {
-        if let Some((mut b, langs)) = cur.take() {
-            b.language = majority_language(&langs);
-            blocks.push(b);
-        }
-    };
-
     // A block holds at most one entry per line that does not start with
     // white space (a systeminfo block about 35): sized once.
     let capacity = logical
@@ -365,86 +370,220 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         .filter(|(_, t, _)| !t.starts_with(char::is_whitespace))
         .count()
         .min(48);
-    let new_block = || {
-        (
-            RawBlock {
-                entries: Vec::with_capacity(capacity),
-                ..RawBlock::default()
-            },
-            Vec::with_capacity(capacity),
-        )
+    let mut builder = Builder {
+        column,
+        capacity,
+        blocks: Vec::new(),
+        current: None,
+        anchor: None,
+        last: Last::Other,
     };
     for (number, text, known) in &logical {
-        let number = *number;
-        if text.is_empty() {
-            continue;
-        }
-        if text.starts_with(char::is_whitespace) {
-            if let Some((block, _)) = current.as_mut() {
-                block.last_line = number;
-                if let (Some(item), Some(entry)) = (item_value(text), block.entries.last_mut()) {
-                    let pad = &text[..leading_space(text)];
-                    let indent = if pad.bytes().all(|b| b == b' ') {
-                        pad.len()
-                    } else {
-                        UnicodeWidthStr::width(pad)
-                    };
-                    // Items sit in the value column; deeper lines belong to a
-                    // network card's details.
-                    if indent + 2 >= column && indent <= column + 2 {
-                        entry.items.push((reborrow(text, item), number));
-                    }
-                }
-            }
-            continue;
-        }
-        let entry = if let Some((field, lang, split)) = *known {
-            if field == Field::HostName
-                && current.as_ref().is_some_and(|(b, _)| {
-                    b.entries.iter().any(|e| e.field == Some(Field::HostName))
-                })
-            {
-                close(&mut current, &mut blocks);
-            }
-            let (_, langs) = current.get_or_insert_with(new_block);
-            langs.push(lang);
-            Some(RawEntry {
-                field: Some(field),
-                label: reborrow(text, trim(&text[..split.colon])),
-                value: reborrow(text, trim(&text[split.value_start..])),
-                line: number,
-                items: Vec::new(),
-            })
-        } else {
-            splits(text)
-                .into_iter()
-                .find(|s| {
-                    s.value_col == column || (s.value_start == text.len() && s.value_col < column)
-                })
-                .map(|s| RawEntry {
-                    field: None,
-                    label: reborrow(text, trim(&text[..s.colon])),
-                    value: reborrow(text, trim(&text[s.value_start..])),
-                    line: number,
-                    items: Vec::new(),
-                })
-        };
-        match entry {
-            Some(e) => {
-                let (block, _) = current.get_or_insert_with(new_block);
-                block.last_line = number;
-                block.entries.push(e);
-            }
-            // A line that is not a field ends the block (a prompt, other output).
-            None => close(&mut current, &mut blocks),
-        }
+        builder.line(*number, text, *known);
     }
-    close(&mut current, &mut blocks);
+    builder.close();
+    let mut blocks = builder.blocks;
     blocks.retain(RawBlock::is_plausible);
     if blocks.is_empty() {
         None
     } else {
         Some(blocks)
+    }
+}
+
+/// What the line before was, for joining a line a mailer wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Last {
+    /// A field line or an item of the current block.
+    Value,
+    /// Anything else (a blank line, a continuation, no block).
+    Other,
+}
+
+/// The blocks read so far and the one being read.
+struct Builder<'a> {
+    /// The value column of the text's labelled lines.
+    column: usize,
+    capacity: usize,
+    blocks: Vec<RawBlock<'a>>,
+    current: Option<(RawBlock<'a>, Vec<&'static str>)>,
+    /// The indentation of the current entry's first item: items deeper than
+    /// it belong to an item's details (a network card's addresses).
+    anchor: Option<usize>,
+    last: Last,
+}
+
+impl<'a> Builder<'a> {
+    fn close(&mut self) {
+        if let Some((mut b, langs)) = self.current.take() {
+            b.language = majority_language(&langs);
+            self.blocks.push(b);
+        }
+    }
+
+    fn block(&mut self) -> &mut (RawBlock<'a>, Vec<&'static str>) {
+        let capacity = self.capacity;
+        self.current.get_or_insert_with(|| {
+            (
+                RawBlock {
+                    entries: Vec::with_capacity(capacity),
+                    ..RawBlock::default()
+                },
+                Vec::with_capacity(capacity),
+            )
+        })
+    }
+
+    // The text stays a `Cow`: values borrowed from it keep its lifetime.
+    #[allow(clippy::ptr_arg)]
+    fn line(&mut self, number: u32, text: &Cow<'a, str>, known: Known) {
+        if text.is_empty() {
+            self.last = Last::Other;
+            return;
+        }
+        if self.current.is_some() {
+            if let Some(item) = item_value(text) {
+                self.item(number, text, item);
+                return;
+            }
+        }
+        if text.starts_with(char::is_whitespace) {
+            // A continuation line (a network card's details).
+            if let Some((block, _)) = self.current.as_mut() {
+                block.last_line = number;
+            }
+            self.last = Last::Other;
+            return;
+        }
+        match self.entry(number, text, known) {
+            Some(e) => {
+                let (block, _) = self.block();
+                block.last_line = number;
+                block.entries.push(e);
+                self.anchor = None;
+                self.last = Last::Value;
+            }
+            None if self.last == Last::Value && self.rewrap(number, text) => {}
+            None if self.cut_number(number, text) => {}
+            // A line that is not a field ends the block (a prompt, other output).
+            None => {
+                self.close();
+                self.last = Last::Other;
+            }
+        }
+    }
+
+    /// An item line: kept for the current entry unless it is indented
+    /// deeper than the entry's first item.
+    #[allow(clippy::ptr_arg)]
+    fn item(&mut self, number: u32, text: &Cow<'a, str>, item: &str) {
+        let indent = indent_width(text);
+        let anchor = *self.anchor.get_or_insert(indent);
+        self.last = Last::Other;
+        let Some((block, _)) = self.current.as_mut() else {
+            return;
+        };
+        block.last_line = number;
+        if indent > anchor + 2 {
+            return;
+        }
+        if let Some(entry) = block.entries.last_mut() {
+            entry.items.push((reborrow(text, item), number));
+            self.last = Last::Value;
+        }
+    }
+
+    /// The entry of a line that does not start with white space: a known
+    /// label, or an unknown one whose value starts in the value column.
+    fn entry(&mut self, number: u32, text: &Cow<'a, str>, known: Known) -> Option<RawEntry<'a>> {
+        if let Some((field, lang, split)) = known {
+            if field == Field::HostName
+                && self.current.as_ref().is_some_and(|(b, _)| {
+                    b.entries.iter().any(|e| e.field == Some(Field::HostName))
+                })
+            {
+                self.close();
+            }
+            let (_, langs) = self.block();
+            langs.push(lang);
+            return Some(RawEntry {
+                field: Some(field),
+                label: reborrow(text, trim(&text[..split.colon])),
+                value: reborrow(text, trim(&text[split.value_start..])),
+                line: number,
+                items: Vec::new(),
+            });
+        }
+        let column = self.column;
+        splits(text)
+            .into_iter()
+            .find(|s| {
+                s.value_col == column || (s.value_start == text.len() && s.value_col < column)
+            })
+            .map(|s| RawEntry {
+                field: None,
+                label: reborrow(text, trim(&text[..s.colon])),
+                value: reborrow(text, trim(&text[s.value_start..])),
+                line: number,
+                items: Vec::new(),
+            })
+    }
+
+    /// The digits a hard wrap moved off a hotfix item (`[117]: KB45` then
+    /// `93226`): kept with the item, a space between, so that the item is
+    /// reported as cut and not read as some other KB. Returns whether the
+    /// line was such digits.
+    fn cut_number(&mut self, number: u32, text: &str) -> bool {
+        let t = trim(text);
+        if t.is_empty() || t.len() > 8 || !t.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        let Some((block, _)) = self.current.as_mut() else {
+            return false;
+        };
+        let Some((item, line)) = block.entries.last_mut().and_then(|e| e.items.last_mut()) else {
+            return false;
+        };
+        let short_kb = item
+            .strip_prefix("KB")
+            .is_some_and(|d| d.len() < 6 && d.bytes().all(|b| b.is_ascii_digit()));
+        if !short_kb || *line + 1 != number {
+            return false;
+        }
+        let joined = item.to_mut();
+        joined.push(' ');
+        joined.push_str(t);
+        block.last_line = number;
+        true
+    }
+
+    /// Joins a line that a mailer wrapped off the value or item before it
+    /// (the break replaced a space). Returns whether it did.
+    fn rewrap(&mut self, number: u32, text: &str) -> bool {
+        let column = self.column;
+        let Some((block, _)) = self.current.as_mut() else {
+            return false;
+        };
+        let Some(entry) = block.entries.last_mut() else {
+            return false;
+        };
+        // The wrapped line held the label and its padding, or an item's
+        // indentation and number, too: the width a mailer saw is about the
+        // value column plus the value.
+        let (value, lead) = match entry.items.last_mut() {
+            Some((item, _)) => (item, column + "[01]: ".len()),
+            None => (&mut entry.value, column.max(line_width(&entry.label) + 2)),
+        };
+        let before = lead + line_width(value);
+        let word = text.split(char::is_whitespace).next().unwrap_or_default();
+        if before + 1 + line_width(word) <= MAILER_WRAP_MIN {
+            return false;
+        }
+        let joined = value.to_mut();
+        joined.push(' ');
+        joined.push_str(trim(text));
+        block.last_line = number;
+        true
     }
 }
 

@@ -236,6 +236,10 @@ impl RawBlock<'_> {
                     || labels.is_not_available(&e.value)
                     || leading_count(&e.value) == Some(0);
                 for (item, line) in &e.items {
+                    if let Some(note) = cut_kb(item, *line) {
+                        record.notes.push(note);
+                        continue;
+                    }
                     if let Some(id) = UpdateId::parse(item) {
                         record.updates.push(UpdateEntry {
                             id,
@@ -475,6 +479,25 @@ pub(crate) fn reborrow<'a>(text: &Cow<'a, str>, part: &str) -> Cow<'a, str> {
 /// tried). The fuzz target and benchmarks call this.
 pub fn parse_str(text: &str) -> Option<Vec<Record>> {
     parse(&super::text::lines(text))
+}
+
+/// A hotfix item whose KB number a line wrap cut in two (`KB45 93226`,
+/// joined from two lines): reported, never guessed.
+fn cut_kb(item: &str, line: u32) -> Option<Note> {
+    let (head, tail) = item.split_once(' ')?;
+    let digits = head.strip_prefix("KB")?;
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !numeric(digits) || !numeric(tail) {
+        return None;
+    }
+    Some(Note {
+        id: "value-cut",
+        line: Some(line),
+        message: format!(
+            "a line wrap cut this hotfix item in two (`{head}` and `{tail}` on the next line): lastrollup does \
+             not guess which KB it is; read it in the original capture or collect `wmic qfe list full`"
+        ),
+    })
 }
 
 #[cfg(test)]

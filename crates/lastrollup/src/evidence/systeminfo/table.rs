@@ -47,6 +47,43 @@ fn slice_row(row: &str, ranges: &[(usize, usize)]) -> Vec<String> {
     cells.into_iter().map(|c| c.trim().to_owned()).collect()
 }
 
+/// The fewest filled columns of a host's row.
+const MIN_ROW_CELLS: usize = 5;
+
+/// A continuation line that starts with a hotfix item (`[03]: KB4474419`,
+/// maybe followed by a network card's item) belongs
+/// to the hotfix column wherever its indentation puts it: a paste may have
+/// re-indented it. Returns whether the line was such an item.
+fn moved_hotfix_item<'a>(block: &mut RawBlock<'a>, line: &Line<'a>) -> bool {
+    let t = line.text.trim();
+    let Some(value) = t
+        .strip_prefix('[')
+        .and_then(|r| r.split_once(']'))
+        .and_then(|(n, r)| n.bytes().all(|b| b.is_ascii_digit()).then_some(r))
+        .and_then(|r| r.trim_start().strip_prefix(':'))
+        .and_then(|r| r.split_whitespace().next())
+    else {
+        return false;
+    };
+    if !matches!(
+        crate::evidence::UpdateId::parse(value),
+        Some(crate::evidence::UpdateId::Kb(_))
+    ) {
+        return false;
+    }
+    match block
+        .entries
+        .iter_mut()
+        .find(|e| e.field == Some(Field::Hotfixes))
+    {
+        Some(e) => {
+            e.items.push((Cow::Owned(value.to_owned()), line.number));
+            true
+        }
+        None => false,
+    }
+}
+
 pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     let sep_idx = lines.iter().position(|l| {
         let t = l.text.trim();
@@ -70,8 +107,19 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         if line.text.trim().is_empty() {
             continue;
         }
+        if let Some(block) = blocks.last_mut() {
+            if moved_hotfix_item(block, line) {
+                block.last_line = line.number;
+                continue;
+            }
+        }
         let cells = slice_row(line.text, &ranges);
         let starts_host = cells.first().is_some_and(|c| !c.is_empty());
+        // A host's row fills most columns; a line of a few words at the
+        // left is text after the table (a signature under a paste).
+        if starts_host && cells.iter().filter(|c| !c.is_empty()).count() < MIN_ROW_CELLS {
+            break;
+        }
         if starts_host {
             let mut block = RawBlock {
                 language: language.clone(),
