@@ -71,6 +71,35 @@ impl Config {
         (self.select.is_empty() || named(&self.select)) && !named(&self.ignore)
     }
 
+    /// Reads the `[lint]` section (`select = [...]`, `ignore = [...]`) of a
+    /// `lastrollup.toml`; a file without the section gives the default.
+    pub fn from_toml(path: &std::path::Path, text: &str) -> Result<Self, LintError> {
+        #[derive(Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct Section {
+            #[serde(default)]
+            select: Vec<String>,
+            #[serde(default)]
+            ignore: Vec<String>,
+        }
+        #[derive(Deserialize)]
+        struct File {
+            #[serde(default)]
+            lint: Option<Section>,
+        }
+        let file: File = toml::from_str(text).map_err(|e| LintError::BadInput {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        let section = file.lint.unwrap_or_default();
+        let config = Config {
+            select: section.select,
+            ignore: section.ignore,
+        };
+        config.validate()?;
+        Ok(config)
+    }
+
     /// Checks that every name in `select` and `ignore` is a known rule.
     pub fn validate(&self) -> Result<(), LintError> {
         for name in self.select.iter().chain(&self.ignore) {

@@ -165,13 +165,26 @@ fn sarif_result(f: &Finding, metas: &[&RuleMeta], hash: u64, occurrence: usize) 
         "level": f.severity.name(),
         "message": { "text": format!("{} (help: {})", f.message, f.fix) },
         "locations": [{ "physicalLocation": {
-            "artifactLocation": { "uri": uri(&f.path), "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": artifact(&f.path),
             "region": { "startLine": f.line, "startColumn": f.column },
         }}],
         "partialFingerprints": {
             "primaryLocationLineHash": format!("{hash:016x}:{occurrence}"),
         },
     })
+}
+
+/// The artifact location: relative to `%SRCROOT%` for a relative path, a
+/// `file://` URI for an absolute one.
+fn artifact(path: &str) -> Value {
+    let u = uri(path);
+    if u.starts_with('/') {
+        json!({ "uri": format!("file://{u}") })
+    } else if u.as_bytes().get(1) == Some(&b':') {
+        json!({ "uri": format!("file:///{u}") })
+    } else {
+        json!({ "uri": u, "uriBaseId": "%SRCROOT%" })
+    }
 }
 
 /// A relative URI for a path: forward slashes, no leading `./`, spaces and
