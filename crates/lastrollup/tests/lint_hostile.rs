@@ -69,7 +69,7 @@ fn gitignored_and_hidden_files_are_skipped() {
     std::fs::write(dir.join("vendor/x.ps1"), "if ($build -eq 6002) {}\n").expect("write");
     std::fs::write(dir.join(".hidden.ps1"), "if ($build -eq 6002) {}\n").expect("write");
     std::fs::write(dir.join("y.ps1"), "if ($build -eq 6002) {}\n").expect("write");
-    let out = lint_paths(&[dir.clone()], &Config::default());
+    let out = lint_paths(std::slice::from_ref(&dir), &Config::default());
     assert_eq!(out.findings.len(), 1);
     assert!(out.findings[0].path.ends_with("y.ps1"));
     let _ = std::fs::remove_dir_all(&dir);

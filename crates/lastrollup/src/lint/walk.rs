@@ -42,7 +42,7 @@ pub fn run(paths: &[PathBuf], config: &Config) -> Outcome {
             match entry {
                 Ok(e) if e.file_type().is_some_and(|t| t.is_file()) => {
                     let result = lint_file(e.path(), config);
-                    record(outcome, e.path(), result);
+                    record(outcome, result);
                 }
                 Ok(_) => {}
                 Err(err) => push_error(outcome, LintError::Walk(err.to_string())),
@@ -53,7 +53,7 @@ pub fn run(paths: &[PathBuf], config: &Config) -> Outcome {
     outcome.into_inner().unwrap_or_else(|p| p.into_inner())
 }
 
-fn record(outcome: &Mutex<Outcome>, path: &Path, result: Result<Option<Vec<Finding>>, LintError>) {
+fn record(outcome: &Mutex<Outcome>, result: Result<Option<Vec<Finding>>, LintError>) {
     let mut o = outcome.lock().unwrap_or_else(|p| p.into_inner());
     match result {
         Ok(Some(mut f)) => {
@@ -61,10 +61,7 @@ fn record(outcome: &Mutex<Outcome>, path: &Path, result: Result<Option<Vec<Findi
             o.findings.append(&mut f);
         }
         Ok(None) => o.binary += 1,
-        Err(e) => {
-            let _ = path;
-            o.errors.push(e);
-        }
+        Err(e) => o.errors.push(e),
     }
 }
 
@@ -140,10 +137,9 @@ impl<'a> Chunk<'a> {
     }
 
     fn push(&mut self, line: String) {
-        let language = *self
-            .language
-            .get_or_insert_with(|| Language::detect(self.name, &line));
-        let _ = language;
+        if self.language.is_none() {
+            self.language = Some(Language::detect(self.name, &line));
+        }
         self.bytes += line.len();
         self.lines.push(line);
         if self.lines.len() >= CHUNK_LINES || self.bytes >= CHUNK_BYTES {
