@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Import and inspect the advisory database (CVE-level data for `check`).')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell.')
@@ -75,6 +76,19 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         }
         'lastrollup;collector' {
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Write `lastrollup-collect.cmd` and its read-only helper `lastrollup-collect.vbs` (used for `/logs`) into this folder instead of printing the script')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lastrollup;lint' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--select', '--select', [CompletionResultType]::ParameterName, 'Run only these rules (ids or codes, comma-separated)')
+            [CompletionResult]::new('--ignore', '--ignore', [CompletionResultType]::ParameterName, 'Never run these rules (ids or codes, comma-separated)')
+            [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Report only findings that are not in this earlier `--format json` output')
+            [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read `[lint]` settings from this file instead of ./lastrollup.toml')
+            [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print a rule''s documentation (or, with `all`, the list of rules) and exit')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -153,6 +167,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
             [CompletionResult]::new('db', 'db', [CompletionResultType]::ParameterValue, 'Import and inspect the advisory database (CVE-level data for `check`).')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print the shell completion script for a shell.')
@@ -170,6 +185,9 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             break
         }
         'lastrollup;help;collector' {
+            break
+        }
+        'lastrollup;help;lint' {
             break
         }
         'lastrollup;help;identify' {

@@ -26,6 +26,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
+            cand lint 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
             cand db 'Import and inspect the advisory database (CVE-level data for `check`).'
             cand completions 'Print the shell completion script for a shell.'
@@ -68,6 +69,18 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;collector'= {
             cand --write 'Write `lastrollup-collect.cmd` and its read-only helper `lastrollup-collect.vbs` (used for `/logs`) into this folder instead of printing the script'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;lint'= {
+            cand --format 'Output format'
+            cand --select 'Run only these rules (ids or codes, comma-separated)'
+            cand --ignore 'Never run these rules (ids or codes, comma-separated)'
+            cand --baseline 'Report only findings that are not in this earlier `--format json` output'
+            cand --config 'Read `[lint]` settings from this file instead of ./lastrollup.toml'
+            cand --explain 'Print a rule''s documentation (or, with `all`, the list of rules) and exit'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -135,6 +148,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
+            cand lint 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
             cand db 'Import and inspect the advisory database (CVE-level data for `check`).'
             cand completions 'Print the shell completion script for a shell.'
@@ -148,6 +162,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         &'lastrollup;help;explain'= {
         }
         &'lastrollup;help;collector'= {
+        }
+        &'lastrollup;help;lint'= {
         }
         &'lastrollup;help;identify'= {
         }

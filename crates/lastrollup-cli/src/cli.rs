@@ -123,6 +123,37 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Collector(CollectorArgs),
 
+    /// Find scripts, installers and programs that break on build 6003 or
+    /// misread NT 6.0.
+    ///
+    /// Walks files and directories (honouring .gitignore, skipping hidden
+    /// and binary files, in parallel) and reports OS checks that stopped
+    /// working when the 2019 rollups moved Vista SP2 / Server 2008 SP2 from
+    /// build 6002 to 6003, that call Server 2008 "Vista", or that confuse
+    /// Server 2008 with 2008 R2. Languages: batch, PowerShell, VBScript, Python,
+    /// C#, VB.NET, C/C++, Go, JavaScript/TypeScript, Java, Ruby, Perl, Inno
+    /// Setup, NSIS, WiX/MSI, Puppet/Salt/Ansible; other text files get the
+    /// rules that need no grammar. UTF-16 files are read right.
+    ///
+    /// Suppress one finding with a comment naming the rule:
+    /// `lastrollup: ignore[exact-build-6002]` (this line),
+    /// `lastrollup: ignore-next-line[RULE]`, `lastrollup: ignore-file[RULE]`.
+    /// A `[lint]` section in ./lastrollup.toml may set `select` and `ignore`.
+    ///
+    /// Exit codes:
+    ///   0  no finding
+    ///   1  findings
+    ///   2  a file could not be read, or the arguments are wrong
+    ///
+    /// Examples:
+    ///   lastrollup lint scripts/ installer/
+    ///   lastrollup lint --format sarif . > lastrollup.sarif
+    ///   lastrollup lint --select exact-build-6002,build-upper-bound src/
+    ///   lastrollup lint --format json . > baseline.json; lastrollup lint --baseline baseline.json .
+    ///   lastrollup lint --explain server-as-vista
+    #[command(verbatim_doc_comment)]
+    Lint(LintArgs),
+
     /// Read captured files and say which machine(s) and which Windows they describe.
     ///
     /// Give every file of a host together: systeminfo output, `wmic qfe list
@@ -409,6 +440,47 @@ pub struct ExplainArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutputFormat::Table)]
     pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// Files and directories to lint.
+    #[arg(value_name = "PATH", required_unless_present = "explain")]
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+
+    /// Run only these rules (ids or codes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Vec<String>,
+
+    /// Never run these rules (ids or codes, comma-separated).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+
+    /// Report only findings that are not in this earlier `--format json` output.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Read `[lint]` settings from this file instead of ./lastrollup.toml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Print a rule's documentation (or, with `all`, the list of rules) and exit.
+    #[arg(long, value_name = "RULE")]
+    pub explain: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    /// path:line:col, rule, message, the line with a caret, and the fix.
+    Text,
+    /// The `lastrollup.lint/1` JSON contract (docs/schema/lint-1.schema.json).
+    Json,
+    /// SARIF 2.1.0 for GitHub code scanning.
+    Sarif,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

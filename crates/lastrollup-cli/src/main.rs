@@ -8,6 +8,7 @@ mod explain;
 mod fleet;
 mod generate;
 mod identify;
+mod lint;
 mod render;
 mod version;
 
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         cli::Command::Fleet(a) => fleet::run(&a),
         cli::Command::Explain(a) => explain::run(&a),
         cli::Command::Collector(a) => collector::run(&a),
+        cli::Command::Lint(a) => lint::run(&a),
         cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),
         cli::Command::Db(cli::DbCommand::Status(a)) => db::status(&a),
         cli::Command::Completions(a) => generate::completions(&a),

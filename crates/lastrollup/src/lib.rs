@@ -33,6 +33,7 @@ pub mod evidence;
 pub mod explain;
 pub mod fleet;
 pub mod host;
+pub mod lint;
 pub mod month;
 pub mod report;
 

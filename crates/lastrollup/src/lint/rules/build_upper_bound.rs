@@ -1,0 +1,104 @@
+//! `build-upper-bound`: an upper bound on the build that excludes 6003.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::exact_build::REVISION;
+use super::{glued_after, re, Hit, RuleMeta, Severity};
+use crate::lint::source::Source;
+
+/// The rule.
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    id: "build-upper-bound",
+    code: "NT60003",
+    summary: "Upper bound on the build (<= 6002, < 6003, a range ending at 6002, OnlyBelowVersion 6.0.6003) that excludes build 6003",
+    severity: Severity::Error,
+    what: "Finds build or version upper bounds that stop at SP2's original build: `<= 6002`, \
+           `< 6003`, `-le 6002`, `-lt 6003`, `LEQ 6002`, `&lt;= 6002` in XML, `6000..6002`, \
+           `range(6000, 6003)`, `<= '6.0.6002'`, `< [version]'6.0.6003'`, and Inno Setup's \
+           `OnlyBelowVersion: 6.0.6003`.",
+    why: "Build 6003 is Vista SP2 / Server 2008 SP2 with a 2019 or later rollup. A bound that \
+          ends at 6002 puts every patched host outside the NT 6.0 range: in an ordered ladder \
+          (`<= 6000` RTM, `<= 6001` SP1, `<= 6002` SP2, `<= 7600` Windows 7) build 6003 lands in \
+          the next rung and is reported as Windows 7.",
+    bad: "else if (build <= 6002) { major = 6; minor = 0; sp = 2; }\nelse if (build <= 7600) { major = 6; minor = 1; sp = 0; }",
+    good: "else if (build < 7600) { major = 6; minor = 0; sp = 2; }   /* 6002..7599: NT 6.0 SP2 */",
+    fix: "end the NT 6.0 range below the first NT 6.1 build (build < 7600), or compare major.minor",
+    fix_safety: "No automatic fix: `< 7600` also accepts pre-release builds between 6003 and 7600, \
+                 which is usually what is wanted but is a change in behaviour.",
+    not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); bounds that include \
+                  6003 (`<= 6003`, `< 7600`); four-part file versions (`< 6.0.6002.18005`) and \
+                  lines that also bound a revision.",
+};
+
+static NUMERIC: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:(?:<=|-c?le\b|\bLEQ\b|&lt;=)\s*\(?\s*(6002)|(?:<|-c?lt\b|\bLSS\b|&lt;)\s*\(?\s*(6003)|\b(6002)\s*(?:>=|-ge\b)|\b(6003)\s*>\s*[\w$(])",
+    )
+});
+static VERSION: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:(?:<=|-c?le\b|&lt;=)\s*(?:\[(?:system\.)?version\]\s*)?[@"']?(6\.0\.6002)|(?:<|-c?lt\b|&lt;)\s*(?:\[(?:system\.)?version\]\s*)?[@"']?(6\.0\.6003)|(?:<=)\s*new\s+version\(\s*6\s*,\s*0\s*,\s*(6002)|<\s*new\s+version\(\s*6\s*,\s*0\s*,\s*(6003))"#,
+    )
+});
+static RANGE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:\b600[0-2]\s*\.\.=?\s*(6002)\b|\.\.[.<]\s*(6003)\b|\brange\(\s*\d+\s*,\s*(6003)\s*\)|\buntil\s+(6003)\b|\bbetween\s+\d+\s+and\s+(6002)\b)",
+    )
+});
+static ONLY_BELOW: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)onlybelowversion\s*[:=]\s*"?(?:[\d.]+\s*,\s*)?(6\.0\.6003)"#));
+static BUILD_CONTEXT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)build|\bbn\b|\bver|version|osvi"));
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
+        for &i in &src.candidates {
+            let line = src.lines[i];
+            if !line.contains("600") || REVISION.is_match(line) {
+                continue;
+            }
+            if let Some(col) = bound(src, i) {
+                out.push(Hit {
+                    index: i,
+                    column: col,
+                    message: "upper bound stops at build 6002: a Vista SP2 / Server 2008 SP2 host \
+                              with a 2019 or later rollup (build 6003) falls outside it"
+                        .into(),
+                });
+            }
+        }
+    }
+}
+
+/// The byte column of the first bound on line `i` that excludes 6003.
+fn bound(src: &Source<'_>, i: usize) -> Option<usize> {
+    let line = src.lines[i];
+    let first = |re: &Regex| {
+        re.captures_iter(line).find_map(|c| {
+            let m = c.iter().skip(1).flatten().next()?;
+            (!glued_after(line, m.end())).then_some(m.start())
+        })
+    };
+    let numeric = first(&NUMERIC).filter(|_| {
+        src.span(i as isize - 20, i as isize)
+            .iter()
+            .any(|l| BUILD_CONTEXT.is_match(l))
+    });
+    numeric
+        .or_else(|| first(&VERSION))
+        .or_else(|| first(&RANGE))
+        .or_else(|| {
+            ONLY_BELOW
+                .captures(line)
+                .and_then(|c| c.get(1))
+                .map(|m| m.start())
+        })
+}

@@ -1,0 +1,150 @@
+//! `exact-build-6002`: a build number compared for equality with 6002.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{clusters, glued_after, re, Hit, RuleMeta, Severity};
+use crate::lint::source::Source;
+
+/// The rule.
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    id: "exact-build-6002",
+    code: "NT60001",
+    summary: "Build number compared for equality with 6002, so build 6003 fails the test",
+    severity: Severity::Error,
+    what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, `case`, \
+           `when`, `in (6001, 6002)`, MSI `WindowsBuild = 6002`) when the same group of \
+           tests does not also accept 6003.",
+    why: "The March 2019 rollups (preview KB4489887, first Patch-Tuesday rollup KB4493471) \
+          raised Windows Server 2008 SP2 and Vista SP2 from build 6002 to 6003, because the \
+          revision counter had run out. Every host patched since then reports 6003, is still \
+          SP2, and no longer passes `build == 6002`: it falls into an `else` branch (\"unknown \
+          OS\", \"unsupported\"), or into the next rung of a build ladder (reported as Windows 7).",
+    bad: "if (osvi.dwBuildNumber == 6002) { name = \"Vista SP2 / Server 2008 SP2\"; }",
+    good: "if (osvi.dwMajorVersion == 6 && osvi.dwMinorVersion == 0 && osvi.dwBuildNumber >= 6002) {\n    name = \"Vista SP2 / Server 2008 SP2\";\n}",
+    fix: "test the NT 6.0 family (major 6, minor 0) and `build >= 6002` for SP2, or accept both 6002 and 6003",
+    fix_safety: "No automatic fix. Replacing `== 6002` with `>= 6002` changes behaviour for builds \
+                 above 6003 and inside ladders; adding `|| build == 6003` is the smallest safe edit \
+                 but breaks again on the next renumbering.",
+    not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); file-version checks that \
+                  bound the revision on the same line (`build == 6002 && revision < 19597`: every \
+                  6003 file postdates such a fix); `>=` minimums; tests of 6000 or 6001 alone.",
+};
+
+static OP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\bEQU\b|\bNEQ\b|\bcase\b|\bwhen\b|\bis\b)\s*\(?\s*(600[0-3])",
+    )
+});
+static OP_AFTER: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(600[0-3])\s*(?:===?|!==?|-c?eq\b|\bEQU\b)"));
+static SWITCH_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(600[0-3])\s*(?:\{|=>|->)"));
+static LIST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)(?:\bin\b|-in\b|-contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]",
+    )
+});
+static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));
+static SINGLE_EQ: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:build\w*|\bbn|\bver\w*)\s*=\s*(600[0-3])"));
+static MSI_BUILD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bWindowsBuild\s*=\s*(600[0-3])"));
+static VB_CONDITION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\b(?:if|elseif|and|or|andalso|orelse|case|when|while|until|then)\b"));
+static BUILD_CONTEXT: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)build|\bbn\b|\bver|version|osvi|\$_"));
+pub(crate) static REVISION: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)revision|\brev\b|\bqfe\b|\bubr\b|minor_?build|\bspbuild"));
+static HAS_6003: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d.])(?:6\.0\.)?6003(?:[^\d]|$)"));
+
+/// One equality test of a build number: (line index, byte column, build).
+type Test = (usize, usize, u16);
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
+        let tests: Vec<Test> = src
+            .candidates
+            .iter()
+            .flat_map(|&i| tests_on(src, i))
+            .collect();
+        let lines: Vec<usize> = tests.iter().map(|t| t.0).collect();
+        for (first, last) in clusters(&lines, 12) {
+            let span = src.span(first as isize - 3, last as isize + 3);
+            if span.iter().any(|l| HAS_6003.is_match(l)) {
+                continue;
+            }
+            for &(i, col, _) in tests
+                .iter()
+                .filter(|t| (first..=last).contains(&t.0) && t.2 == 6002)
+            {
+                out.push(Hit {
+                    index: i,
+                    column: col,
+                    message:
+                        "build compared for equality with 6002: a Vista SP2 / Server 2008 SP2 \
+                              host with any 2019 or later rollup is build 6003 and fails this test"
+                            .into(),
+                });
+            }
+        }
+    }
+}
+
+/// The build-equality tests on line `i` (none when the line bounds a
+/// revision or nothing nearby talks about builds or versions).
+fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
+    let line = src.lines[i];
+    if !line.contains("600") || REVISION.is_match(line) {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    let mut matches: Vec<regex::Match<'_>> = Vec::new();
+    for re in [&*OP_BEFORE, &*OP_AFTER, &*SWITCH_CLAUSE, &*MSI_BUILD] {
+        matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    if single_equals_compares(src, line) {
+        matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    for m in matches {
+        if let (false, Ok(b)) = (glued_after(line, m.end()), m.as_str().parse::<u16>()) {
+            found.push((i, m.start(), b));
+        }
+    }
+    if let Some(m) = LIST.find(line) {
+        for n in LIST_ITEM.captures_iter(m.as_str()).filter_map(|c| c.get(1)) {
+            if let Ok(b) = n.as_str().parse::<u16>() {
+                found.push((i, m.start() + n.start(), b));
+            }
+        }
+    }
+    found.sort_unstable();
+    found.dedup();
+    if !found.is_empty()
+        && !src
+            .span(i as isize - 20, i as isize)
+            .iter()
+            .any(|l| BUILD_CONTEXT.is_match(l))
+    {
+        return Vec::new();
+    }
+    found
+}
+
+/// Whether a single `=` on this line is a comparison (VB conditions, Pascal).
+fn single_equals_compares(src: &Source<'_>, line: &str) -> bool {
+    if !src.language.equals_compares() || line.contains(":=") {
+        return false;
+    }
+    match src.language {
+        crate::lint::Language::VbScript | crate::lint::Language::VbNet => {
+            VB_CONDITION.is_match(line)
+        }
+        _ => true,
+    }
+}

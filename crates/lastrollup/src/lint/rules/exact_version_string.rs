@@ -1,0 +1,164 @@
+//! `exact-version-string`: a version string matched exactly against
+//! `6.0.6002` (or against `6.0` where the value is a full version).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{clusters, glued_after, glued_before, re, Hit, RuleMeta, Severity, FAMILY_LITERAL};
+use crate::lint::source::Source;
+
+/// The rule.
+pub struct Rule;
+
+static META: RuleMeta = RuleMeta {
+    id: "exact-version-string",
+    code: "NT60002",
+    summary: "Version string matched exactly against 6.0.6002 (or 6.0.6003 alone), so one of the two SP2 builds is missed",
+    severity: Severity::Error,
+    what: "Finds `6.0.600x` version strings used in an exact or substring match: `== \"6.0.6002\"`, \
+           `-eq '6.0.6002'`, `ver | find \"6.0.6002\"`, `Contains(\"6.0.6002\")`, `case \"6.0.6002\":`, \
+           a PowerShell `switch` clause, `OSVersion.ToString() == \"Microsoft Windows NT 6.0.6002 \
+           Service Pack 2\"` — when the same group of tests does not accept both 6.0.6002 and \
+           6.0.6003 and the file has no `\"6.0\"` family fallback. Also finds a full version \
+           (`platform_version`, `platform.version()`, `os.release()`) compared for equality with \
+           `'6.0'`, which is never true.",
+    why: "Since the March 2019 rollups an up-to-date Vista SP2 / Server 2008 SP2 host reports \
+          `6.0.6003` (`ver`: `Microsoft Windows [Version 6.0.6003]`); hosts never patched since \
+          then still report `6.0.6002`. A match on one string misses the other half of the \
+          fleet: a login script falls through to its XP branch, an installer says \"unsupported \
+          OS\", a cleanup script runs a DISM option NT 6.0 does not have.",
+    bad: "ver | find \"6.0.6002\" >nul\nif %ERRORLEVEL% == 0 goto server2008",
+    good: "ver | findstr /L /C:\"Version 6.0.\" >nul\nif %ERRORLEVEL% == 0 goto nt60",
+    fix: "match the NT 6.0 family (\"6.0.\" prefix, or Major.Minor 6.0 on a parsed version), or list both 6.0.6002 and 6.0.6003",
+    fix_safety: "No automatic fix: adding `6.0.6003` next to `6.0.6002` in a lookup table is safe \
+                 in itself, but whether the table is the only test the rule cannot prove.",
+    not_flagged: "Tables that list both 6.0.6002 and 6.0.6003; files with a `\"6.0\"` / `\"6.0.\"` \
+                  family fallback; prefixes such as `find \"6.0.600\"`; four-part file versions \
+                  (`6.0.6002.18005`); map keys that are not compared (`'6.0.6002': 'Vista SP2'`); \
+                  `MinVersion=6.0.6002` (a minimum).",
+};
+
+static LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r"6\\?\.0\\?\.(600[0-3])"));
+static PREFIX_OP: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:===?|!==?|-c?(?:eq|ne|like|notlike|match|notmatch|contains|in)\b|\bEQU\b|\bNEQ\b|equals(?:ignorecase)?\s*\(|contains\s*\(|startswith\s*\(|endswith\s*\(|instr\s*\([^,]*,|indexof\s*\(|includes\s*\(|strcmp\w*\s*\([^,]*,|\bstrcmps?\s+\S+|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|\bcase\b|\bwhen\b|\bin\s*[\[(][^\])]*)\s*(?:\[(?:system\.)?version\]\s*)?[@L$]?["'][^"']*$"#,
+    )
+});
+static SUFFIX_OP: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)^[^"']*["']\s*(?:===?|!==?|-eq\b|\.equals)"#));
+static SWITCH_START: LazyLock<Regex> = LazyLock::new(|| re(r#"^\s*["']$"#));
+static SWITCH_END: LazyLock<Regex> = LazyLock::new(|| re(r#"^\*?["']\s*\{"#));
+static MINIMUM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)minversion|onlybelowversion"));
+static FULL_EQ_FAMILY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:platform_version['"]?\]?|platform\.version\(\)|os\.release\(\)|\.VersionString|OSVersion\.Version\.ToString\(\)|win32_ver\(\)\[1\])\s*(?:===?|-eq\b|\.equals\(|\.eql\?\(?)\s*["']6\.[0-3]["']"#,
+    )
+});
+
+/// One exact match: (line index, byte column, build).
+type Test = (usize, usize, u16);
+
+impl super::Rule for Rule {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
+        full_version_against_family(src, out);
+        let tests: Vec<Test> = src
+            .candidates
+            .iter()
+            .flat_map(|&i| tests_on(src, i))
+            .collect();
+        if tests.is_empty() || src.any(&FAMILY_LITERAL) {
+            return;
+        }
+        let lines: Vec<usize> = tests.iter().map(|t| t.0).collect();
+        for (first, last) in clusters(&lines, 15) {
+            let span = src.span(first as isize - 5, last as isize + 5);
+            let mut builds: Vec<u16> = span.iter().flat_map(|l| literals(l)).map(|t| t.2).collect();
+            builds.extend(
+                tests
+                    .iter()
+                    .filter(|t| (first..=last).contains(&t.0))
+                    .map(|t| t.2),
+            );
+            let (has2, has3) = (builds.contains(&6002), builds.contains(&6003));
+            let (missing, target) = match (has2, has3) {
+                (true, false) => ("6.0.6003", 6002),
+                (false, true) => ("6.0.6002", 6003),
+                _ => continue,
+            };
+            for &(i, col, _) in tests
+                .iter()
+                .filter(|t| (first..=last).contains(&t.0) && t.2 == target)
+            {
+                out.push(Hit {
+                    index: i,
+                    column: col,
+                    message: format!(
+                        "exact match on 6.0.{target} without {missing}: Vista SP2 / Server 2008 SP2 \
+                         is 6.0.6002 before the March 2019 rollup and 6.0.6003 after it"
+                    ),
+                });
+            }
+        }
+    }
+}
+
+/// The unglued `6.0.600x` literals of a line: (start, end, build).
+fn literals(line: &str) -> Vec<(usize, usize, u16)> {
+    LITERAL
+        .captures_iter(line)
+        .filter_map(|c| {
+            let (all, build) = (c.get(0)?, c.get(1)?);
+            if glued_before(line, all.start()) || glued_after(line, all.end()) {
+                return None;
+            }
+            Some((all.start(), all.end(), build.as_str().parse().ok()?))
+        })
+        .collect()
+}
+
+/// The exact-match tests on line `i`.
+fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
+    let line = src.lines[i];
+    if !line.contains("600") || MINIMUM.is_match(line) {
+        return Vec::new();
+    }
+    literals(line)
+        .into_iter()
+        .filter(|&(at, end, _)| compared(line, at, end))
+        .map(|(at, _, b)| (i, at, b))
+        .collect()
+}
+
+/// Whether the literal starting at `at` sits in a comparison.
+fn compared(line: &str, at: usize, end: usize) -> bool {
+    let before = &line[..at];
+    let start = before.len().saturating_sub(120);
+    let mut s = start;
+    while !before.is_char_boundary(s) {
+        s += 1;
+    }
+    let before = &before[s..];
+    let after = &line[end..];
+    PREFIX_OP.is_match(before)
+        || SUFFIX_OP.is_match(after)
+        || (SWITCH_START.is_match(before) && SWITCH_END.is_match(after))
+}
+
+fn full_version_against_family(src: &Source<'_>, out: &mut Vec<Hit>) {
+    for &i in &src.candidates {
+        if let Some(m) = FULL_EQ_FAMILY.find(src.lines[i]) {
+            out.push(Hit {
+                index: i,
+                column: m.start(),
+                message: "a full version such as 6.0.6003 is compared for equality with a \
+                          major.minor string; it is never equal, so NT 6.0 is never recognised"
+                    .into(),
+            });
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The rules: one file per rule, each a pure function from a [`Source`] to
+//! hits, with the documentation that feeds `lastrollup lint --explain` and
+//! `docs/lint/<id>.md`.
+
+mod build_upper_bound;
+mod caption_string_match;
+mod exact_build;
+mod exact_version_string;
+mod r2_confusion;
+mod server_as_vista;
+mod string_version_compare;
+mod versionnt_misencoded;
+mod win10_only_version_api;
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use super::source::Source;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Wrong on every patched NT 6.0 host (a correctness bug).
+    Error,
+    /// Wrong on some hosts or in some languages (suspicious).
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// What a rule is, why it exists and how to fix what it finds. The fields
+/// follow ruff's documentation template.
+#[derive(Debug)]
+pub struct RuleMeta {
+    /// Stable kebab-case id (`exact-build-6002`).
+    pub id: &'static str,
+    /// Stable short code (`NT60001`).
+    pub code: &'static str,
+    /// One line: what the rule finds.
+    pub summary: &'static str,
+    /// Default severity.
+    pub severity: Severity,
+    /// What it does (Markdown).
+    pub what: &'static str,
+    /// Why this breaks on build 6003 or misreads NT 6.0 (Markdown).
+    pub why: &'static str,
+    /// Code that is flagged.
+    pub bad: &'static str,
+    /// The same intent, written so it survives.
+    pub good: &'static str,
+    /// The `help:` line shown with every finding.
+    pub fix: &'static str,
+    /// Whether the fix can be applied mechanically (Markdown).
+    pub fix_safety: &'static str,
+    /// What the rule deliberately does not flag (Markdown).
+    pub not_flagged: &'static str,
+}
+
+impl RuleMeta {
+    /// Whether `name` is this rule's id or code (case-insensitive).
+    pub fn is_named(&self, name: &str) -> bool {
+        name.eq_ignore_ascii_case(self.id) || name.eq_ignore_ascii_case(self.code)
+    }
+
+    /// The rule's documentation page (`docs/lint/<id>.md`) as Markdown.
+    pub fn markdown(&self) -> String {
+        format!(
+            "# {id} ({code})\n\n{summary}\n\nSeverity: {sev}\n\n## What it does\n\n{what}\n\n\
+             ## Why it breaks\n\n{why}\n\n## Example\n\n```text\n{bad}\n```\n\n## Use instead\n\n\
+             ```text\n{good}\n```\n\n## Fix\n\n{fix}\n\n## Fix safety\n\n{safety}\n\n\
+             ## Not flagged\n\n{not}\n\n## Suppression\n\n\
+             `lastrollup: ignore[{id}]` in a comment on the line, `ignore-next-line[{id}]` on the \
+             line before, or `ignore-file[{id}]` anywhere in the file.\n",
+            id = self.id,
+            code = self.code,
+            summary = self.summary,
+            sev = self.severity.name(),
+            what = self.what,
+            why = self.why,
+            bad = self.bad,
+            good = self.good,
+            fix = self.fix,
+            safety = self.fix_safety,
+            not = self.not_flagged,
+        )
+    }
+}
+
+/// Where a rule fired: a line of the source, a byte column in it, and the
+/// message for this place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// Index into [`Source::lines`].
+    pub index: usize,
+    /// Byte offset in the line.
+    pub column: usize,
+    /// What is wrong here.
+    pub message: String,
+}
+
+/// A lint rule.
+pub trait Rule: Sync {
+    /// Its documentation and id.
+    fn meta(&self) -> &'static RuleMeta;
+    /// Its hits on one source.
+    fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>);
+}
+
+static ALL: &[&dyn Rule] = &[
+    &exact_build::Rule,
+    &exact_version_string::Rule,
+    &build_upper_bound::Rule,
+    &server_as_vista::Rule,
+    &r2_confusion::Rule,
+    &caption_string_match::Rule,
+    &string_version_compare::Rule,
+    &win10_only_version_api::Rule,
+    &versionnt_misencoded::Rule,
+];
+
+/// Every rule, in code order.
+pub fn all() -> &'static [&'static dyn Rule] {
+    ALL
+}
+
+/// The metadata of every rule, in code order.
+pub fn metas() -> impl Iterator<Item = &'static RuleMeta> {
+    ALL.iter().map(|r| r.meta())
+}
+
+/// The rule named `name` (id or code).
+pub fn find(name: &str) -> Option<&'static RuleMeta> {
+    metas().find(|m| m.is_named(name))
+}
+
+/// Compiles a regex written in this module (a constant, never input).
+pub(crate) fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap_or_else(|e| panic!("rule regex {pattern:?}: {e}"))
+}
+
+/// A product-type test anywhere in the file (client vs server on NT 6.0).
+pub(crate) static PRODUCT_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)product_?type|installationtype|iswindowsserver|isserveros|ver_nt_(workstation|server|domain)|msintproducttype|\b2008server\b|windows_server\?|sm_serverr2|\bis_?server\b|servercore",
+    )
+});
+
+/// A quoted NT 6.0 family prefix used as a fallback (`"6.0"`, `'6.0.'`,
+/// `"6.0.600"`).
+pub(crate) static FAMILY_LITERAL: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"["']6\.0\.?(600)?["'*]"#));
+
+/// Whether the text at `at` in `line` is preceded by a digit or a dot (so a
+/// match on `6002` is not part of `16002` or `1.6002`).
+pub(crate) fn glued_before(line: &str, at: usize) -> bool {
+    line[..at]
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_ascii_alphanumeric() || c == '.' || c == '_')
+}
+
+/// Whether the text ending at `end` in `line` continues with a digit or a
+/// dotted component (so `6.0.6002` is not `6.0.6002.18005` and `6002` is not
+/// `60021`).
+pub(crate) fn glued_after(line: &str, end: usize) -> bool {
+    let rest = &line.as_bytes()[end.min(line.len())..];
+    match rest {
+        [c, ..] if c.is_ascii_alphanumeric() || *c == b'_' => true,
+        [b'.', d, ..] if d.is_ascii_digit() => true,
+        _ => false,
+    }
+}
+
+/// Groups sorted line indexes into clusters whose neighbours are at most
+/// `gap` lines apart.
+pub(crate) fn clusters(indexes: &[usize], gap: usize) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for &i in indexes {
+        match out.last_mut() {
+            Some((_, end)) if i <= *end + gap => *end = i,
+            _ => out.push((i, i)),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_and_codes_are_unique_kebab_case() {
+        let metas: Vec<_> = metas().collect();
+        for (i, m) in metas.iter().enumerate() {
+            assert!(m
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'));
+            assert!(m.code.starts_with("NT60"));
+            assert!(!m.summary.contains('\n'));
+            for other in &metas[i + 1..] {
+                assert_ne!(m.id, other.id);
+                assert_ne!(m.code, other.code);
+            }
+        }
+    }
+
+    #[test]
+    fn clusters_split_on_gaps() {
+        assert_eq!(clusters(&[1, 2, 10, 30], 8), vec![(1, 10), (30, 30)]);
+        assert!(clusters(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn glue() {
+        assert!(glued_after("6.0.6002.18005", 8));
+        assert!(!glued_after("6.0.6002 SP2", 8));
+        assert!(!glued_after("6.0.6002.", 8));
+        assert!(glued_before("16002", 1));
+    }
+}

@@ -1,0 +1,279 @@
+//! One file's text as the rules see it: decoded, cut into lines of bounded
+//! length, with the candidate lines chosen by a multi-pattern prefilter and
+//! the inline suppressions read.
+
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder};
+use regex::Regex;
+
+use super::rules::{self, Hit};
+use super::{Config, Finding, Language};
+use crate::evidence::text;
+
+/// Bytes of a line the rules look at; the rest of a longer line is ignored.
+pub const MAX_LINE: usize = 4096;
+
+/// Bytes of a file above which it is linted in chunks of lines (bounded
+/// memory) instead of as one text.
+pub const WHOLE_FILE_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Lines of context kept between chunks of a large file.
+pub const CHUNK_OVERLAP: usize = 40;
+
+/// Lines per chunk of a large file.
+pub const CHUNK_LINES: usize = 20_000;
+
+/// The strings at least one rule needs on a line before it looks closer.
+const PREFILTER: &[&str] = &[
+    "600",
+    "6.0",
+    "6.1",
+    "7600",
+    "7601",
+    "vista",
+    "2008",
+    "versionnt",
+    "onlybelowversion",
+    "caption",
+    "os.name",
+    "productname",
+    "osfullname",
+    "release()",
+    "version()",
+    "platform_version",
+    "os_version",
+    "versionstring",
+    ".version",
+    "majorversionnumber",
+    "minorversionnumber",
+    "compareto",
+    "geq",
+    "gtr",
+    "lss",
+    "leq",
+];
+
+static PREFILTER_AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .build(PREFILTER)
+        .expect("prefilter patterns are valid")
+});
+
+/// One file (or one chunk of a large file) ready for the rules.
+#[derive(Debug)]
+pub struct Source<'t> {
+    /// The file's name.
+    pub path: &'t str,
+    /// Its language.
+    pub language: Language,
+    /// Its lines, each cut at [`MAX_LINE`] bytes.
+    pub lines: Vec<&'t str>,
+    /// Indexes into `lines` of the lines the prefilter let through.
+    pub candidates: Vec<usize>,
+}
+
+impl<'t> Source<'t> {
+    /// Builds a source from lines, running the prefilter.
+    pub fn new(path: &'t str, language: Language, lines: Vec<&'t str>) -> Self {
+        let candidates = (0..lines.len())
+            .filter(|&i| PREFILTER_AC.is_match(lines[i]))
+            .collect();
+        Source {
+            path,
+            language,
+            lines,
+            candidates,
+        }
+    }
+
+    /// Whether any line matches `re` (file-level facts: "is there a
+    /// product-type check anywhere?").
+    pub fn any(&self, re: &Regex) -> bool {
+        self.lines.iter().any(|l| re.is_match(l))
+    }
+
+    /// The lines from `from` to `to` (inclusive, clamped).
+    pub fn span(&self, from: isize, to: isize) -> &[&'t str] {
+        let last = self.lines.len() as isize - 1;
+        if from > last || to < 0 || to < from {
+            return &[];
+        }
+        let (a, b) = (from.max(0), to.min(last));
+        &self.lines[a as usize..=b as usize]
+    }
+}
+
+/// Decodes a file's bytes to text, or `None` when it is binary (a NUL byte
+/// in its first 8 KiB that UTF-16 does not explain).
+pub fn decode(bytes: &[u8]) -> Option<String> {
+    if looks_binary(bytes) {
+        return None;
+    }
+    Some(text::decode(bytes, &|_| None).0)
+}
+
+/// Whether `bytes` look like a binary file rather than text.
+pub fn looks_binary(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return false;
+    }
+    let nuls = head.iter().filter(|&&b| b == 0).count();
+    if nuls == 0 {
+        return false;
+    }
+    // UTF-16 without a BOM: ASCII text puts a NUL in every other byte.
+    let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = head.len() / 2;
+    !(half > 0 && (odd * 10 >= half * 9 && even == 0 || even * 10 >= half * 9 && odd == 0))
+}
+
+/// Cuts a line at [`MAX_LINE`] bytes (on a character boundary) and drops a
+/// trailing carriage return.
+pub fn cap(line: &str) -> &str {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.len() <= MAX_LINE {
+        return line;
+    }
+    let mut end = MAX_LINE;
+    while !line.is_char_boundary(end) {
+        end -= 1;
+    }
+    &line[..end]
+}
+
+/// Lints lines whose first is line number `first`, returning findings for
+/// all of them.
+pub fn lint_lines<'t>(
+    path: &'t str,
+    language: Language,
+    lines: impl Iterator<Item = &'t str>,
+    first: usize,
+    config: &Config,
+) -> Vec<Finding> {
+    let src = Source::new(path, language, lines.map(cap).collect());
+    lint_source(&src, first, config)
+}
+
+/// Runs every enabled rule over `src` and turns their hits into findings,
+/// leaving out suppressed ones.
+pub fn lint_source(src: &Source<'_>, first: usize, config: &Config) -> Vec<Finding> {
+    if src.candidates.is_empty() {
+        return Vec::new();
+    }
+    let suppressions = Suppressions::read(src);
+    let mut out = Vec::new();
+    for rule in rules::all() {
+        let meta = rule.meta();
+        if !config.enabled(meta) {
+            continue;
+        }
+        let mut hits = Vec::new();
+        rule.check(src, &mut hits);
+        for hit in hits {
+            if suppressions.covers(meta, hit.index) {
+                continue;
+            }
+            out.push(finding(src, first, meta, hit));
+        }
+    }
+    out.dedup_by(|a, b| a.line == b.line && a.rule == b.rule);
+    out
+}
+
+fn finding(src: &Source<'_>, first: usize, meta: &rules::RuleMeta, hit: Hit) -> Finding {
+    let line = src.lines.get(hit.index).copied().unwrap_or("");
+    let mut at = hit.column.min(line.len());
+    while !line.is_char_boundary(at) {
+        at -= 1;
+    }
+    Finding {
+        path: src.path.to_string(),
+        line: first + hit.index,
+        column: line[..at].chars().count() + 1,
+        rule: meta.id.to_string(),
+        severity: meta.severity,
+        message: hit.message,
+        fix: meta.fix.to_string(),
+        snippet: line.trim_end().to_string(),
+    }
+}
+
+/// Inline suppressions: `lastrollup: ignore[rule-id]` (this line),
+/// `lastrollup: ignore-next-line[rule-id]` and `lastrollup: ignore-file[rule-id]`,
+/// in any comment syntax; several ids may be separated by commas.
+#[derive(Debug, Default)]
+struct Suppressions {
+    /// (line index, rule name as written).
+    lines: Vec<(usize, String)>,
+    file: Vec<String>,
+}
+
+static SUPPRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"lastrollup:\s*ignore(-next-line|-file)?\[([^\]]*)\]").expect("valid regex")
+});
+
+impl Suppressions {
+    fn read(src: &Source<'_>) -> Self {
+        let mut s = Suppressions::default();
+        for (i, line) in src.lines.iter().enumerate() {
+            if !line.contains("lastrollup:") {
+                continue;
+            }
+            for c in SUPPRESS.captures_iter(line) {
+                let names = c.get(2).map_or("", |m| m.as_str());
+                for name in names.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+                    match c.get(1).map(|m| m.as_str()) {
+                        Some("-file") => s.file.push(name.to_string()),
+                        Some(_) => s.lines.push((i + 1, name.to_string())),
+                        None => s.lines.push((i, name.to_string())),
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn covers(&self, meta: &rules::RuleMeta, index: usize) -> bool {
+        self.file.iter().any(|n| meta.is_named(n))
+            || self
+                .lines
+                .iter()
+                .any(|(i, n)| *i == index && meta.is_named(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_and_utf16() {
+        assert!(looks_binary(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00"));
+        assert!(!looks_binary(b"plain text\n"));
+        let utf16: Vec<u8> = "ver | find \"6.0.6002\"\r\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(!looks_binary(&utf16));
+        assert!(decode(&utf16).is_some_and(|t| t.contains("6.0.6002")));
+    }
+
+    #[test]
+    fn cap_keeps_char_boundaries() {
+        let long = "é".repeat(MAX_LINE);
+        assert!(cap(&long).len() <= MAX_LINE);
+        assert_eq!(cap("a\r"), "a");
+    }
+
+    #[test]
+    fn span_clamps() {
+        let src = Source::new("x", Language::Text, vec!["a", "b", "c"]);
+        assert_eq!(src.span(-5, 1), &["a", "b"]);
+        assert_eq!(src.span(2, 10), &["c"]);
+        assert!(src.span(3, 10).is_empty());
+    }
+}
