@@ -160,40 +160,60 @@ pub fn undo(text: &str) -> Option<Unpasted> {
 
 /// Whether any line starts the way only a reformatted capture does (a
 /// quote mark, a fence, a backtick, white space before a label line), or
-/// the text holds invisible characters or `;`-separated rows.
+/// the text holds invisible characters or `;`-separated rows. One pass of
+/// byte searches: this runs on every clean capture.
 fn suspicious(text: &str) -> bool {
-    if text.contains(is_invisible) {
+    let b = text.as_bytes();
+    // Every invisible character starts with one of these lead bytes (so the
+    // position found is a character boundary).
+    let invisible = memchr::memchr3_iter(0xC2, 0xE2, 0xEF, b).any(|i| {
+        text.get(i..)
+            .and_then(|t| t.chars().next())
+            .is_some_and(is_invisible)
+    });
+    if invisible {
         return true;
     }
-    let mut semicolons = 0usize;
     // A paragraph's first line is a label or a header in a clean capture;
     // indented, it is a re-indented block.
     let mut paragraph_start = true;
-    // Lines end in LF, CR LF or a lone CR.
-    let lines = text
-        .split('\n')
-        .flat_map(|l| l.strip_suffix('\r').unwrap_or(l).split('\r'));
-    for line in lines {
-        let t = line.trim_start_matches([' ', '\t', '\u{A0}']);
+    let mut start = 0;
+    while start < b.len() {
+        let end = memchr::memchr2(b'\n', b'\r', &b[start..]).map_or(b.len(), |e| start + e);
+        let line = &text[start..end];
+        start = end + 1;
+        if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
+            start += 1;
+        }
+        let t = &line[leading_blank(line.as_bytes())..];
         match t.as_bytes().first() {
             None => {
                 paragraph_start = true;
                 continue;
             }
             Some(b'>' | b'|' | b'`' | b'~') => return true,
+            Some(b'"') if open_quote(t) => return true,
             _ if line.starts_with(['\t', '\u{A0}']) && !is_item(t) => return true,
             _ if paragraph_start && t.len() != line.len() => return true,
             _ => {}
         }
         paragraph_start = false;
-        if t.starts_with('"') && open_quote(t) {
-            return true;
-        }
-        if t.bytes().filter(|&b| b == b';').count() >= 4 {
-            semicolons += 1;
+    }
+    memchr::memchr_iter(b';', b).nth(7).is_some()
+        && semicolon_table(text.split(['\n', '\r'])).is_some()
+}
+
+/// The byte length of the spaces, tabs and non-breaking spaces (C2 A0) a
+/// line starts with, read byte by byte (no character decoding).
+fn leading_blank(b: &[u8]) -> usize {
+    let mut i = 0;
+    loop {
+        match b.get(i..) {
+            Some([b' ' | b'\t', ..]) => i += 1,
+            Some([0xC2, 0xA0, ..]) => i += 2,
+            _ => return i,
         }
     }
-    semicolons >= 1 && semicolon_table(text.split(['\n', '\r'])).is_some()
 }
 
 /// A systeminfo list item (`[01]: KB955430`), which sits indented in a

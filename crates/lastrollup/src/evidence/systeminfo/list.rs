@@ -234,6 +234,11 @@ fn count_spaces(bytes: &[u8]) -> usize {
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`), at
 /// any indentation: a pasted capture may have lost or changed it.
 fn item_value(text: &str) -> Option<&str> {
+    // Most lines are settled by their first byte that is not a space.
+    let first = text.bytes().find(|&b| b != b' ');
+    if first.is_some_and(|b| b != b'[' && b.is_ascii() && !is_ascii_char_whitespace(b)) {
+        return None;
+    }
     let indent = leading_space(text);
     let rest = &text[indent..];
     let rest = rest.strip_prefix('[')?;
