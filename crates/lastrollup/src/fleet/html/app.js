@@ -246,7 +246,7 @@
   }
   function planPart(p) {
     if (!p.plan.length) { return el('p', { text: p.status === 'assessed' ? 'Nothing to install: the host is at its goal.' : 'No plan: ' + (p.reason || p.status) + '.' }); }
-    return simpleTable('Install plan, in order', ['#', 'update', 'what', 'why', 'only if'], p.plan.map(function (s) {
+    return simpleTable(p.plan.length + ' steps, in install order; each with the reason it is needed', ['#', 'update', 'what', 'why', 'only if'], p.plan.map(function (s) {
       return [String(s.order), s.kb || s.kind, s.title, s.reason, s.condition || ''];
     }));
   }
@@ -321,6 +321,7 @@
   }
 
   function init() {
+    var t0 = window.performance ? performance.now() : 0;
     D = JSON.parse(document.getElementById('data').textContent);
     D.columns.forEach(function (n, i) { C[n] = i; });
     rows = D.hosts;
@@ -350,6 +351,7 @@
       Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
     });
     document.documentElement.setAttribute('data-ready', String(rows.length));
+    if (window.performance) { document.documentElement.setAttribute('data-init-ms', String(Math.round(performance.now() - t0))); }
   }
 
   try { init(); } catch (e) {

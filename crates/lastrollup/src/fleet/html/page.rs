@@ -114,11 +114,11 @@ fn nav(out: &mut String, r: &FleetReport<'_>, extras: &Extras) {
     let s = &r.summary;
     let links = [
         ("summary", "Summary", true),
+        ("actions", "Next actions", true),
         ("changes", "Changes", extras.changes.is_some()),
         ("trends", "Trends", extras.trend.len() > 1),
         ("worst", "Worst hosts", !s.worst_hosts.is_empty()),
         ("hosts", "All hosts", true),
-        ("actions", "Next actions", true),
         ("kev", "Known-exploited CVEs", true),
         ("lifecycle", "Lifecycle", true),
         (
