@@ -21,7 +21,7 @@ pub type Section = fn(&mut String, &FleetReport<'_>, &Extras);
 
 /// The sections, in page order.
 pub const SECTIONS: &[Section] = &[
-    summary, changes, trends, worst, hosts, actions, kev, lifecycle, collisions, errors,
+    summary, changes, trends, worst, hosts, kev, lifecycle, collisions, errors,
 ];
 
 /// Whether a character is invisible or changes the direction of text
@@ -185,20 +185,24 @@ fn tiles(out: &mut String, r: &FleetReport<'_>) {
 fn summary(out: &mut String, r: &FleetReport<'_>, _: &Extras) {
     out.push_str("<section id=\"summary\" aria-labelledby=\"h-summary\">\n<h2 id=\"h-summary\">Summary</h2>\n");
     tiles(out, r);
-    out.push_str("<table class=\"states\"><caption>Hosts by state</caption>\n<thead><tr><th scope=\"col\">state</th><th scope=\"col\" class=\"num\">hosts</th></tr></thead><tbody>\n");
+    out.push_str("<div class=\"split\">\n<table class=\"states\"><caption>Hosts by state</caption>\n<thead><tr><th scope=\"col\">state</th><th scope=\"col\" class=\"num\">hosts</th></tr></thead><tbody>\n");
     for (label, n) in state_rows(&r.summary.states) {
+        let zero = if n == 0 { " class=\"zero\"" } else { "" };
         writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td class=\"num\">{n}</td></tr>",
+            "<tr{zero}><th scope=\"row\">{}</th><td class=\"num\">{n}</td></tr>",
             text(&label)
         )
         .ok();
     }
-    out.push_str("</tbody></table>\n</section>\n");
+    out.push_str("</tbody></table>\n");
+    actions(out, r);
+    out.push_str("</div>\n</section>\n");
 }
 
-fn actions(out: &mut String, r: &FleetReport<'_>, _: &Extras) {
-    out.push_str("<section id=\"actions\" aria-labelledby=\"h-actions\">\n<h2 id=\"h-actions\">Next best actions</h2>\n");
+/// The next best actions, beside the states.
+fn actions(out: &mut String, r: &FleetReport<'_>) {
+    out.push_str("<div id=\"actions\" class=\"actions\">\n<h3>Next best actions</h3>\n");
     if r.summary.next_actions.is_empty() {
         out.push_str("<p>Nothing to install.</p>\n");
     } else {
@@ -208,7 +212,7 @@ fn actions(out: &mut String, r: &FleetReport<'_>, _: &Extras) {
         }
         out.push_str("</ol>\n");
     }
-    out.push_str("</section>\n");
+    out.push_str("</div>\n");
 }
 
 /// A list of hosts from the `changes` object: ids, or objects with

@@ -95,7 +95,8 @@ fn polyline(out: &mut String, pts: &[(f64, f64)], class: &str) {
 fn axes(out: &mut String, points: &[TrendPoint], max: usize) {
     let (x0, x1, y0, y1) = (LEFT, W - RIGHT, TOP, H - BOTTOM);
     write!(out, "<path class=\"axis\" d=\"M{x0},{y0} V{y1} H{x1}\"/>").ok();
-    for (v, y) in [(max, y0), (max / 2, (y0 + y1) / 2.0), (0, y1)] {
+    for v in [max, max / 2, 0] {
+        let y = y1 - v as f64 / max.max(1) as f64 * (y1 - y0);
         write!(
             out,
             "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v}</text>",
