@@ -344,8 +344,10 @@
     if (view.host) { openById(view.host); }
     window.addEventListener('hashchange', function () {
       var v = readView();
-      if (v.host && v.host !== view.host) { view = v; update(); openById(v.host); return; }
-      view = v; update();
+      var was = view.host;
+      view = v;
+      update();
+      if (v.host && v.host !== was) { openById(v.host); } else if (!v.host && dlg.open) { shut(); }
     });
     window.addEventListener('beforeprint', function () {
       Array.prototype.forEach.call(document.querySelectorAll('details'), function (d) { d.open = true; });
