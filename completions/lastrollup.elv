@@ -53,6 +53,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --csv 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)'
             cand --jsonl 'Also write one JSON object per host and line (for SIEM ingestion)'
             cand --cve-csv 'Also write one CSV row per host and open or unverified CVE'
+            cand --html 'Also write the dashboard: one self-contained HTML file that opens offline in a browser (summary, worst hosts, every host, a page per host)'
             cand --color 'When to colour the output'
             cand --no-db 'Check exposure against the built-in known-exploited table only'
             cand -h 'Print help (see more with ''--help'')'

@@ -86,6 +86,7 @@ pub enum Command {
     ///   lastrollup fleet captures/
     ///   lastrollup fleet --format markdown --as-of 2026-06-30 plant-a/ plant-b/ > fleet.md
     ///   lastrollup fleet --csv hosts.csv --jsonl hosts.jsonl --cve-csv host-cves.csv captures/
+    ///   lastrollup fleet --html fleet.html --as-of 2026-06-30 captures/
     ///   lastrollup fleet --format json --db /srv/lastrollup.lrdb usb/*.lastrollup.txt > fleet.json
     #[command(verbatim_doc_comment)]
     Fleet(FleetArgs),
@@ -378,6 +379,11 @@ pub struct FleetArgs {
     /// Also write one CSV row per host and open or unverified CVE.
     #[arg(long, value_name = "FILE")]
     pub cve_csv: Option<PathBuf>,
+
+    /// Also write the dashboard: one self-contained HTML file that opens
+    /// offline in a browser (summary, worst hosts, every host, a page per host).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

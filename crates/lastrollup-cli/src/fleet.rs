@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
-use lastrollup::fleet::{self, export, report, FleetReport};
+use lastrollup::fleet::{self, export, html, report, FleetReport};
 
 use crate::check::{open_database, today};
 use crate::cli::{CheckFormat, FleetArgs, GoalArg};
@@ -190,6 +190,12 @@ fn exports(args: &FleetArgs, r: &FleetReport<'_>) -> Result<()> {
     }
     if let Some(p) = &args.cve_csv {
         write_export(p, |w| export::cves_csv(r, w))?;
+    }
+    if let Some(p) = &args.html {
+        let extras = html::Extras::default();
+        write_export(p, |w| {
+            html::write(r, &extras, w).map_err(export::ExportError::from)
+        })?;
     }
     Ok(())
 }

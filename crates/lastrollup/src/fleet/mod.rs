@@ -15,7 +15,8 @@
 //!   state (a [`profile::Profile`]), in parallel, and shared by its hosts.
 //! * [`summary`] and the [`FleetReport`] are pure functions of hosts and
 //!   profiles; [`report`] renders the `lastrollup.fleet/1` contract and
-//!   Markdown, [`export`] the CSV and JSON Lines files.
+//!   Markdown, [`export`] the CSV and JSON Lines files, [`html`] the offline
+//!   dashboard.
 //!
 //! [`FleetReport`] is the model later stages build on: a history store keeps
 //! its hosts (by [`host::FleetHost::id`]) and profiles; an HTML dashboard
@@ -24,6 +25,7 @@
 pub mod export;
 pub mod group;
 pub mod host;
+pub mod html;
 pub mod profile;
 pub mod report;
 pub mod summary;

@@ -179,6 +179,59 @@ pub fn summarise(
     }
 }
 
+/// The one state of [`States`] a host is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostState {
+    /// At the final baseline.
+    AtFinal,
+    /// Behind by a known number of months: the index of its bucket in
+    /// [`States::behind`].
+    Behind(usize),
+    /// Behind, months unknown.
+    BehindUnknown,
+    /// NT 6.0 without monthly rollups.
+    NoRollups,
+    /// Not NT 6.0.
+    NotNt60,
+    /// Could not be assessed.
+    Unassessable,
+}
+
+impl HostState {
+    /// The host's state, from the host and its profile.
+    pub fn of(h: &FleetHost, p: &Profile<'_>) -> HostState {
+        match (p.status, &h.baseline) {
+            ("not-nt60", _) => HostState::NotNt60,
+            ("assessed", Some(b)) if b.at_final => HostState::AtFinal,
+            ("assessed", Some(b)) => match b.months_behind {
+                Some(m) => BUCKETS
+                    .iter()
+                    .position(|(_, min, max)| m >= *min && max.is_none_or(|x| m <= x))
+                    // Not at the final baseline yet less than a month
+                    // behind: the nearest bucket.
+                    .map_or(HostState::Behind(0), HostState::Behind),
+                None => HostState::BehindUnknown,
+            },
+            ("assessed", None) => HostState::NoRollups,
+            _ => HostState::Unassessable,
+        }
+    }
+
+    /// Its position in the rows of `report::state_rows` (at the final
+    /// baseline, the buckets of months behind, months unknown, without
+    /// rollups, not NT 6.0, unassessable).
+    pub fn index(self) -> usize {
+        match self {
+            HostState::AtFinal => 0,
+            HostState::Behind(i) => 1 + i,
+            HostState::BehindUnknown => 1 + BUCKETS.len(),
+            HostState::NoRollups => 2 + BUCKETS.len(),
+            HostState::NotNt60 => 3 + BUCKETS.len(),
+            HostState::Unassessable => 4 + BUCKETS.len(),
+        }
+    }
+}
+
 fn states(hosts: &[FleetHost], profiles: &[Profile<'_>]) -> States {
     let mut s = States {
         at_final: 0,
@@ -199,26 +252,15 @@ fn states(hosts: &[FleetHost], profiles: &[Profile<'_>]) -> States {
     };
     for h in hosts {
         let p = &profiles[h.profile];
-        match (p.status, &h.baseline) {
-            ("not-nt60", _) => s.not_nt60 += 1,
-            ("assessed", Some(b)) => {
-                s.at_goal += usize::from(b.at_goal);
-                match b.months_behind {
-                    _ if b.at_final => s.at_final += 1,
-                    Some(m) => {
-                        if let Some(bucket) = s
-                            .behind
-                            .iter_mut()
-                            .find(|k| m >= k.min && k.max.is_none_or(|x| m <= x))
-                        {
-                            bucket.hosts += 1;
-                        }
-                    }
-                    None => s.behind_unknown += 1,
-                }
-            }
-            ("assessed", None) => s.no_rollups += 1,
-            _ => s.unassessable += 1,
+        s.at_goal +=
+            usize::from(p.status == "assessed" && h.baseline.as_ref().is_some_and(|b| b.at_goal));
+        match HostState::of(h, p) {
+            HostState::AtFinal => s.at_final += 1,
+            HostState::Behind(i) => s.behind[i].hosts += 1,
+            HostState::BehindUnknown => s.behind_unknown += 1,
+            HostState::NoRollups => s.no_rollups += 1,
+            HostState::NotNt60 => s.not_nt60 += 1,
+            HostState::Unassessable => s.unassessable += 1,
         }
     }
     s
