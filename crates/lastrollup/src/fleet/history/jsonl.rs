@@ -1,0 +1,137 @@
+//! An earlier `--jsonl` export as a [`Snapshot`], for `--since` on sites
+//! that move files, not databases.
+//!
+//! An export holds less than a history database: no advisory identity and
+//! no full CVE lists, only each host's open known-exploited CVEs, and of
+//! its servicing state only the OS, the baseline month and the plan. So a
+//! comparison with an export ([`super::StateIdentity::Export`]) lists
+//! opened and closed known-exploited CVEs only, and cannot say whether the
+//! advisory knowledge changed.
+
+use std::collections::BTreeMap;
+use std::io::BufRead;
+
+use serde_json::Value;
+
+use super::{export_state, HistoryError, HostRecord, Knowledge, Snapshot};
+use crate::fleet::export::JSONL_SCHEMA;
+
+/// The origin of knowledge an export does not state.
+pub const UNKNOWN: &str = "unknown";
+
+/// Longest line read: far more than any host's line.
+const MAX_LINE: usize = 16 << 20;
+
+fn bad(path: &str, line: Option<usize>, reason: impl Into<String>) -> HistoryError {
+    HistoryError::Jsonl {
+        path: path.to_owned(),
+        line,
+        reason: reason.into(),
+    }
+}
+
+fn text(v: &Value, keys: &[&str]) -> Option<String> {
+    keys.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+fn number(v: &Value, keys: &[&str]) -> Option<i64> {
+    keys.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_i64)
+}
+
+fn flag(v: &Value, keys: &[&str]) -> bool {
+    keys.iter()
+        .try_fold(v, |v, k| v.get(*k))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+/// The host record and its open known-exploited CVEs of one export line.
+fn record(v: &Value) -> Option<(HostRecord, Vec<String>)> {
+    let id = text(v, &["id"])?;
+    let baseline = v.get("baseline").cloned().unwrap_or_default();
+    let os = v.get("os").cloned().unwrap_or_default();
+    let status = text(v, &["status"]).unwrap_or_default();
+    let mut kev: Vec<String> = v
+        .get("known_exploited_open")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    kev.sort();
+    kev.dedup();
+    let count = |k: &str| {
+        number(v, &["exposure", k])
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0)
+    };
+    let h = HostRecord {
+        state: export_state(&os, &baseline, &status),
+        name: text(v, &["host", "name"]),
+        month: text(&baseline, &["month"]).and_then(|m| m.parse().ok()),
+        months_behind: number(&baseline, &["months_behind"]).and_then(|n| i32::try_from(n).ok()),
+        at_final: flag(&baseline, &["at_final"]),
+        at_goal: flag(&baseline, &["at_goal"]),
+        open: count("open"),
+        kev_open: count("known_exploited"),
+        id,
+    };
+    Some((h, kev))
+}
+
+/// Reads an export (`path` names it in errors). Every line must be a host
+/// line of `lastrollup.fleet.host/1`.
+pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> {
+    let mut snap = Snapshot {
+        knowledge: Knowledge {
+            origin: UNKNOWN.into(),
+            ..Knowledge::default()
+        },
+        ..Snapshot::default()
+    };
+    let mut states: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (i, line) in input.lines().enumerate() {
+        let n = i + 1;
+        let line = line.map_err(|e| bad(path, Some(n), e.to_string()))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        if line.len() > MAX_LINE {
+            return Err(bad(path, Some(n), "line too long for a host line"));
+        }
+        let v: Value = serde_json::from_str(&line)
+            .map_err(|e| bad(path, Some(n), format!("not JSON: {e}")))?;
+        if v.get("schema").and_then(Value::as_str) != Some(JSONL_SCHEMA) {
+            return Err(bad(
+                path,
+                Some(n),
+                format!("not a `{JSONL_SCHEMA}` line of a `fleet --jsonl` export"),
+            ));
+        }
+        let (h, kev) =
+            record(&v).ok_or_else(|| bad(path, Some(n), "a host line without an `id`"))?;
+        if snap.as_of.is_none() {
+            snap.as_of = text(&v, &["as_of"]).and_then(|d| d.parse().ok());
+        }
+        snap.knowledge.kev.extend(kev.iter().cloned());
+        states.entry(h.state.clone()).or_insert(kev);
+        snap.hosts.insert(h.id.clone(), h);
+    }
+    if snap.hosts.is_empty() {
+        return Err(bad(
+            path,
+            None,
+            "no host line: not a `fleet --jsonl` export",
+        ));
+    }
+    snap.states = states;
+    Ok(snap)
+}
