@@ -348,6 +348,16 @@ pub struct FleetArgs {
     #[arg(long, value_name = "FILE")]
     pub cve_csv: Option<PathBuf>,
 
+    /// Keep every run in this SQLite history database (created when
+    /// missing) and report what changed since its last complete run.
+    #[arg(long, value_name = "FILE", conflicts_with = "since")]
+    pub history: Option<PathBuf>,
+
+    /// Report what changed since an earlier `--jsonl` export (without a
+    /// history database; known-exploited CVEs only).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub since: Option<PathBuf>,
+
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

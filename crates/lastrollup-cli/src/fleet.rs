@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
+use lastrollup::fleet::history::Knowledge;
 use lastrollup::fleet::{self, export, report, FleetReport};
 
 use crate::check::{open_database, today};
@@ -162,6 +163,9 @@ fn text(r: &FleetReport<'_>) -> String {
         report::headline(r)
     )
     .ok();
+    if let Some(c) = &r.changes {
+        crate::fleet_history::text(&mut out, c, clean);
+    }
     states_text(&mut out, r);
     actions_text(&mut out, r);
     kev_text(&mut out, r);
@@ -225,14 +229,20 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode> {
             GoalArg::WithoutEsu => Goal::WithoutEsu,
         },
     };
+    let before = crate::fleet_history::load(args)?;
     let db = open_database(args.db.as_deref(), args.no_db)?;
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync) = match &db {
         Some(db) => db,
         None => &kev,
     };
-    let r = fleet::assess(&files, &errors, catalog, source, options);
+    let mut r = fleet::assess(&files, &errors, catalog, source, options);
     drop(files);
+    let knowledge = match &db {
+        Some(db) => Knowledge::of_database(db),
+        None => Knowledge::embedded(catalog),
+    };
+    crate::fleet_history::apply(before, &mut r, knowledge)?;
     match args.format {
         CheckFormat::Json => {
             let stdout = std::io::stdout();

@@ -44,9 +44,9 @@ pub struct KnowledgeChange {
     pub before: Knowledge,
     /// This run's knowledge.
     pub after: Knowledge,
-    /// CVEs of this run's report that CISA lists and the previous run's did not.
+    /// CVEs the advisory source lists as known exploited now and did not before.
     pub kev_added: Vec<String>,
-    /// CVEs the previous run's report listed as known exploited and this run's does not.
+    /// CVEs the advisory source listed as known exploited before and does not now.
     pub kev_removed: Vec<String>,
 }
 

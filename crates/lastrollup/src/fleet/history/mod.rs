@@ -87,7 +87,7 @@ pub struct Knowledge {
     pub identity: String,
     /// The newest date the facts carry, where known.
     pub date: Option<Date>,
-    /// The CVE ids of the run's report that CISA lists as known exploited.
+    /// The CVE ids the source lists as known exploited (CISA KEV).
     #[serde(skip)]
     pub kev: BTreeSet<String>,
 }
@@ -110,7 +110,7 @@ impl Knowledge {
             origin: "database".into(),
             identity: parts.join("; "),
             date,
-            kev: BTreeSet::new(),
+            kev: db.kev_ids().into_iter().collect(),
         }
     }
 
@@ -124,7 +124,11 @@ impl Knowledge {
                 |u| format!("built-in table, catalog up to {}", u.kb_name()),
             ),
             date: newest.map(|u| u.effective_date()),
-            kev: BTreeSet::new(),
+            kev: catalog
+                .known_exploited
+                .iter()
+                .map(|k| k.id.clone())
+                .collect(),
         }
     }
 
@@ -221,13 +225,6 @@ impl Snapshot {
     /// is what an export holds and the CVE lists are the open
     /// known-exploited ones only, as in an export.
     pub fn of(report: &FleetReport<'_>, knowledge: Knowledge, ids: StateIdentity) -> Snapshot {
-        let mut knowledge = knowledge;
-        knowledge.kev = report
-            .cves
-            .iter()
-            .filter(|(_, c)| c.known_exploited.is_some())
-            .map(|(id, _)| (*id).to_owned())
-            .collect();
         let mut states = BTreeMap::new();
         let mut hosts = BTreeMap::new();
         for h in &report.hosts {
