@@ -135,3 +135,46 @@ pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> 
     snap.states = states;
     Ok(snap)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LINE: &str = r#"{"schema":"lastrollup.fleet.host/1","as_of":"2026-06-30","id":"hmi01","host":{"name":"HMI01"},"os":{"build":6003,"revision":20491},"status":"assessed","baseline":{"month":"2019-04","months_behind":81,"at_final":false,"at_goal":false,"next_steps":["KB5073697"]},"exposure":{"open":2000,"known_exploited":2},"known_exploited_open":["CVE-2019-0708","CVE-2020-0601"]}"#;
+
+    #[test]
+    fn an_export_line_is_a_host_and_its_open_known_exploited_cves() {
+        let s = read("x.jsonl", format!("{LINE}\n\n").as_bytes()).expect("read");
+        assert_eq!(s.as_of, "2026-06-30".parse().ok());
+        assert_eq!(s.knowledge.origin, UNKNOWN);
+        let h = &s.hosts["hmi01"];
+        assert_eq!(
+            (h.month, h.months_behind, h.kev_open),
+            ("2019-04".parse().ok(), Some(81), 2)
+        );
+        assert_eq!(s.states[&h.state], ["CVE-2019-0708", "CVE-2020-0601"]);
+    }
+
+    #[test]
+    fn anything_else_is_an_error_naming_the_line() {
+        let cases: [(&str, &str); 4] = [
+            ("", "no host line"),
+            (
+                "{\"schema\":\"lastrollup.fleet/1\"}",
+                "not a `lastrollup.fleet.host/1` line",
+            ),
+            ("SQLite format 3\0", "not JSON"),
+            (r#"{"schema":"lastrollup.fleet.host/1"}"#, "without an `id`"),
+        ];
+        for (input, want) in cases {
+            let e = read("x.jsonl", input.as_bytes())
+                .expect_err(input)
+                .to_string();
+            assert!(e.contains(want), "{input:?}: {e}");
+        }
+        let e = read("x.jsonl", format!("{LINE}\n[1,2]\n").as_bytes())
+            .expect_err("second line")
+            .to_string();
+        assert!(e.starts_with("x.jsonl:2:"), "{e}");
+    }
+}

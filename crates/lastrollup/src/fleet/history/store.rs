@@ -110,7 +110,10 @@ impl History {
     /// database is an error, and is left as it was.
     pub fn open(path: &Path) -> Result<History, HistoryError> {
         let name = path.display().to_string();
-        let conn = Connection::open(path).map_err(|e| not_history(&name, e))?;
+        let conn = Connection::open(path).map_err(|e| HistoryError::Sqlite {
+            path: name.clone(),
+            source: e,
+        })?;
         conn.busy_timeout(BUSY).map_err(|e| not_history(&name, e))?;
         let tables: i64 = conn
             .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
@@ -401,4 +404,162 @@ pub fn trend(history: &History) -> Result<Vec<TrendPoint>, HistoryError> {
         })
         .map_err(|e| history.sql(e))?;
     rows.collect::<Result<_, _>>().map_err(|e| history.sql(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(as_of: &str, months: &[(&str, Option<&str>)]) -> Snapshot {
+        let mut s = Snapshot {
+            as_of: as_of.parse().ok(),
+            goal: "final".into(),
+            knowledge: Knowledge {
+                origin: "database".into(),
+                identity: "wesng 1".into(),
+                date: None,
+                kev: ["CVE-2019-0708".to_string()].into(),
+            },
+            ..Snapshot::default()
+        };
+        for (id, m) in months {
+            let at_final = *m == Some("2026-01");
+            let state = if at_final { "final" } else { "behind" };
+            s.states.insert(
+                state.into(),
+                if at_final {
+                    vec![]
+                } else {
+                    vec!["CVE-2019-0708".into(), "CVE-2020-0601".into()]
+                },
+            );
+            s.hosts.insert(
+                id.to_string(),
+                HostRecord {
+                    id: id.to_string(),
+                    name: Some(id.to_uppercase()),
+                    state: state.into(),
+                    month: m.and_then(|m| m.parse().ok()),
+                    months_behind: Some(if at_final { 0 } else { 24 }),
+                    at_final,
+                    at_goal: at_final,
+                    open: if at_final { 0 } else { 2 },
+                    kev_open: usize::from(!at_final),
+                },
+            );
+        }
+        s
+    }
+
+    fn temp(name: &str) -> std::path::PathBuf {
+        let p = std::env::temp_dir().join(format!(
+            "lastrollup-history-{}-{name}.db",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_file(&p);
+        p
+    }
+
+    #[test]
+    fn a_run_reads_back_as_it_was_written() {
+        let path = temp("roundtrip");
+        let mut h = History::open(&path).expect("open");
+        assert_eq!(h.last_complete().expect("read"), None);
+        let mut s = snap(
+            "2026-06-30",
+            &[("a", Some("2024-01")), ("b", Some("2026-01")), ("c", None)],
+        );
+        h.record(&s, "2026-06-30T10:00:00Z", "test")
+            .expect("record");
+        s.run_at = "2026-06-30T10:00:00Z".into();
+        assert_eq!(h.last_complete().expect("read"), Some(s));
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn an_incomplete_run_is_never_compared_with() {
+        let path = temp("incomplete");
+        let mut h = History::open(&path).expect("open");
+        h.record(&snap("2026-06-30", &[("a", Some("2024-01"))]), "t1", "test")
+            .expect("record");
+        // A run whose writer died before it was marked complete.
+        h.conn
+            .execute(
+                "INSERT INTO runs (run_at, tool, as_of, goal, advisory_origin, advisory_identity,
+                 kev, hosts, at_final, kev_open) VALUES ('t2', 'x', '2026-07-31', 'final', 'x', 'x', '', 0, 0, 0)",
+                [],
+            )
+            .expect("insert");
+        let last = h.last_complete().expect("read").expect("a run");
+        assert_eq!(last.run_at, "t1");
+        assert_eq!(trend(&h).expect("trend").len(), 1);
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn the_trend_has_one_point_per_complete_run() {
+        let path = temp("trend");
+        let mut h = History::open(&path).expect("open");
+        h.record(
+            &snap(
+                "2026-05-31",
+                &[("a", Some("2024-01")), ("b", Some("2024-01"))],
+            ),
+            "t1",
+            "test",
+        )
+        .expect("record");
+        h.record(
+            &snap(
+                "2026-06-30",
+                &[("a", Some("2026-01")), ("b", Some("2024-01"))],
+            ),
+            "t2",
+            "test",
+        )
+        .expect("record");
+        drop(h);
+        let h = History::open(&path).expect("reopen");
+        let t = trend(&h).expect("trend");
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].hosts, t[0].at_final, t[0].kev_open), (2, 0, 2));
+        assert_eq!((t[1].hosts, t[1].at_final, t[1].kev_open), (2, 1, 1));
+        assert_eq!(t[1].as_of, "2026-06-30".parse().ok());
+        assert_eq!(t[1].run_at, "t2");
+        let mode: String = h
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .expect("mode");
+        assert_eq!(mode, "delete");
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_file_of_another_kind_is_refused_and_left_alone() {
+        let path = temp("garbage");
+        std::fs::write(&path, b"SQLite format 2\0 but not really").expect("write");
+        let err = History::open(&path).expect_err("refused");
+        assert!(matches!(err, HistoryError::NotHistory { .. }), "{err}");
+        assert_eq!(
+            std::fs::read(&path).expect("read"),
+            b"SQLite format 2\0 but not really"
+        );
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let path = temp("newer");
+        drop(History::open(&path).expect("create"));
+        let c = Connection::open(&path).expect("open");
+        c.execute("UPDATE schema_version SET version = 99", [])
+            .expect("update");
+        drop(c);
+        let err = History::open(&path).expect_err("refused");
+        assert!(
+            matches!(err, HistoryError::TooNew { found: 99, .. }),
+            "{err}"
+        );
+        let _ = std::fs::remove_file(&path);
+    }
 }
