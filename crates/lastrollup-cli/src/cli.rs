@@ -72,13 +72,21 @@ pub enum Command {
     /// exposure profile; each distinct servicing state is one profile,
     /// listed once with its CVE ids.
     ///
+    /// `--history FILE` keeps every run in a SQLite database (safe on a
+    /// network share) and adds what changed since its last complete run:
+    /// new and gone (stale) hosts, improved and regressed baselines, CVEs
+    /// opened and closed, and whether the hosts or the advisory knowledge
+    /// changed. `--since FILE.jsonl` compares with an earlier `--jsonl`
+    /// export instead.
+    ///
     /// Exit codes:
     ///   0  every host has reached its goal, is open to no CVE an update
     ///      within the goal fixes, and has no warning or error finding
     ///   1  a host is behind, is open to such a CVE, or has a warning or
     ///      error finding
     ///   2  a file could not be used, no host was found, an export could
-    ///      not be written, or the arguments are wrong
+    ///      not be written, the history could not be read or written, or
+    ///      the arguments are wrong
     ///   3  a host is not NT 6.0
     /// When several apply, the highest wins (2 over 3 over 1).
     ///
@@ -87,6 +95,8 @@ pub enum Command {
     ///   lastrollup fleet --format markdown --as-of 2026-06-30 plant-a/ plant-b/ > fleet.md
     ///   lastrollup fleet --csv hosts.csv --jsonl hosts.jsonl --cve-csv host-cves.csv captures/
     ///   lastrollup fleet --format json --db /srv/lastrollup.lrdb usb/*.lastrollup.txt > fleet.json
+    ///   lastrollup fleet --history //fs01/it/lastrollup-history.db captures/
+    ///   lastrollup fleet --since last-month.jsonl --jsonl this-month.jsonl captures/
     #[command(verbatim_doc_comment)]
     Fleet(FleetArgs),
 
