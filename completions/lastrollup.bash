@@ -309,7 +309,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__fleet)
-            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --color --help --version"
+            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --history --since --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -340,6 +340,14 @@ _lastrollup() {
                     return 0
                     ;;
                 --cve-csv)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -179,6 +179,60 @@ fn a_second_run_reports_new_gone_improved_and_regressed_hosts() {
 }
 
 #[test]
+fn a_new_advisory_database_is_a_change_of_knowledge_not_of_the_hosts() {
+    let dir = temp("knowledge");
+    let (a, _) = two_runs(&dir);
+    let (db, adv) = (dir.join("history.db"), dir.join("adv.lrdb"));
+    let kev = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../lastrollup/tests/fixtures/feeds/kev-small.csv");
+    let first = json(&mut fleet(&[
+        "--no-db",
+        "--history",
+        db.to_str().expect("utf-8"),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+        a.to_str().expect("utf-8"),
+    ]));
+    assert!(first["changes"].is_null());
+    Command::cargo_bin("lastrollup")
+        .expect("binary")
+        .env("LASTROLLUP_DB", &adv)
+        .args(["db", "import"])
+        .arg(&kev)
+        .assert()
+        .success();
+    let second = json(&mut fleet(&[
+        "--db",
+        adv.to_str().expect("utf-8"),
+        "--history",
+        db.to_str().expect("utf-8"),
+        "--as-of",
+        "2026-06-30",
+        "--format",
+        "json",
+        a.to_str().expect("utf-8"),
+    ]));
+    let c = &second["changes"];
+    assert_eq!(c["knowledge"]["changed"], true, "{c:#}");
+    assert_eq!(c["knowledge"]["before"]["origin"], "embedded-kev");
+    assert_eq!(c["knowledge"]["after"]["origin"], "database");
+    assert!(c["knowledge"]["kev_added"]
+        .as_array()
+        .expect("kev_added")
+        .iter()
+        .any(|x| x == "CVE-2099-0001"));
+    assert_eq!(c["counts"]["state_changed"], 0, "{c:#}");
+    assert_eq!(c["counts"]["same_state"], 4);
+    assert!(c["improved"].as_array().expect("improved").is_empty());
+    assert!(c["regressed"].as_array().expect("regressed").is_empty());
+    for x in c["cves"].as_array().expect("cves") {
+        assert_eq!(x["cause"], "knowledge", "{x:#}");
+    }
+}
+
+#[test]
 fn since_compares_with_an_earlier_jsonl_export() {
     let dir = temp("since");
     let (a, b) = two_runs(&dir);

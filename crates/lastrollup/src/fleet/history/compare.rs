@@ -213,7 +213,7 @@ fn transitions<'a>(
     let mut out: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
     for (id, after) in &cur.hosts {
         if let Some(before) = prev.hosts.get(id) {
-            out.entry((before.state.as_str(), after.state.as_str()))
+            out.entry((&*before.state, &*after.state))
                 .or_default()
                 .push(id.clone());
         }
@@ -296,6 +296,7 @@ fn baselines(prev: &Snapshot, cur: &Snapshot, out: &mut Changes) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     fn host(id: &str, state: &str, month: Option<&str>) -> HostRecord {
         HostRecord {
@@ -330,7 +331,7 @@ mod tests {
             hosts: hosts.iter().map(|h| (h.id.clone(), h.clone())).collect(),
             states: states
                 .iter()
-                .map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect()))
+                .map(|(k, v)| (Arc::from(*k), v.iter().map(|s| s.to_string()).collect()))
                 .collect(),
         }
     }

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeMap;
 use std::io::BufRead;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -74,7 +75,7 @@ fn record(v: &Value) -> Option<(HostRecord, Vec<String>)> {
             .unwrap_or(0)
     };
     let h = HostRecord {
-        state: export_state(&os, &baseline, &status),
+        state: export_state(&os, &baseline, &status).into(),
         name: text(v, &["host", "name"]),
         month: text(&baseline, &["month"]).and_then(|m| m.parse().ok()),
         months_behind: number(&baseline, &["months_behind"]).and_then(|n| i32::try_from(n).ok()),
@@ -97,7 +98,7 @@ pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> 
         },
         ..Snapshot::default()
     };
-    let mut states: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut states: BTreeMap<Arc<str>, Vec<String>> = BTreeMap::new();
     for (i, line) in input.lines().enumerate() {
         let n = i + 1;
         let line = line.map_err(|e| bad(path, Some(n), e.to_string()))?;
@@ -122,7 +123,13 @@ pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> 
             snap.as_of = text(&v, &["as_of"]).and_then(|d| d.parse().ok());
         }
         snap.knowledge.kev.extend(kev.iter().cloned());
-        states.entry(h.state.clone()).or_insert(kev);
+        let mut h = h;
+        match states.get_key_value(&h.state) {
+            Some((k, _)) => h.state = k.clone(),
+            None => {
+                states.insert(h.state.clone(), kev);
+            }
+        }
         snap.hosts.insert(h.id.clone(), h);
     }
     if snap.hosts.is_empty() {

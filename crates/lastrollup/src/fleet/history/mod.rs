@@ -20,6 +20,7 @@ pub mod jsonl;
 pub mod store;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -155,9 +156,10 @@ pub struct HostRecord {
     pub id: String,
     /// Host name, as printed.
     pub name: Option<String>,
-    /// The servicing state it was in (see [`StateIdentity`]).
+    /// The servicing state it was in (see [`StateIdentity`]), shared with
+    /// the other hosts in it.
     #[serde(skip)]
-    pub state: String,
+    pub state: Arc<str>,
     /// Baseline month.
     pub month: Option<Month>,
     /// Monthly rollups behind the final one.
@@ -186,7 +188,7 @@ pub struct Snapshot {
     /// Every host, by id.
     pub hosts: BTreeMap<String, HostRecord>,
     /// Per servicing state, the ids of its open CVEs, sorted.
-    pub states: BTreeMap<String, Vec<String>>,
+    pub states: BTreeMap<Arc<str>, Vec<String>>,
 }
 
 /// The state text of a host for [`StateIdentity::Export`]: what an export
@@ -225,17 +227,24 @@ impl Snapshot {
     /// is what an export holds and the CVE lists are the open
     /// known-exploited ones only, as in an export.
     pub fn of(report: &FleetReport<'_>, knowledge: Knowledge, ids: StateIdentity) -> Snapshot {
-        let mut states = BTreeMap::new();
+        let mut states: BTreeMap<Arc<str>, Vec<String>> = BTreeMap::new();
         let mut hosts = BTreeMap::new();
+        let mut keys: Vec<Option<Arc<str>>> = vec![None; report.profiles.len()];
         for h in &report.hosts {
             let p = &report.profiles[h.profile];
-            let state = match ids {
-                StateIdentity::Key => p.key.as_str().to_owned(),
-                StateIdentity::Export => host_export_state(h),
+            let state: Arc<str> = match ids {
+                StateIdentity::Key => keys[h.profile]
+                    .get_or_insert_with(|| Arc::from(p.key.as_str()))
+                    .clone(),
+                StateIdentity::Export => Arc::from(host_export_state(h)),
             };
-            states
-                .entry(state.clone())
-                .or_insert_with(|| open_cves(p, ids));
+            let state = match states.get_key_value(&state) {
+                Some((k, _)) => k.clone(),
+                None => {
+                    states.insert(state.clone(), open_cves(p, ids));
+                    state
+                }
+            };
             hosts.insert(h.id.clone(), HostRecord::of(h, state));
         }
         Snapshot {
@@ -273,7 +282,7 @@ fn open_cves(p: &super::Profile<'_>, ids: StateIdentity) -> Vec<String> {
 
 impl HostRecord {
     /// The record of a host of a report, in `state`.
-    pub fn of(h: &FleetHost, state: String) -> HostRecord {
+    pub fn of(h: &FleetHost, state: Arc<str>) -> HostRecord {
         let b = h.baseline.as_ref();
         HostRecord {
             id: h.id.clone(),

@@ -21,6 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use jiff::civil::Date;
@@ -214,44 +215,65 @@ impl History {
         let Some((id, mut snap)) = run else {
             return Ok(None);
         };
-        snap.states = self.states_of(id)?;
-        snap.hosts = self.hosts_of(id)?;
+        let (states, keys) = self.states_of(id)?;
+        snap.states = states;
+        snap.hosts = self.hosts_of(id, &keys)?;
         Ok(Some(snap))
     }
 
-    fn states_of(&self, run: i64) -> Result<BTreeMap<String, Vec<String>>, HistoryError> {
+    /// The states of a run: their open CVEs by key, and their keys by id.
+    #[allow(clippy::type_complexity)]
+    fn states_of(
+        &self,
+        run: i64,
+    ) -> Result<(BTreeMap<Arc<str>, Vec<String>>, BTreeMap<i64, Arc<str>>), HistoryError> {
         let mut st = self
             .conn
             .prepare(
-                "SELECT s.key, rs.open_cves FROM run_states rs
+                "SELECT s.state_id, s.key, rs.open_cves FROM run_states rs
                  JOIN states s ON s.state_id = rs.state_id WHERE rs.run_id = ?1",
             )
             .map_err(|e| self.sql(e))?;
         let rows = st
             .query_map([run], |r| {
-                let cves: String = r.get(1)?;
-                Ok((r.get(0)?, words(&cves).into_iter().collect()))
+                let key: String = r.get(1)?;
+                let cves: String = r.get(2)?;
+                Ok((r.get::<_, i64>(0)?, Arc::<str>::from(key), cves))
             })
             .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+        let (mut states, mut keys) = (BTreeMap::new(), BTreeMap::new());
+        for row in rows {
+            let (id, key, cves) = row.map_err(|e| self.sql(e))?;
+            states.insert(key.clone(), words(&cves).into_iter().collect());
+            keys.insert(id, key);
+        }
+        Ok((states, keys))
     }
 
-    fn hosts_of(&self, run: i64) -> Result<BTreeMap<String, HostRecord>, HistoryError> {
+    fn hosts_of(
+        &self,
+        run: i64,
+        keys: &BTreeMap<i64, Arc<str>>,
+    ) -> Result<BTreeMap<String, HostRecord>, HistoryError> {
         let mut st = self
             .conn
             .prepare(
-                "SELECT h.host_id, h.name, s.key, h.baseline_month, h.months_behind,
-                        h.at_final, h.at_goal, h.open, h.kev_open
-                 FROM run_hosts h JOIN states s ON s.state_id = h.state_id
-                 WHERE h.run_id = ?1",
+                "SELECT host_id, name, state_id, baseline_month, months_behind,
+                        at_final, at_goal, open, kev_open
+                 FROM run_hosts WHERE run_id = ?1",
             )
             .map_err(|e| self.sql(e))?;
         let rows = st
             .query_map([run], |r| {
+                let state: i64 = r.get(2)?;
                 let h = HostRecord {
                     id: r.get(0)?,
                     name: r.get(1)?,
-                    state: r.get(2)?,
+                    // A host of a state its run does not list: a state of its own.
+                    state: keys
+                        .get(&state)
+                        .cloned()
+                        .unwrap_or_else(|| Arc::from(format!("#{state}"))),
                     month: r.get::<_, Option<String>>(3)?.and_then(|m| m.parse().ok()),
                     months_behind: r.get(4)?,
                     at_final: r.get(5)?,
@@ -334,16 +356,16 @@ fn insert_run(
 fn insert_states(
     tx: &rusqlite::Transaction<'_>,
     run: i64,
-    states: &BTreeMap<String, Vec<String>>,
-) -> rusqlite::Result<BTreeMap<String, i64>> {
+    states: &BTreeMap<Arc<str>, Vec<String>>,
+) -> rusqlite::Result<BTreeMap<Arc<str>, i64>> {
     let mut add = tx.prepare("INSERT OR IGNORE INTO states (key) VALUES (?1)")?;
     let mut get = tx.prepare("SELECT state_id FROM states WHERE key = ?1")?;
     let mut link =
         tx.prepare("INSERT INTO run_states (run_id, state_id, open_cves) VALUES (?1, ?2, ?3)")?;
     let mut ids = BTreeMap::new();
     for (key, cves) in states {
-        add.execute([key])?;
-        let id: i64 = get.query_row([key], |r| r.get(0))?;
+        add.execute([&**key])?;
+        let id: i64 = get.query_row([&**key], |r| r.get(0))?;
         link.execute(params![run, id, cves.join(" ")])?;
         ids.insert(key.clone(), id);
     }
@@ -354,7 +376,7 @@ fn insert_hosts(
     tx: &rusqlite::Transaction<'_>,
     run: i64,
     s: &Snapshot,
-    ids: &BTreeMap<String, i64>,
+    ids: &BTreeMap<Arc<str>, i64>,
 ) -> rusqlite::Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO run_hosts (run_id, host_id, name, state_id, baseline_month, months_behind,
@@ -426,7 +448,7 @@ mod tests {
             let at_final = *m == Some("2026-01");
             let state = if at_final { "final" } else { "behind" };
             s.states.insert(
-                state.into(),
+                Arc::from(state),
                 if at_final {
                     vec![]
                 } else {
