@@ -12,7 +12,7 @@
 //! it saw), one [`HostRecord`] per host (keyed by
 //! [`crate::fleet::FleetHost::id`]) and, per servicing state (keyed by
 //! [`crate::fleet::profile::key_of`], never by the per-run `pN` id), the
-//! ids of its open CVEs, once. [`compare`] turns two snapshots into
+//! ids of its open CVEs, once. [`compare()`] turns two snapshots into
 //! [`Changes`]; it reads nothing but them.
 
 pub mod compare;
