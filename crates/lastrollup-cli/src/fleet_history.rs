@@ -53,7 +53,11 @@ pub fn apply(before: Before, r: &mut FleetReport<'_>, knowledge: Knowledge) -> R
         Before::History(mut h, last) => {
             let cur = Snapshot::of(r, knowledge, StateIdentity::Key);
             let now = jiff::Timestamp::now().to_string();
-            h.record(&cur, &now, env!("CARGO_PKG_VERSION"))?;
+            let recorded = match &last {
+                Some(prev) => history::carry_forward(prev, &cur),
+                None => cur.clone(),
+            };
+            h.record(&recorded, &now, env!("CARGO_PKG_VERSION"))?;
             r.changes = last.map(|prev| history::compare(&prev, &cur, "history"));
         }
         Before::Export(prev) => {
@@ -77,7 +81,14 @@ fn hosts_text(out: &mut String, title: &str, hosts: &[HostChange], clean: fn(&st
     for h in hosts.iter().take(LINES) {
         let name = clean(h.name.as_deref().unwrap_or(&h.id));
         let change = if gone {
-            format!("last baseline {}", month(h.month_before))
+            let seen = h
+                .last_seen
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "?".into());
+            format!(
+                "last baseline {}, last seen as of {seen}",
+                month(h.month_before)
+            )
         } else {
             format!("{} -> {}", month(h.month_before), month(h.month_after))
         };

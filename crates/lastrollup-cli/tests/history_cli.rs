@@ -160,7 +160,12 @@ fn a_second_run_reports_new_gone_improved_and_regressed_hosts() {
     .expect("runs");
     let text = String::from_utf8(text.stdout).expect("utf-8");
     assert!(text.contains("Changes since the run of"), "{text}");
-    assert!(text.contains("0 new, 0 gone"), "{text}");
+    // CHARLIE, missing again, stays gone (stale) with its last known baseline.
+    assert!(text.contains("0 new, 1 gone"), "{text}");
+    assert!(
+        text.contains("last baseline 2024-01, last seen as of 2026-06-30"),
+        "{text}"
+    );
     let md = fleet(&[
         "--history",
         db,
@@ -175,6 +180,13 @@ fn a_second_run_reports_new_gone_improved_and_regressed_hosts() {
     let md = String::from_utf8(md.stdout).expect("utf-8");
     assert!(md.contains("## Changes since the run of"), "{md}");
     assert!(md.contains("### Regressed (1)"), "{md}");
+    // CHARLIE is back: compared with its last known record, not new.
+    assert!(!md.contains("### New hosts"), "{md}");
+    assert!(md.contains("### Gone hosts (stale) (1)"), "{md}");
+    assert!(
+        md.contains("| DELTA | 2026-01 | not seen since the run of 2026-07-31 |"),
+        "{md}"
+    );
     assert!(md.contains("| ALPHA | 2026-01 | 2024-01 |"), "{md}");
 }
 

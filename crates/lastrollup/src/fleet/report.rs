@@ -206,12 +206,16 @@ fn change_hosts_md(out: &mut String, title: &str, hosts: &[HostChange]) {
     writeln!(out, "### {title} ({})\n\n| host | baseline before | baseline after | known-exploited open before | after |\n|---|---|---|---:|---:|", hosts.len()).ok();
     let opt = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
     for h in hosts.iter().take(CHANGE_ROWS) {
+        // A gone host is stale: not seen, never fixed.
+        let after = match h.last_seen {
+            Some(d) => format!("not seen since the run of {d}"),
+            None => month(h.month_after),
+        };
         writeln!(
             out,
-            "| {} | {} | {} | {} | {} |",
+            "| {} | {} | {after} | {} | {} |",
             md_cell(h.name.as_deref().unwrap_or(&h.id)),
             month(h.month_before),
-            month(h.month_after),
             opt(h.kev_open_before),
             opt(h.kev_open_after)
         )

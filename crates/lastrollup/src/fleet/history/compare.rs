@@ -2,7 +2,10 @@
 //!
 //! * A host in the current run only is **new**; a host in the previous run
 //!   only is **gone** and *stale*: its last state is kept, it is never
-//!   counted as fixed, and its CVEs are not "closed".
+//!   counted as fixed, and its CVEs are not "closed". A history carries
+//!   stale hosts forward ([`super::carry_forward`]): one missing for several
+//!   runs stays gone, and one that returns is compared with its last known
+//!   record, not reported new.
 //! * A host in both whose baseline month rose **improved**; one whose month
 //!   fell **regressed** (a reimage, a restore, an uninstalled rollup).
 //! * CVEs opened and closed are listed per change of servicing state (hosts
@@ -87,6 +90,9 @@ pub struct HostChange {
     pub kev_open_before: Option<usize>,
     /// Open known-exploited CVEs in this run.
     pub kev_open_after: Option<usize>,
+    /// For a gone (stale) host, the as-of day of the last run that saw it;
+    /// null otherwise.
+    pub last_seen: Option<Date>,
 }
 
 /// Why a host's open CVEs changed.
@@ -148,6 +154,7 @@ fn host_change(before: Option<&HostRecord>, after: Option<&HostRecord>) -> HostC
         months_behind_after: after.and_then(|h| h.months_behind),
         kev_open_before: before.map(|h| h.kev_open),
         kev_open_after: after.map(|h| h.kev_open),
+        last_seen: None,
     }
 }
 
@@ -267,7 +274,9 @@ fn hosts_in_and_out(prev: &Snapshot, cur: &Snapshot, out: &mut Changes) {
     }
     for (id, h) in &prev.hosts {
         if !cur.hosts.contains_key(id) {
-            out.gone_hosts.push(host_change(Some(h), None));
+            let mut gone = host_change(Some(h), None);
+            gone.last_seen = h.last_seen.or(prev.as_of);
+            out.gone_hosts.push(gone);
         }
     }
     out.counts.new_hosts = out.new_hosts.len();
@@ -309,6 +318,7 @@ mod tests {
             at_goal: month == Some("2026-01"),
             open: 0,
             kev_open: 0,
+            last_seen: None,
         }
     }
 
@@ -430,6 +440,53 @@ mod tests {
         let c = compare(&prev, &cur, "history");
         assert_eq!(c.cves[0].cause, Cause::HostAndKnowledge);
         assert_eq!(c.counts.improved, 1);
+    }
+
+    #[test]
+    fn a_stale_host_stays_gone_until_it_returns_and_is_then_not_new() {
+        let mut s1 = snap(
+            &[
+                host("a", "s1", Some("2018-10")),
+                host("b", "s1", Some("2018-10")),
+            ],
+            &[("s1", &["CVE-1"])],
+            &[],
+            "db1",
+        );
+        s1.as_of = "2026-05-31".parse().ok();
+        let mut s2 = snap(
+            &[host("a", "s1", Some("2018-10"))],
+            &[("s1", &["CVE-1"])],
+            &[],
+            "db1",
+        );
+        s2.as_of = "2026-06-30".parse().ok();
+        let c2 = compare(&s1, &s2, "history");
+        assert_eq!(c2.gone_hosts[0].last_seen, "2026-05-31".parse().ok());
+        // What the history records for run 2 carries b forward, stale.
+        let r2 = super::super::carry_forward(&s1, &s2);
+        assert_eq!(r2.hosts["b"].last_seen, "2026-05-31".parse().ok());
+        let mut s3 = s2.clone();
+        s3.as_of = "2026-07-31".parse().ok();
+        let c3 = compare(&r2, &s3, "history");
+        assert_eq!(c3.gone_hosts.len(), 1, "still gone, still stale");
+        assert_eq!(c3.gone_hosts[0].last_seen, "2026-05-31".parse().ok());
+        let r3 = super::super::carry_forward(&r2, &s3);
+        assert_eq!(r3.hosts["b"].last_seen, "2026-05-31".parse().ok());
+        // b returns, patched: improved since its last known record, not new.
+        let s4 = snap(
+            &[
+                host("a", "s1", Some("2018-10")),
+                host("b", "s2", Some("2026-01")),
+            ],
+            &[("s1", &["CVE-1"]), ("s2", &[])],
+            &[],
+            "db1",
+        );
+        let c4 = compare(&r3, &s4, "history");
+        assert!(c4.new_hosts.is_empty() && c4.gone_hosts.is_empty());
+        assert_eq!(c4.improved[0].id, "b");
+        assert_eq!(c4.cves[0].closed, ["CVE-1"]);
     }
 
     #[test]

@@ -83,6 +83,7 @@ fn record(v: &Value) -> Option<(HostRecord, Vec<String>)> {
         at_goal: flag(&baseline, &["at_goal"]),
         open: count("open"),
         kev_open: count("known_exploited"),
+        last_seen: None,
         id,
     };
     Some((h, kev))

@@ -172,6 +172,10 @@ pub struct HostRecord {
     pub open: usize,
     /// Open known-exploited CVEs.
     pub kev_open: usize,
+    /// Null when the run saw the host; otherwise it is **stale**: this is
+    /// its last known record, from the run of this as-of day.
+    #[serde(skip)]
+    pub last_seen: Option<Date>,
 }
 
 /// What a run leaves behind for the next one to compare with.
@@ -258,6 +262,28 @@ impl Snapshot {
     }
 }
 
+/// What a run records: the current snapshot and, carried forward as
+/// **stale**, every host of the previous run it did not see (with its last
+/// known record, state and CVEs), so that a host missing for several runs
+/// stays listed as gone until it returns, and is then compared with its
+/// last known state rather than reported new.
+pub fn carry_forward(prev: &Snapshot, cur: &Snapshot) -> Snapshot {
+    let mut out = cur.clone();
+    for (id, h) in &prev.hosts {
+        if out.hosts.contains_key(id) {
+            continue;
+        }
+        let mut h = h.clone();
+        h.last_seen = h.last_seen.or(prev.as_of);
+        if !out.states.contains_key(&h.state) {
+            let cves = prev.states.get(&h.state).cloned().unwrap_or_default();
+            out.states.insert(h.state.clone(), cves);
+        }
+        out.hosts.insert(id.clone(), h);
+    }
+    out
+}
+
 /// `final` or `without-esu`.
 pub fn goal_name(goal: crate::assess::Goal) -> &'static str {
     match goal {
@@ -294,6 +320,7 @@ impl HostRecord {
             at_goal: b.is_some_and(|b| b.at_goal),
             open: h.exposure.open,
             kev_open: h.exposure.known_exploited,
+            last_seen: None,
         }
     }
 }

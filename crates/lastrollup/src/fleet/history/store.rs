@@ -16,7 +16,8 @@
 //! states(state_id, key UNIQUE)                       -- a servicing state, once
 //! run_states(run_id, state_id, open_cves)            -- its open CVEs in that run, once
 //! run_hosts(run_id, host_id, name, state_id, baseline_month, months_behind,
-//!           at_final, at_goal, open, kev_open)
+//!           at_final, at_goal, open, kev_open,
+//!           last_seen)                              -- null, or stale since that as-of day
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -71,6 +72,7 @@ CREATE TABLE run_hosts (
     at_goal INTEGER NOT NULL,
     open INTEGER NOT NULL,
     kev_open INTEGER NOT NULL,
+    last_seen TEXT,
     PRIMARY KEY (run_id, host_id)
 ) WITHOUT ROWID;
 ";
@@ -259,7 +261,7 @@ impl History {
             .conn
             .prepare(
                 "SELECT host_id, name, state_id, baseline_month, months_behind,
-                        at_final, at_goal, open, kev_open
+                        at_final, at_goal, open, kev_open, last_seen
                  FROM run_hosts WHERE run_id = ?1",
             )
             .map_err(|e| self.sql(e))?;
@@ -280,6 +282,7 @@ impl History {
                     at_goal: r.get(6)?,
                     open: count(r.get(7)?),
                     kev_open: count(r.get(8)?),
+                    last_seen: r.get::<_, Option<String>>(9)?.and_then(|d| d.parse().ok()),
                 };
                 Ok((h.id.clone(), h))
             })
@@ -330,8 +333,10 @@ fn insert_run(
     tool: &str,
 ) -> rusqlite::Result<i64> {
     let kev: Vec<&str> = s.knowledge.kev.iter().map(String::as_str).collect();
-    let at_final = s.hosts.values().filter(|h| h.at_final).count();
-    let kev_open: usize = s.hosts.values().map(|h| h.kev_open).sum();
+    // Stale hosts are carried, not seen: they count in no total.
+    let seen = || s.hosts.values().filter(|h| h.last_seen.is_none());
+    let at_final = seen().filter(|h| h.at_final).count();
+    let kev_open: usize = seen().map(|h| h.kev_open).sum();
     tx.execute(
         "INSERT INTO runs (run_at, tool, as_of, goal, advisory_origin, advisory_identity,
                            advisory_date, kev, hosts, at_final, kev_open, complete)
@@ -345,7 +350,7 @@ fn insert_run(
             s.knowledge.identity,
             s.knowledge.date.map(|d| d.to_string()),
             kev.join(" "),
-            s.hosts.len() as i64,
+            seen().count() as i64,
             at_final as i64,
             kev_open as i64,
         ],
@@ -380,8 +385,8 @@ fn insert_hosts(
 ) -> rusqlite::Result<()> {
     let mut st = tx.prepare(
         "INSERT INTO run_hosts (run_id, host_id, name, state_id, baseline_month, months_behind,
-                                at_final, at_goal, open, kev_open)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                at_final, at_goal, open, kev_open, last_seen)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for h in s.hosts.values() {
         let Some(state) = ids.get(&h.state) else {
@@ -398,6 +403,7 @@ fn insert_hosts(
             h.at_goal,
             h.open as i64,
             h.kev_open as i64,
+            h.last_seen.map(|d| d.to_string()),
         ])?;
     }
     Ok(())
@@ -467,6 +473,7 @@ mod tests {
                     at_goal: at_final,
                     open: if at_final { 0 } else { 2 },
                     kev_open: usize::from(!at_final),
+                    last_seen: None,
                 },
             );
         }
@@ -491,10 +498,15 @@ mod tests {
             "2026-06-30",
             &[("a", Some("2024-01")), ("b", Some("2026-01")), ("c", None)],
         );
+        if let Some(c) = s.hosts.get_mut("c") {
+            c.last_seen = "2026-05-31".parse().ok();
+        }
         h.record(&s, "2026-06-30T10:00:00Z", "test")
             .expect("record");
         s.run_at = "2026-06-30T10:00:00Z".into();
         assert_eq!(h.last_complete().expect("read"), Some(s));
+        // The stale host counts in no total.
+        assert_eq!(trend(&h).expect("trend")[0].hosts, 2);
         let _ = std::fs::remove_file(&path);
     }
 
