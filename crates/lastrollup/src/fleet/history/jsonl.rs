@@ -8,9 +8,7 @@
 //! opened and closed known-exploited CVEs only, and cannot say whether the
 //! advisory knowledge changed.
 
-use std::collections::BTreeMap;
-use std::io::BufRead;
-use std::sync::Arc;
+use std::io::{BufRead, Read};
 
 use serde_json::Value;
 
@@ -89,9 +87,56 @@ fn record(v: &Value) -> Option<(HostRecord, Vec<String>)> {
     Some((h, kev))
 }
 
+/// The next line of `input` (without its line break) into `buf`; false at
+/// the end. A line longer than [`MAX_LINE`] is an error, never read whole.
+fn next_line<R: BufRead>(
+    input: &mut R,
+    buf: &mut Vec<u8>,
+    path: &str,
+    n: usize,
+) -> Result<bool, HistoryError> {
+    buf.clear();
+    let limit = MAX_LINE as u64 + 1;
+    let read = input
+        .take(limit)
+        .read_until(b'\n', buf)
+        .map_err(|e| bad(path, Some(n), e.to_string()))?;
+    if buf.len() > MAX_LINE {
+        return Err(bad(path, Some(n), "line too long for a host line"));
+    }
+    while buf.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        buf.pop();
+    }
+    Ok(read > 0)
+}
+
+/// Adds one host line to the snapshot.
+fn add_line(snap: &mut Snapshot, line: &[u8], path: &str, n: usize) -> Result<(), HistoryError> {
+    let v: Value =
+        serde_json::from_slice(line).map_err(|e| bad(path, Some(n), format!("not JSON: {e}")))?;
+    if v.get("schema").and_then(Value::as_str) != Some(JSONL_SCHEMA) {
+        let why = format!("not a `{JSONL_SCHEMA}` line of a `fleet --jsonl` export");
+        return Err(bad(path, Some(n), why));
+    }
+    let (mut h, kev) =
+        record(&v).ok_or_else(|| bad(path, Some(n), "a host line without an `id`"))?;
+    if snap.as_of.is_none() {
+        snap.as_of = text(&v, &["as_of"]).and_then(|d| d.parse().ok());
+    }
+    snap.knowledge.kev.extend(kev.iter().cloned());
+    match snap.states.get_key_value(&h.state) {
+        Some((k, _)) => h.state = k.clone(),
+        None => {
+            snap.states.insert(h.state.clone(), kev);
+        }
+    }
+    snap.hosts.insert(h.id.clone(), h);
+    Ok(())
+}
+
 /// Reads an export (`path` names it in errors). Every line must be a host
 /// line of `lastrollup.fleet.host/1`.
-pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> {
+pub fn read<R: BufRead>(path: &str, mut input: R) -> Result<Snapshot, HistoryError> {
     let mut snap = Snapshot {
         knowledge: Knowledge {
             origin: UNKNOWN.into(),
@@ -99,39 +144,16 @@ pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> 
         },
         ..Snapshot::default()
     };
-    let mut states: BTreeMap<Arc<str>, Vec<String>> = BTreeMap::new();
-    for (i, line) in input.lines().enumerate() {
-        let n = i + 1;
-        let line = line.map_err(|e| bad(path, Some(n), e.to_string()))?;
-        if line.trim().is_empty() {
-            continue;
+    let mut buf = Vec::new();
+    let mut n = 0;
+    loop {
+        n += 1;
+        if !next_line(&mut input, &mut buf, path, n)? {
+            break;
         }
-        if line.len() > MAX_LINE {
-            return Err(bad(path, Some(n), "line too long for a host line"));
+        if !buf.iter().all(u8::is_ascii_whitespace) {
+            add_line(&mut snap, &buf, path, n)?;
         }
-        let v: Value = serde_json::from_str(&line)
-            .map_err(|e| bad(path, Some(n), format!("not JSON: {e}")))?;
-        if v.get("schema").and_then(Value::as_str) != Some(JSONL_SCHEMA) {
-            return Err(bad(
-                path,
-                Some(n),
-                format!("not a `{JSONL_SCHEMA}` line of a `fleet --jsonl` export"),
-            ));
-        }
-        let (h, kev) =
-            record(&v).ok_or_else(|| bad(path, Some(n), "a host line without an `id`"))?;
-        if snap.as_of.is_none() {
-            snap.as_of = text(&v, &["as_of"]).and_then(|d| d.parse().ok());
-        }
-        snap.knowledge.kev.extend(kev.iter().cloned());
-        let mut h = h;
-        match states.get_key_value(&h.state) {
-            Some((k, _)) => h.state = k.clone(),
-            None => {
-                states.insert(h.state.clone(), kev);
-            }
-        }
-        snap.hosts.insert(h.id.clone(), h);
     }
     if snap.hosts.is_empty() {
         return Err(bad(
@@ -140,7 +162,6 @@ pub fn read<R: BufRead>(path: &str, input: R) -> Result<Snapshot, HistoryError> 
             "no host line: not a `fleet --jsonl` export",
         ));
     }
-    snap.states = states;
     Ok(snap)
 }
 
@@ -184,5 +205,14 @@ mod tests {
             .expect_err("second line")
             .to_string();
         assert!(e.starts_with("x.jsonl:2:"), "{e}");
+    }
+
+    #[test]
+    fn an_endless_line_is_refused_without_being_read_whole() {
+        let mut endless = std::io::BufReader::new(std::io::repeat(b'x'));
+        let e = read("x.jsonl", &mut endless)
+            .expect_err("refused")
+            .to_string();
+        assert!(e.contains("x.jsonl:1: line too long"), "{e}");
     }
 }
