@@ -52,7 +52,9 @@ pub fn apply(before: Before, r: &mut FleetReport<'_>, knowledge: Knowledge) -> R
         Before::Nothing => {}
         Before::History(mut h, last) => {
             let cur = Snapshot::of(r, knowledge, StateIdentity::Key);
-            let now = jiff::Timestamp::now().to_string();
+            let now = jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string();
             let recorded = match &last {
                 Some(prev) => history::carry_forward(prev, &cur),
                 None => cur.clone(),
@@ -104,6 +106,28 @@ fn hosts_text(out: &mut String, title: &str, hosts: &[HostChange], clean: fn(&st
     }
 }
 
+/// One change of CVEs: its hosts (the first three named), cause and counts.
+fn cve_line(out: &mut String, x: &history::compare::CveChange, clean: fn(&str) -> String) {
+    let cause = match x.cause {
+        history::compare::Cause::Host => "host changed",
+        history::compare::Cause::Knowledge => "knowledge changed",
+        history::compare::Cause::HostAndKnowledge => "host and knowledge changed",
+    };
+    let mut named: Vec<String> = x.hosts.iter().take(3).map(|h| clean(h)).collect();
+    if x.hosts.len() > 3 {
+        named.push(format!("{} more", x.hosts.len() - 3));
+    }
+    writeln!(
+        out,
+        "  {} ({cause}): {} CVEs opened, {} closed, {} newly known exploited",
+        named.join(", "),
+        x.opened.len(),
+        x.closed.len(),
+        x.newly_known_exploited.len()
+    )
+    .ok();
+}
+
 /// The `Changes since …` section of the terminal summary.
 pub fn text(out: &mut String, c: &Changes, clean: fn(&str) -> String) {
     let since = c
@@ -145,18 +169,13 @@ pub fn text(out: &mut String, c: &Changes, clean: fn(&str) -> String) {
     hosts_text(out, "new", &c.new_hosts, clean);
     hosts_text(out, "gone (stale)", &c.gone_hosts, clean);
     for x in c.cves.iter().take(LINES) {
-        let cause = match x.cause {
-            history::compare::Cause::Host => "host changed",
-            history::compare::Cause::Knowledge => "knowledge changed",
-            history::compare::Cause::HostAndKnowledge => "host and knowledge changed",
-        };
+        cve_line(out, x, clean);
+    }
+    if c.cves.len() > LINES {
         writeln!(
             out,
-            "  {} host(s), {cause}: {} CVEs opened, {} closed, {} newly known exploited",
-            x.hosts.len(),
-            x.opened.len(),
-            x.closed.len(),
-            x.newly_known_exploited.len()
+            "  … and {} more changes of CVEs (--format json lists all)",
+            c.cves.len() - LINES
         )
         .ok();
     }
