@@ -59,7 +59,7 @@ pub fn apply(before: Before, r: &mut FleetReport<'_>, knowledge: Knowledge) -> R
                 Some(prev) => history::carry_forward(prev, &cur),
                 None => cur.clone(),
             };
-            h.record(&recorded, &now, env!("CARGO_PKG_VERSION"))?;
+            h.record_then(&recorded, &now, env!("CARGO_PKG_VERSION"), pause_in_write)?;
             r.changes = last.map(|prev| history::compare(&prev, &cur, "history"));
         }
         Before::Export(prev) => {
@@ -68,6 +68,18 @@ pub fn apply(before: Before, r: &mut FleetReport<'_>, knowledge: Knowledge) -> R
         }
     }
     Ok(())
+}
+
+/// Test hook: `LASTROLLUP_TEST_HISTORY_PAUSE_MS` pauses the run inside the
+/// history transaction, before it commits, so that a test can kill the
+/// process while it writes (tests/history_cli.rs).
+fn pause_in_write() {
+    let ms = std::env::var("LASTROLLUP_TEST_HISTORY_PAUSE_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    if let Some(ms) = ms {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 fn month(m: Option<lastrollup::month::Month>) -> String {

@@ -370,6 +370,20 @@ fn spawn(db: &Path, fleet_dir: &Path, as_of: &str) -> std::process::Child {
         .expect("spawn")
 }
 
+/// A run that pauses inside its history transaction, before the commit.
+fn spawn_paused(db: &Path, fleet_dir: &Path, as_of: &str) -> std::process::Child {
+    Std::new(assert_cmd::cargo::cargo_bin("lastrollup"))
+        .env("LASTROLLUP_DB", "/nonexistent/lastrollup-test.lrdb")
+        .env("LASTROLLUP_TEST_HISTORY_PAUSE_MS", "60000")
+        .args(["fleet", "--format", "json", "--as-of", as_of, "--history"])
+        .arg(db)
+        .arg(fleet_dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn")
+}
+
 #[cfg(unix)]
 #[test]
 fn a_run_killed_at_any_moment_leaves_the_earlier_runs_intact() {
@@ -383,7 +397,9 @@ fn a_run_killed_at_any_moment_leaves_the_earlier_runs_intact() {
     assert!(status.code().is_some(), "the first run completes");
     let mut expected = vec!["2026-06-01".to_string()];
     // Early (reading, assessing) and late (writing the run) moments.
-    let moments = [0.01, 0.05, 0.3, 0.8, 0.9, 0.95, 0.98, 1.0];
+    let moments = [0.01, 0.05, 0.3, 0.8, 0.9, 0.92, 0.94, 0.96, 0.98, 1.0];
+    let journal = db.with_file_name("history.db-journal");
+    let mut mid_write = 0;
     for (i, f) in moments.iter().enumerate() {
         let as_of = format!("2026-07-{:02}", i + 1);
         let mut child = spawn(&db, &fleet_dir, &as_of);
@@ -391,11 +407,35 @@ fn a_run_killed_at_any_moment_leaves_the_earlier_runs_intact() {
         let finished = child.try_wait().expect("try_wait").is_some();
         child.kill().ok();
         child.wait().expect("wait");
+        // A journal left behind: the kill landed inside the write.
+        mid_write += usize::from(journal.exists());
         let runs = complete_runs(&db);
         if finished || runs.last() == Some(&as_of) {
             expected.push(as_of);
         }
         assert_eq!(runs, expected, "after a kill at {f} of a run");
+    }
+    eprintln!(
+        "{mid_write} of {} kills landed inside the write transaction",
+        moments.len()
+    );
+    // And twice for certain: paused inside the transaction, after every
+    // row of the run is written and it is marked complete, before it commits.
+    for day in ["2026-08-01", "2026-08-02"] {
+        let mut child = spawn_paused(&db, &fleet_dir, day);
+        let waited = Instant::now();
+        while !journal.exists() && waited.elapsed() < Duration::from_secs(120) {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        assert!(journal.exists(), "the run is inside its write transaction");
+        child.kill().ok();
+        child.wait().expect("wait");
+        assert_eq!(
+            complete_runs(&db),
+            expected,
+            "a run killed before its commit is absent"
+        );
     }
     // The next run compares with the last complete one.
     let out = Command::cargo_bin("lastrollup")

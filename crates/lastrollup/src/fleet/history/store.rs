@@ -298,6 +298,19 @@ impl History {
         run_at: &str,
         tool: &str,
     ) -> Result<i64, HistoryError> {
+        self.record_then(snap, run_at, tool, || {})
+    }
+
+    /// As [`History::record`], calling `before_commit` inside the
+    /// transaction once everything is written, just before it commits
+    /// (tests kill the process there).
+    pub fn record_then(
+        &mut self,
+        snap: &Snapshot,
+        run_at: &str,
+        tool: &str,
+        before_commit: impl FnOnce(),
+    ) -> Result<i64, HistoryError> {
         let path = self.path.clone();
         let sql = |e| HistoryError::Sqlite {
             path: path.clone(),
@@ -312,6 +325,7 @@ impl History {
         insert_hosts(&tx, run, snap, &ids).map_err(sql)?;
         tx.execute("UPDATE runs SET complete = 1 WHERE run_id = ?1", [run])
             .map_err(sql)?;
+        before_commit();
         tx.commit().map_err(sql)?;
         Ok(run)
     }
