@@ -59,6 +59,8 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Also write one JSON object per host and line (for SIEM ingestion)')
             [CompletionResult]::new('--cve-csv', '--cve-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per host and open or unverified CVE')
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the dashboard: one self-contained HTML file that opens offline in a browser (summary, worst hosts, every host, a page per host)')
+            [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run')
+            [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

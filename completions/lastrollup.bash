@@ -315,7 +315,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__fleet)
-            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --html --color --help --version"
+            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --html --history --since --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -350,6 +350,14 @@ _lastrollup() {
                     return 0
                     ;;
                 --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -54,6 +54,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --jsonl 'Also write one JSON object per host and line (for SIEM ingestion)'
             cand --cve-csv 'Also write one CSV row per host and open or unverified CVE'
             cand --html 'Also write the dashboard: one self-contained HTML file that opens offline in a browser (summary, worst hosts, every host, a page per host)'
+            cand --history 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run'
+            cand --since 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)'
             cand --color 'When to colour the output'
             cand --no-db 'Check exposure against the built-in known-exploited table only'
             cand -h 'Print help (see more with ''--help'')'

@@ -60,6 +60,8 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l csv -d '
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l jsonl -d 'Also write one JSON object per host and line (for SIEM ingestion)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l cve-csv -d 'Also write one CSV row per host and open or unverified CVE' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l html -d 'Also write the dashboard: one self-contained HTML file that opens offline in a browser (summary, worst hosts, every host, a page per host)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l history -d 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l since -d 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour'
 never\t'Never colour'"

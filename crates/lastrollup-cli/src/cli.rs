@@ -72,13 +72,21 @@ pub enum Command {
     /// exposure profile; each distinct servicing state is one profile,
     /// listed once with its CVE ids.
     ///
+    /// `--history FILE` keeps every run in a SQLite database (safe on a
+    /// network share) and adds what changed since its last complete run:
+    /// new and gone (stale) hosts, improved and regressed baselines, CVEs
+    /// opened and closed, and whether the hosts or the advisory knowledge
+    /// changed. `--since FILE.jsonl` compares with an earlier `--jsonl`
+    /// export instead.
+    ///
     /// Exit codes:
     ///   0  every host has reached its goal, is open to no CVE an update
     ///      within the goal fixes, and has no warning or error finding
     ///   1  a host is behind, is open to such a CVE, or has a warning or
     ///      error finding
     ///   2  a file could not be used, no host was found, an export could
-    ///      not be written, or the arguments are wrong
+    ///      not be written, the history could not be read or written, or
+    ///      the arguments are wrong
     ///   3  a host is not NT 6.0
     /// When several apply, the highest wins (2 over 3 over 1).
     ///
@@ -88,6 +96,8 @@ pub enum Command {
     ///   lastrollup fleet --csv hosts.csv --jsonl hosts.jsonl --cve-csv host-cves.csv captures/
     ///   lastrollup fleet --html fleet.html --as-of 2026-06-30 captures/
     ///   lastrollup fleet --format json --db /srv/lastrollup.lrdb usb/*.lastrollup.txt > fleet.json
+    ///   lastrollup fleet --history //fs01/it/lastrollup-history.db captures/
+    ///   lastrollup fleet --since last-month.jsonl --jsonl this-month.jsonl captures/
     #[command(verbatim_doc_comment)]
     Fleet(FleetArgs),
 
@@ -384,6 +394,15 @@ pub struct FleetArgs {
     /// offline in a browser (summary, worst hosts, every host, a page per host).
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Keep every run in this SQLite history database (created when
+    /// missing) and report what changed since its last complete run.
+    #[arg(long, value_name = "FILE", conflicts_with = "since")]
+    pub history: Option<PathBuf>,
+
+    /// Report what changed since an earlier `--jsonl` export (without a
+    /// history database; known-exploited CVEs only).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub since: Option<PathBuf>,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

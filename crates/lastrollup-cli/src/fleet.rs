@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
+use lastrollup::fleet::history::Knowledge;
 use lastrollup::fleet::{self, export, html, report, FleetReport};
 
 use crate::check::{open_database, today};
@@ -162,6 +163,9 @@ fn text(r: &FleetReport<'_>) -> String {
         report::headline(r)
     )
     .ok();
+    if let Some(c) = &r.changes {
+        crate::fleet_history::text(&mut out, c, clean);
+    }
     states_text(&mut out, r);
     actions_text(&mut out, r);
     kev_text(&mut out, r);
@@ -192,12 +196,38 @@ fn exports(args: &FleetArgs, r: &FleetReport<'_>) -> Result<()> {
         write_export(p, |w| export::cves_csv(r, w))?;
     }
     if let Some(p) = &args.html {
-        let extras = html::Extras::default();
+        let extras = html_extras(args, r)?;
         write_export(p, |w| {
             html::write(r, &extras, w).map_err(export::ExportError::from)
         })?;
     }
     Ok(())
+}
+
+/// What the dashboard shows beyond the report: the changes since the last
+/// run, and the trend over every complete run of the history (this one
+/// included: it was recorded before anything is rendered).
+fn html_extras(args: &FleetArgs, r: &FleetReport<'_>) -> Result<html::Extras> {
+    let changes = r.changes.as_ref().map(serde_json::to_value).transpose()?;
+    let trend = match &args.history {
+        Some(path) => {
+            let history = lastrollup::fleet::history::History::open(path)
+                .with_context(|| format!("{}: reading the trend", path.display()))?;
+            lastrollup::fleet::history::trend(&history)?
+                .into_iter()
+                .filter_map(|t| {
+                    Some(html::TrendPoint {
+                        as_of: t.as_of?,
+                        hosts: t.hosts,
+                        at_final: t.at_final,
+                        kev_open: t.kev_open,
+                    })
+                })
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    Ok(html::Extras { changes, trend })
 }
 
 /// The exit code the report calls for (see `lastrollup fleet --help`).
@@ -231,14 +261,20 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode> {
             GoalArg::WithoutEsu => Goal::WithoutEsu,
         },
     };
+    let before = crate::fleet_history::load(args)?;
     let db = open_database(args.db.as_deref(), args.no_db)?;
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync) = match &db {
         Some(db) => db,
         None => &kev,
     };
-    let r = fleet::assess(&files, &errors, catalog, source, options);
+    let mut r = fleet::assess(&files, &errors, catalog, source, options);
     drop(files);
+    let knowledge = match &db {
+        Some(db) => Knowledge::of_database(db),
+        None => Knowledge::embedded(catalog),
+    };
+    crate::fleet_history::apply(before, &mut r, knowledge)?;
     match args.format {
         CheckFormat::Json => {
             let stdout = std::io::stdout();

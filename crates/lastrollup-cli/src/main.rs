@@ -6,6 +6,7 @@ mod collector;
 mod db;
 mod explain;
 mod fleet;
+mod fleet_history;
 mod generate;
 mod identify;
 mod lint;

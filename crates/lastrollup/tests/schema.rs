@@ -256,6 +256,14 @@ fn corpus_reports_validate() {
 /// The fleet report of the fixtures, the examples and the CLI's fleet
 /// scenario, as JSON, against `source`.
 fn fleet_json(source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync)) -> String {
+    lastrollup::fleet::report::to_json(&fleet_report(source))
+}
+
+/// The fleet report of the fixtures, the examples and the CLI's fleet
+/// scenario, against `source`.
+fn fleet_report<'s>(
+    source: &'s (dyn lastrollup::assess::exposure::AdvisorySource + Sync),
+) -> lastrollup::fleet::FleetReport<'s> {
     use lastrollup::assess::{Goal, Options};
     use lastrollup::fleet;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -274,7 +282,42 @@ fn fleet_json(source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync)
     let catalog = lastrollup::catalog::Catalog::embedded();
     let report = fleet::assess(&read, &errors, catalog, source, options);
     assert!(report.hosts.len() > 40 && !report.errors.is_empty());
-    fleet::report::to_json(&report)
+    report
+}
+
+#[test]
+fn fleet_changes_validate() {
+    use lastrollup::fleet::history::{self, Knowledge, Snapshot, StateIdentity};
+    let catalog = lastrollup::catalog::Catalog::embedded();
+    let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
+    let mut report = fleet_report(&kev);
+    let cur = Snapshot::of(&report, Knowledge::embedded(catalog), StateIdentity::Key);
+    // An earlier run without one host, with one host more, one host a few
+    // months further behind, a CVE more in each state, and older facts.
+    let mut prev = cur.clone();
+    let first = prev.hosts.keys().next().cloned().unwrap();
+    prev.hosts.remove(&first);
+    let mut extra = prev.hosts.values().next().cloned().unwrap();
+    extra.id = "gone-host".into();
+    prev.hosts.insert(extra.id.clone(), extra);
+    let behind = prev.hosts.values_mut().find(|h| h.month.is_some()).unwrap();
+    behind.month = behind.month.map(|m| m.plus(-3));
+    for cves in prev.states.values_mut() {
+        cves.push("CVE-2000-0001".into());
+    }
+    prev.knowledge.identity = "an older table".into();
+    prev.run_at = "2026-05-31T06:00:00Z".into();
+    let changes = history::compare(&prev, &cur, "history");
+    assert_eq!((changes.new_hosts.len(), changes.gone_hosts.len()), (1, 1));
+    assert_eq!(changes.improved.len(), 1);
+    assert!(!changes.cves.is_empty());
+    report.changes = Some(changes);
+    let fleet = schema_file("fleet-1.schema.json");
+    check_against(
+        &fleet,
+        &lastrollup::fleet::report::to_json(&report),
+        "fleet with changes",
+    );
 }
 
 /// A database of the feed fixtures and, when `../shared` is there, the real

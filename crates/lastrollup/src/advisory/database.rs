@@ -1192,6 +1192,15 @@ impl Database {
         all
     }
 
+    /// The CVE ids of every KEV entry, sorted, each once: the
+    /// known-exploited set this database knows of.
+    pub fn kev_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self.all_kev().into_iter().map(|(k, _)| k.cve).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
     /// Totals over the database.
     pub fn totals(&self) -> Totals {
         let all_kev = self.all_kev();

@@ -24,6 +24,7 @@
 
 pub mod export;
 pub mod group;
+pub mod history;
 pub mod host;
 pub mod html;
 pub mod profile;
@@ -77,6 +78,9 @@ pub struct FleetReport<'s> {
     pub advisory: Origin,
     /// The fleet at a glance.
     pub summary: Summary,
+    /// What changed since an earlier run (`--history`, `--since`); null
+    /// when there is none to compare with.
+    pub changes: Option<history::Changes>,
     /// Every host, sorted by id.
     pub hosts: Vec<FleetHost>,
     /// Every distinct servicing state, in order of first host.
@@ -144,6 +148,7 @@ pub fn assess<'s>(
         goal: options.goal,
         advisory: source.origin(),
         summary,
+        changes: None,
         cves: cve_dictionary(&profiles),
         hosts,
         profiles,

@@ -216,6 +216,9 @@ pub struct Profile<'s> {
     /// How many open CVEs are known exploited.
     #[serde(skip)]
     pub open_kev: usize,
+    /// The servicing state's key ([`key_of`]): its identity across runs.
+    #[serde(skip)]
+    pub key: StateKey,
 }
 
 impl Profile<'_> {
@@ -275,6 +278,7 @@ pub fn assess_state<'s>(
         exposure,
         detail,
         open_kev,
+        key: key_of(state),
     }
 }
 

@@ -4,6 +4,7 @@
 
 use std::fmt::Write as _;
 
+use super::history::compare::{Cause, Changes, HostChange};
 use super::summary::{States, Summary};
 use super::FleetReport;
 use crate::assess::Goal;
@@ -191,6 +192,115 @@ fn errors_md(out: &mut String, report: &FleetReport<'_>) {
     out.push('\n');
 }
 
+/// Rows of each host list in the Markdown changes section.
+const CHANGE_ROWS: usize = 50;
+
+fn month(m: Option<crate::month::Month>) -> String {
+    m.map_or_else(|| "?".into(), |m| m.to_string())
+}
+
+fn change_hosts_md(out: &mut String, title: &str, hosts: &[HostChange]) {
+    if hosts.is_empty() {
+        return;
+    }
+    writeln!(out, "### {title} ({})\n\n| host | baseline before | baseline after | known-exploited open before | after |\n|---|---|---|---:|---:|", hosts.len()).ok();
+    let opt = |n: Option<usize>| n.map(|n| n.to_string()).unwrap_or_default();
+    for h in hosts.iter().take(CHANGE_ROWS) {
+        // A gone host is stale: not seen, never fixed.
+        let after = match h.last_seen {
+            Some(d) => format!("not seen since the run of {d}"),
+            None => month(h.month_after),
+        };
+        writeln!(
+            out,
+            "| {} | {} | {after} | {} | {} |",
+            md_cell(h.name.as_deref().unwrap_or(&h.id)),
+            month(h.month_before),
+            opt(h.kev_open_before),
+            opt(h.kev_open_after)
+        )
+        .ok();
+    }
+    if hosts.len() > CHANGE_ROWS {
+        writeln!(
+            out,
+            "\n… and {} more (the JSON lists all).",
+            hosts.len() - CHANGE_ROWS
+        )
+        .ok();
+    }
+    out.push('\n');
+}
+
+fn knowledge_md(out: &mut String, c: &Changes) {
+    let k = &c.knowledge;
+    match k.changed {
+        Some(true) => writeln!(
+            out,
+            "Advisory knowledge changed: {} → {}; {} CVE(s) newly known exploited.\n",
+            md_cell(&k.before.identity),
+            md_cell(&k.after.identity),
+            k.kev_added.len()
+        ),
+        Some(false) => writeln!(out, "Advisory knowledge unchanged.\n"),
+        None => writeln!(out, "The earlier export does not say which advisory knowledge it rests on; only known-exploited CVEs are compared.\n"),
+    }
+    .ok();
+}
+
+fn cve_changes_md(out: &mut String, c: &Changes) {
+    if c.cves.is_empty() {
+        return;
+    }
+    out.push_str("### CVEs opened and closed\n\n| hosts | cause | opened | closed | newly known exploited |\n|---:|---|---:|---:|---:|\n");
+    for x in &c.cves {
+        let cause = match x.cause {
+            Cause::Host => "host changed",
+            Cause::Knowledge => "knowledge changed",
+            Cause::HostAndKnowledge => "host and knowledge changed",
+        };
+        writeln!(
+            out,
+            "| {} | {cause} | {} | {} | {} |",
+            x.hosts.len(),
+            x.opened.len(),
+            x.closed.len(),
+            x.newly_known_exploited.len()
+        )
+        .ok();
+    }
+    out.push('\n');
+}
+
+/// The `Changes since …` section.
+fn changes_md(out: &mut String, c: &Changes) {
+    let from = c.since.run_at.as_deref().unwrap_or("an earlier export");
+    let as_of = c
+        .since
+        .as_of
+        .map(|d| d.to_string())
+        .unwrap_or_else(|| "?".into());
+    writeln!(
+        out,
+        "## Changes since the run of {} (as of {as_of})\n",
+        md_cell(from)
+    )
+    .ok();
+    let n = &c.counts;
+    writeln!(
+        out,
+        "{} new, {} gone (stale, not counted as fixed), {} improved, {} regressed, {} changed servicing state.\n",
+        n.new_hosts, n.gone_hosts, n.improved, n.regressed, n.state_changed
+    )
+    .ok();
+    knowledge_md(out, c);
+    change_hosts_md(out, "Regressed", &c.regressed);
+    change_hosts_md(out, "Improved", &c.improved);
+    change_hosts_md(out, "New hosts", &c.new_hosts);
+    change_hosts_md(out, "Gone hosts (stale)", &c.gone_hosts);
+    cve_changes_md(out, c);
+}
+
 /// The report as Markdown, for tickets and wikis: the summary sections and
 /// every error (the per-host table is in the CSV export).
 pub fn to_markdown(report: &FleetReport<'_>) -> String {
@@ -202,6 +312,9 @@ pub fn to_markdown(report: &FleetReport<'_>) -> String {
         headline(report)
     )
     .ok();
+    if let Some(c) = &report.changes {
+        changes_md(&mut out, c);
+    }
     let s = &report.summary;
     states_md(&mut out, s);
     actions_md(&mut out, s);
