@@ -182,7 +182,17 @@ pub fn rank(events: &[Event], catalog: &Catalog) -> Vec<Cause> {
 fn build(id: &str, events: &[&Event], catalog: &Catalog) -> Cause {
     let mut sorted: Vec<&Event> = events.to_vec();
     sorted.sort_by_key(|e| std::cmp::Reverse(strength(e.signal)));
-    let code = sorted.iter().find_map(|e| e.code);
+    let maps_here = |c: u32| {
+        catalog
+            .error_code(&hex(c))
+            .and_then(|e| e.diagnose.as_deref())
+            .is_some_and(|d| d == id)
+    };
+    let code = sorted
+        .iter()
+        .filter_map(|e| e.code)
+        .find(|&c| maps_here(c))
+        .or_else(|| sorted.iter().find_map(|e| e.code));
     let kb = sorted.iter().find_map(|e| e.kb);
     let damaged = damaged_files(events);
     let repair_kbs = repair_kbs(&damaged);

@@ -86,6 +86,7 @@ impl LogReader for CbsReader {
                     time: None,
                     component: None,
                     level: Level::Unstated,
+                    raw: None,
                 };
                 sink.record(at, &line.text);
             }

@@ -66,6 +66,7 @@ impl LogReader for CheckSurReader {
             time: None,
             component: Some("CheckSUR"),
             level: Level::Error,
+            raw: None,
         };
         if text.starts_with("Checking System Update Readiness") {
             self.new_run(sink);

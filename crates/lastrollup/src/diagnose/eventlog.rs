@@ -68,6 +68,7 @@ impl LogReader for EventLogReader {
                 time: None,
                 component: None,
                 level: Level::Unstated,
+                raw: None,
             };
             sink.record(at, t);
         }

@@ -64,11 +64,15 @@ pub enum LogFormat {
     /// The NT 6.0 text WindowsUpdate.log.
     WindowsUpdate,
     /// CheckSUR.log / CheckSUR.persist.log.
+    #[serde(rename = "checksur")]
     CheckSur,
     /// setupapi.dev.log / setupapi.app.log.
+    #[serde(rename = "setupapi")]
     SetupApi,
     /// `wevtutil qe /f:text` or Event Viewer text.
     EventLog,
+    /// CBS.log and WindowsUpdate.log lines in one file (a pasted excerpt).
+    Mixed,
     /// Any other text (exit codes, dialogs, pasted lines).
     Text,
 }
@@ -107,6 +111,11 @@ pub fn detect(first: &[LogLine]) -> LogFormat {
     {
         return LogFormat::WindowsUpdate;
     }
+    let cbs = first.iter().any(|l| cbs::looks_like(&l.text));
+    let wu = first.iter().any(|l| windowsupdate::looks_like(&l.text));
+    if cbs && wu {
+        return LogFormat::Mixed;
+    }
     best.0
 }
 
@@ -118,6 +127,38 @@ fn reader_for(format: LogFormat) -> Box<dyn LogReader> {
         LogFormat::SetupApi => Box::new(setupapi::SetupApiReader::default()),
         LogFormat::EventLog => Box::new(eventlog::EventLogReader::default()),
         LogFormat::Text => Box::new(text::TextReader::default()),
+        LogFormat::Mixed => Box::new(MixedReader::default()),
+    }
+}
+
+/// CBS and WindowsUpdate.log lines in one file: each line goes to the
+/// reader whose grammar it has; other lines to the one used last.
+#[derive(Debug, Default)]
+struct MixedReader {
+    cbs: cbs::CbsReader,
+    wu: windowsupdate::WuReader,
+    last_cbs: bool,
+}
+
+impl LogReader for MixedReader {
+    fn line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
+        if cbs::looks_like(&line.text) {
+            self.wu.finish(sink);
+            self.last_cbs = true;
+        } else if windowsupdate::looks_like(&line.text) {
+            self.cbs.finish(sink);
+            self.last_cbs = false;
+        }
+        if self.last_cbs {
+            self.cbs.line(line, sink);
+        } else {
+            self.wu.line(line, sink);
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        self.cbs.finish(sink);
+        self.wu.finish(sink);
     }
 }
 
@@ -203,16 +244,12 @@ fn finish_file(sink: Sink<'_>, format: LogFormat, encoding: String, count: (u64,
                 "not-nt60"
             },
             family: Some(family.label()),
-            evidence: Some(Evidence {
-                file: sink.file.clone(),
-                line,
-                text: String::new(),
-            }),
+            line: Some(line),
         },
         None => os::OsReading {
             verdict: "unknown",
             family: None,
-            evidence: None,
+            line: None,
         },
     };
     LogFile {

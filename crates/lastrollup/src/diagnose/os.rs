@@ -2,8 +2,6 @@
 
 use serde::Serialize;
 
-use super::model::Evidence;
-
 /// A Windows family a fingerprint points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -113,6 +111,6 @@ pub struct OsReading {
     pub verdict: &'static str,
     /// The family found, as people call it.
     pub family: Option<&'static str>,
-    /// The first line that says so.
-    pub evidence: Option<Evidence>,
+    /// The first line of the file that says so.
+    pub line: Option<u64>,
 }

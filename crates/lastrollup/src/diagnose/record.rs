@@ -18,8 +18,10 @@ pub struct Pending {
     pub component: Option<String>,
     /// Level (`None` until a record starts).
     pub level: Option<Level>,
-    /// The joined text.
+    /// The joined text (the message, for the rules).
     pub text: String,
+    /// The joined lines as written (for evidence).
+    pub raw: String,
     /// Length in characters of the last physical line (80 = console wrap).
     pub last_width: usize,
 }
@@ -40,6 +42,8 @@ impl Pending {
         self.level = Some(level);
         self.text.clear();
         self.text.push_str(text);
+        self.raw.clear();
+        self.raw.push_str(&line.text);
         self.last_width = line.text.chars().count();
     }
 
@@ -54,6 +58,10 @@ impl Pending {
                 self.text.push(' ');
             }
             self.text.push_str(line.text.trim_start_matches(['\t']));
+            if self.last_width != 80 {
+                self.raw.push(' ');
+            }
+            self.raw.push_str(&line.text);
         }
         self.last_width = line.text.chars().count();
         true
@@ -74,6 +82,7 @@ impl Pending {
             time: self.time.as_deref(),
             component: self.component.as_deref(),
             level,
+            raw: Some(&self.raw),
         };
         f(sink, at, &self.text);
     }

@@ -9,7 +9,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 
 use super::cause::{self, Cause};
-use super::model::Attempt;
+use super::model::{Attempt, Event, Signal};
 use super::LogFile;
 
 /// The schema id of the JSON form.
@@ -34,9 +34,11 @@ pub struct Diagnosis {
 
 /// Diagnoses the files read together.
 pub fn diagnose(files: Vec<LogFile>, catalog: &Catalog) -> Diagnosis {
+    let nt60 = files.iter().any(|f| f.os.verdict == "nt60");
     let events: Vec<_> = files
         .iter()
         .flat_map(|f| f.events.iter().cloned())
+        .map(|e| wrong_package(e, nt60))
         .collect();
     let causes = cause::rank(&events, catalog);
     let mut attempts: Vec<Attempt> = files
@@ -60,11 +62,34 @@ pub fn diagnose(files: Vec<LogFile>, catalog: &Catalog) -> Diagnosis {
     }
 }
 
+/// Package names for other Windows versions (`Windows6.1-KB…`).
+const OTHER_PACKAGES: &[&str] = &[
+    "windows6.1-",
+    "windows8-",
+    "windows8.1-",
+    "windowsblue-",
+    "windows10.0-",
+    "windowsxp-",
+    "windowsserver2003-",
+];
+
+/// On a machine the logs show to be NT 6.0, an update that does not
+/// apply because the package is for another Windows is the wrong package.
+fn wrong_package(mut e: Event, nt60: bool) -> Event {
+    if nt60 && e.signal == Signal::NotApplicable {
+        let lower = e.evidence.text.to_ascii_lowercase();
+        if OTHER_PACKAGES.iter().any(|p| lower.contains(p)) {
+            e.signal = Signal::WrongPackage;
+        }
+    }
+    e
+}
+
 fn notes(files: &[LogFile]) -> Vec<String> {
     let mut out = Vec::new();
     for f in files {
         if f.os.verdict == "not-nt60" {
-            let line = f.os.evidence.as_ref().map_or(0, |e| e.line);
+            let line = f.os.line.unwrap_or(0);
             out.push(format!(
                 "{}:{line}: the lines look like {}, not Windows Vista / Server 2008 (NT 6.0); the fixes below are written for NT 6.0",
                 f.file,

@@ -42,12 +42,16 @@ pub struct Record<'a> {
 pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u32>)> {
     let lower = rec.text.to_ascii_lowercase();
     let code = line_code(rec.text, catalog);
-    let signal = specific(&lower, rec, code).or_else(|| by_code(&lower, rec, code, catalog))?;
+    let code_cause = code
+        .and_then(|c| catalog.error_code(&format!("0x{c:08x}")))
+        .and_then(|e| e.diagnose.as_deref());
+    let signal =
+        specific(&lower, rec, code_cause).or_else(|| by_code(&lower, rec, code, catalog))?;
     Some((signal, code))
 }
 
 /// Markers that say what happened whatever the code.
-fn specific(lower: &str, rec: &Record<'_>, code: Option<u32>) -> Option<Signal> {
+fn specific(lower: &str, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
     let has = |s: &str| lower.contains(s);
     if has("esu:") {
         if has("no esu key") || has("not activated") {
@@ -72,7 +76,10 @@ fn specific(lower: &str, rec: &Record<'_>, code: Option<u32>) -> Option<Signal> 
     {
         return Some(Signal::CatrootDatabase);
     }
-    if is_store_marker(lower, rec) {
+    // A CSI failure whose code names another cause (`(F) 80092004`) is
+    // that cause, not corruption.
+    let elsewhere = code_cause.is_some_and(|id| id != "store-corruption");
+    if !elsewhere && is_store_marker(lower, rec) {
         return Some(Signal::StoreCorrupt);
     }
     if has("not enough space") || has("insufficient disk space") || has("disk is full") {
@@ -90,7 +97,6 @@ fn specific(lower: &str, rec: &Record<'_>, code: Option<u32>) -> Option<Signal> 
     if has("no signature") || has("signature of the object did not verify") {
         return Some(Signal::Signature);
     }
-    let _ = code;
     None
 }
 
@@ -175,9 +181,16 @@ fn is_bare_number(s: &str) -> bool {
 /// Every error code written on the line, in order.
 pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
     let mut out = Vec::new();
+    let mut previous = "";
     for token in text.split(|c: char| c.is_whitespace() || ",;'\"=()[]<>".contains(c)) {
-        if let Some(code) = token_code(token, catalog) {
-            out.push(code);
+        // `[gle=0x80004005]` is the thread's last error, not the status.
+        if !previous.ends_with("gle") {
+            if let Some(code) = token_code(token, catalog) {
+                out.push(code);
+            }
+        }
+        if !token.is_empty() {
+            previous = token;
         }
     }
     if let Some(code) = win32_wrapper(text) {
@@ -253,12 +266,17 @@ pub fn kb(text: &str) -> Option<u32> {
     while i + 2 < bytes.len() {
         if bytes[i].eq_ignore_ascii_case(&b'k') && bytes[i + 1].eq_ignore_ascii_case(&b'b') {
             let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphabetic();
-            let digits = bytes[i + 2..]
+            // `KB4014984`, or `KB 4014984` as wrapped and pasted copies write it.
+            let start = i + 2 + usize::from(bytes[i + 2] == b' ');
+            let digits = bytes[start..]
                 .iter()
                 .take_while(|b| b.is_ascii_digit())
                 .count();
-            if before_ok && (6..=7).contains(&digits) {
-                let s = std::str::from_utf8(&bytes[i + 2..i + 2 + digits]).ok()?;
+            let after_ok = bytes
+                .get(start + digits)
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+            if before_ok && after_ok && (6..=7).contains(&digits) {
+                let s = std::str::from_utf8(&bytes[start..start + digits]).ok()?;
                 return s.parse().ok();
             }
         }

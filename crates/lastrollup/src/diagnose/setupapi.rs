@@ -51,6 +51,7 @@ impl LogReader for SetupApiReader {
             time: self.started.as_deref(),
             component: Some("setupapi"),
             level,
+            raw: None,
         };
         if let Some(status) = text.strip_prefix("<<<  [Exit status:") {
             if status.contains("FAILURE") {

@@ -44,6 +44,8 @@ pub struct At<'a> {
     pub component: Option<&'a str>,
     /// The level.
     pub level: Level,
+    /// The record as written, for evidence (else the text classified).
+    pub raw: Option<&'a str>,
 }
 
 impl<'c> Sink<'c> {
@@ -95,7 +97,7 @@ impl<'c> Sink<'c> {
             time: at.time.map(str::to_owned),
             component: at.component.map(str::to_owned),
             detail,
-            evidence: self.evidence(at.line, text),
+            evidence: self.evidence(at.line, at.raw.unwrap_or(text)),
         });
     }
 
@@ -116,7 +118,7 @@ impl<'c> Sink<'c> {
             kb: kb.map(|k| format!("KB{k}")),
             result,
             error_code: code.map(hex),
-            evidence: self.evidence(at.line, text),
+            evidence: self.evidence(at.line, at.raw.unwrap_or(text)),
         });
     }
 

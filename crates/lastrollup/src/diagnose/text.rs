@@ -28,6 +28,7 @@ impl LogReader for TextReader {
             time: None,
             component: None,
             level: Level::Unstated,
+            raw: None,
         };
         let found = sink.record(at, text);
         let lower = text.to_ascii_lowercase();

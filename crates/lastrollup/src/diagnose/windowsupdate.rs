@@ -95,6 +95,7 @@ impl LogReader for WuReader {
                     time: None,
                     component: None,
                     level: Level::Unstated,
+                    raw: None,
                 };
                 sink.record(at, &line.text);
             }
