@@ -28,6 +28,9 @@ _lastrollup() {
             lastrollup,db)
                 cmd="lastrollup__subcmd__db"
                 ;;
+            lastrollup,diagnose)
+                cmd="lastrollup__subcmd__diagnose"
+                ;;
             lastrollup,explain)
                 cmd="lastrollup__subcmd__explain"
                 ;;
@@ -73,6 +76,9 @@ _lastrollup() {
             lastrollup__subcmd__help,db)
                 cmd="lastrollup__subcmd__help__subcmd__db"
                 ;;
+            lastrollup__subcmd__help,diagnose)
+                cmd="lastrollup__subcmd__help__subcmd__diagnose"
+                ;;
             lastrollup__subcmd__help,explain)
                 cmd="lastrollup__subcmd__help__subcmd__explain"
                 ;;
@@ -101,7 +107,7 @@ _lastrollup() {
 
     case "${cmd}" in
         lastrollup)
-            opts="-h -V --help --version check fleet explain collector identify db completions man help"
+            opts="-h -V --help --version check fleet explain diagnose collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +296,28 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__diagnose)
+            opts="-h -V --format --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__explain)
             opts="-h -V --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -355,7 +383,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__help)
-            opts="check fleet explain collector identify db completions man help"
+            opts="check fleet explain diagnose collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,6 +469,20 @@ _lastrollup() {
         lastrollup__subcmd__help__subcmd__db__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__help__subcmd__diagnose)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

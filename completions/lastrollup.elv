@@ -25,6 +25,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
+            cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
             cand db 'Import and inspect the advisory database (CVE-level data for `check`).'
@@ -61,6 +62,14 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;explain'= {
             cand --format 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;diagnose'= {
+            cand --format 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)'
+            cand --color 'When to colour the output'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -134,6 +143,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
+            cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
             cand db 'Import and inspect the advisory database (CVE-level data for `check`).'
@@ -146,6 +156,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         &'lastrollup;help;fleet'= {
         }
         &'lastrollup;help;explain'= {
+        }
+        &'lastrollup;help;diagnose'= {
         }
         &'lastrollup;help;collector'= {
         }

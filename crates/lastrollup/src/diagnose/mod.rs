@@ -187,13 +187,24 @@ pub struct LogFile {
     pub attempts: Vec<Attempt>,
 }
 
-/// Reads one log from `reader`, named `name` in every piece of evidence.
+/// Reads one log from `reader`, named `name` in every piece of evidence,
+/// its format detected from its first lines.
 ///
 /// Fails only when the input cannot be read or holds nothing; text of no
 /// known format is read line by line like any other.
 pub fn read_log<R: BufRead>(
     name: &str,
     reader: R,
+    catalog: &Catalog,
+) -> Result<LogFile, EvidenceError> {
+    read_log_as(name, reader, None, catalog)
+}
+
+/// [`read_log`] with the format given (`Some`) rather than detected.
+pub fn read_log_as<R: BufRead>(
+    name: &str,
+    reader: R,
+    format: Option<LogFormat>,
     catalog: &Catalog,
 ) -> Result<LogFile, EvidenceError> {
     let io_err = |e: std::io::Error| {
@@ -216,7 +227,7 @@ pub fn read_log<R: BufRead>(
     if first.iter().all(|l| l.text.trim().is_empty()) {
         return Err(EvidenceError::new(name, None, EvidenceErrorKind::Empty));
     }
-    let format = detect(&first);
+    let format = format.unwrap_or_else(|| detect(&first));
     let mut sink = Sink::new(name, catalog);
     let mut reader = reader_for(format);
     let mut count = (0u64, 0u64);
