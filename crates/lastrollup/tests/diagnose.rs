@@ -119,3 +119,14 @@ fn a_folder_is_read_file_by_file() {
     assert_eq!(files.len(), fixture_logs().len());
     assert!(files.iter().all(Result::is_ok));
 }
+
+#[test]
+fn routine_agent_warnings_are_not_failures() {
+    let text = "2022-11-13\t11:15:01:303\t1048\tfd4\tAgent\tWARNING: Failed to evaluate Installable rule, updateId = {2E2A1D0E-0E7B-4A8E-8B0C-3C6A5E7F1A22}.101, hr = 80242013\n\
+                2022-11-13\t11:15:01:304\t1048\tfd4\tPT\tWARNING: Cached cookie has expired or new PID is available\n\
+                2022-11-13\t11:15:09:010\t1048\tfd4\tAgent\t  * Found 0 updates and 52 categories in search; evaluated appl. rules of 1290 out of 2110 deployed entities\n";
+    let catalog = Catalog::embedded();
+    let file = diagnose::read_log("wu.log", text.as_bytes(), catalog).expect("readable");
+    let d = diagnose::diagnose(vec![file], catalog);
+    assert!(d.causes.is_empty(), "{:#?}", d.causes);
+}

@@ -85,12 +85,15 @@ pub trait LogReader {
     fn finish(&mut self, sink: &mut Sink<'_>);
 }
 
+/// Whether a line has a format's grammar.
+type LineTest = fn(&str) -> bool;
+
 /// Lines looked at to detect the format.
 const DETECT_LINES: usize = 64;
 
 /// Detects the format from the first lines.
 pub fn detect(first: &[LogLine]) -> LogFormat {
-    let tests: [(LogFormat, fn(&str) -> bool); 5] = [
+    let tests: [(LogFormat, LineTest); 5] = [
         (LogFormat::CheckSur, checksur::looks_like),
         (LogFormat::SetupApi, setupapi::looks_like),
         (LogFormat::EventLog, eventlog::looks_like),

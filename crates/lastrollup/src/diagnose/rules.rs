@@ -9,6 +9,8 @@
 //! the error code in every way it is written (`0x800f0823`, `hr = 80072efe`,
 //! `HRESULT_FROM_WIN32(1605)`, signed and unsigned decimals).
 
+use std::sync::OnceLock;
+
 use crate::catalog::Catalog;
 
 use super::model::Signal;
@@ -40,6 +42,9 @@ pub struct Record<'a> {
 /// The signal, code and KB of one record; `None` when it says nothing
 /// about a failure.
 pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u32>)> {
+    if rec.level == Level::Info && !may_matter(rec.text) {
+        return None;
+    }
     let lower = rec.text.to_ascii_lowercase();
     let code = line_code(rec.text, catalog);
     let code_cause = code
@@ -48,6 +53,22 @@ pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u
     let signal =
         specific(&lower, rec, code_cause).or_else(|| by_code(&lower, rec, code, catalog))?;
     Some((signal, code))
+}
+
+/// A fast first look at an informational record (most of a CBS.log): one
+/// scan for any fragment a rule or a code needs. Records without one say
+/// nothing about a failure.
+fn may_matter(text: &str) -> bool {
+    static SET: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        regex::bytes::Regex::new(
+            "(?i)fail|error|fatal|warning|esu:|pending|catroot|catdb|corrupt|space|apply|applicable|\
+             installed|servicing stack|modules installer|parents|\\(f\\)|status_|0x|hr ?[=:]? ?[0-9a-f]{8}|\
+             signature|verify|missingfilesystemresource|reboot|shutdown|selfupdate|self-update|[0-9]{7}",
+        )
+        .ok()
+    });
+    set.as_ref().is_none_or(|re| re.is_match(text.as_bytes()))
 }
 
 /// Markers that say what happened whatever the code.
@@ -134,11 +155,16 @@ fn by_code(lower: &str, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) 
         Some("network-proxy") => Some(Signal::Network),
         Some("missing-sha2") if is_network(lower, rec) => Some(Signal::Network),
         Some("missing-sha2") => Some(Signal::Signature),
-        Some("store-corruption") if rec.level == Level::Info => None,
+        // CBS logs many lookups of absent files at Info level.
+        Some("store-corruption") if rec.level == Level::Info && code == 0x8007_0002 => None,
         _ if lower.contains("selfupdate") || lower.contains("self-update") => {
             Some(Signal::SelfUpdateFailed)
         }
         _ if rec.component == Some("PT") => Some(Signal::WsusProtocol),
+        // A warning with a code nothing names is routine agent chatter
+        // (`WARNING: … hr = 8024400D`), not a failure, unless it is the
+        // result of the run.
+        _ if rec.level == Level::Warning && !lower.contains("exit code") => None,
         _ if code >= 0x8000_0000 => Some(Signal::Failure),
         _ if id.is_some() => Some(Signal::Failure),
         _ => None,
