@@ -75,6 +75,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             break
         }
         'lastrollup;diagnose' {
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'Captures of the same machine (collector bundle, systeminfo, wmic qfe …): its SHA-2 flag, installed updates, servicing stack version, ESU licence and pending restart confirm or refute each cause')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')

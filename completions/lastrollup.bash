@@ -297,12 +297,16 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__diagnose)
-            opts="-h -V --format --color --help --version"
+            opts="-h -V --with --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0

@@ -68,6 +68,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --version 'Print version'
         }
         &'lastrollup;diagnose'= {
+            cand --with 'Captures of the same machine (collector bundle, systeminfo, wmic qfe …): its SHA-2 flag, installed updates, servicing stack version, ESU licence and pending restart confirm or refute each cause'
             cand --format 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)'
             cand --color 'When to colour the output'
             cand -h 'Print help (see more with ''--help'')'

@@ -69,6 +69,7 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand explain" -l format
 json\t'The versioned JSON contract'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand explain" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand explain" -s V -l version -d 'Print version'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand diagnose" -l with -d 'Captures of the same machine (collector bundle, systeminfo, wmic qfe …): its SHA-2 flag, installed updates, servicing stack version, ESU licence and pending restart confirm or refute each cause' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand diagnose" -l format -d 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)' -r -f -a "text\t'Text for people'
 json\t'The versioned JSON contract'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand diagnose" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'

@@ -133,6 +133,7 @@ pub enum Command {
     ///   lastrollup diagnose CBS.log WindowsUpdate.log
     ///   lastrollup diagnose C:\copies\Logs\CBS
     ///   lastrollup diagnose --format json logs/ > diagnosis.json
+    ///   lastrollup diagnose CBS.log --with HOST01.lastrollup.txt
     #[command(verbatim_doc_comment)]
     Diagnose(DiagnoseArgs),
 
@@ -444,6 +445,12 @@ pub struct DiagnoseArgs {
     /// Log files or folders to read.
     #[arg(required = true, value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Captures of the same machine (collector bundle, systeminfo, wmic qfe
+    /// …): its SHA-2 flag, installed updates, servicing stack version, ESU
+    /// licence and pending restart confirm or refute each cause.
+    #[arg(long = "with", value_name = "CAPTURE", num_args = 1..)]
+    pub with: Vec<PathBuf>,
 
     /// Output format: text for people, or the `lastrollup.diagnose/1` JSON
     /// contract (docs/diagnose.md).

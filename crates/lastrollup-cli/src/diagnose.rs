@@ -21,7 +21,21 @@ pub fn run(args: &DiagnoseArgs) -> Result<ExitCode> {
             }
         }
     }
-    let report = diagnose::diagnose(files, catalog);
+    let mut report = diagnose::diagnose(files, catalog);
+    if !args.with.is_empty() {
+        let (captures, capture_errors) = crate::identify::read_all(&args.with);
+        errors.extend(capture_errors);
+        let hosts = lastrollup::host::identify(&captures);
+        if let Some(host) = hosts.first() {
+            diagnose::host::apply(&mut report, host, catalog);
+        }
+        if hosts.len() > 1 {
+            report.notes.push(format!(
+                "--with: the captures describe {} machines; the first was used",
+                hosts.len()
+            ));
+        }
+    }
     let text = match args.format {
         DiagnoseFormat::Json => serde_json::to_string_pretty(&report.to_json())? + "\n",
         DiagnoseFormat::Text => report.to_text(),

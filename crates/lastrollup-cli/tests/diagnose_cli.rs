@@ -93,3 +93,35 @@ fn help_has_examples_and_exit_codes() {
         .stdout(predicate::str::contains("Examples:"))
         .stdout(predicate::str::contains("Exit codes:"));
 }
+
+#[test]
+fn with_host_evidence_refutes_or_confirms() {
+    let bundle = fixtures().join("../bundle/PLANT-HIST02.lastrollup.txt");
+    let out = cmd()
+        .args([
+            "diagnose",
+            "--format",
+            "json",
+            "esu-not-licensed.log",
+            "missing-sha2.log",
+            "--with",
+        ])
+        .arg(&bundle)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    let causes = v["causes"].as_array().expect("causes");
+    let verdict = |id: &str| {
+        causes
+            .iter()
+            .find(|c| c["id"] == id)
+            .and_then(|c| c["host"][0]["verdict"].as_str())
+            .map(str::to_owned)
+    };
+    // The bundle shows SHA-2 support and a licensed ESU add-on.
+    assert_eq!(verdict("missing-sha2").as_deref(), Some("refutes"));
+    assert_eq!(verdict("esu-not-licensed").as_deref(), Some("refutes"));
+}

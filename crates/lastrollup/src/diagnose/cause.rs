@@ -79,6 +79,8 @@ pub struct Cause {
     pub missing: Vec<String>,
     /// The fix, as ordered steps.
     pub fix: Vec<String>,
+    /// What the host's own evidence says (`diagnose --with`).
+    pub host: Vec<super::host::HostCheck>,
 }
 
 /// Evidence lines kept per cause.
@@ -221,6 +223,7 @@ fn build(id: &str, events: &[&Event], catalog: &Catalog) -> Cause {
         fix: d
             .map(|d| d.fix.iter().map(|s| fill.apply(s)).collect())
             .unwrap_or_default(),
+        host: Vec::new(),
     }
 }
 

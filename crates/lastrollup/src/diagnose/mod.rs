@@ -30,6 +30,7 @@ pub mod cause;
 pub mod cbs;
 pub mod checksur;
 pub mod eventlog;
+pub mod host;
 pub mod lines;
 pub mod model;
 pub mod os;

@@ -184,6 +184,20 @@ fn text_cause(out: &mut String, n: usize, c: &Cause) {
             let _ = writeln!(out, "     {d}");
         }
     }
+    if !c.host.is_empty() {
+        let _ = writeln!(out, "   host evidence:");
+        for h in &c.host {
+            let v = serde_json::to_value(h.verdict)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "     {v}: {} ({}:{})",
+                h.evidence.text, h.evidence.file, h.evidence.line
+            );
+        }
+    }
     if !c.missing.is_empty() {
         let _ = writeln!(out, "   not in these logs — collect:");
         for m in &c.missing {
