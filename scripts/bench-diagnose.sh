@@ -11,7 +11,7 @@ size_mb="${1:-1024}"
 bin="${2:-$here/target/release/lastrollup}"
 shared="${LASTROLLUP_SHARED:-$here/../shared}"
 work=$(mktemp -d /tmp/bench-diagnose.XXXXXX)
-trap 'rm -rf "$work"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 # Real lines: every CBS record of the corpus and fixtures.
 cat "$shared"/corpus/logs-more/*cbs*.log "$shared"/corpus/logs-more/theorypc*.log \
     "$here"/crates/lastrollup/tests/fixtures/diagnose/*.log 2>/dev/null \

@@ -189,14 +189,18 @@ impl<R: BufRead> LineReader<R> {
             }
             _ => self.decode_bytes(),
         };
-        text.retain(|c| c != '\0');
+        if text.contains('\0') {
+            text.retain(|c| c != '\0');
+        }
         let keep = text.trim_end().len();
         text.truncate(keep);
         text
     }
 
     fn decode_bytes(&mut self) -> String {
-        self.raw.retain(|&b| b != 0);
+        if memchr::memchr(0, &self.raw).is_some() {
+            self.raw.retain(|&b| b != 0);
+        }
         if let Ok(s) = std::str::from_utf8(&self.raw) {
             return s.to_owned();
         }

@@ -37,8 +37,8 @@ impl Pending {
         text: &str,
     ) {
         self.line = line.number;
-        self.time = time.map(str::to_owned);
-        self.component = component.map(str::to_owned);
+        reuse(&mut self.time, time);
+        reuse(&mut self.component, component);
         self.level = Some(level);
         self.text.clear();
         self.text.push_str(text);
@@ -85,6 +85,17 @@ impl Pending {
             raw: Some(&self.raw),
         };
         f(sink, at, &self.text);
+    }
+}
+
+/// Sets `slot` to `value`, reusing its buffer.
+fn reuse(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (_, v) => *slot = v.map(str::to_owned),
     }
 }
 

@@ -9,6 +9,8 @@
 //! the error code in every way it is written (`0x800f0823`, `hr = 80072efe`,
 //! `HRESULT_FROM_WIN32(1605)`, signed and unsigned decimals).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
@@ -39,6 +41,61 @@ pub struct Record<'a> {
     pub level: Level,
 }
 
+/// The error catalog by code, for the rules: whether a code is known and
+/// the cause id its `diagnose` field names; decimal aliases by text.
+#[derive(Debug, Default)]
+struct CodeIndex {
+    catalog: usize,
+    by_code: HashMap<u32, Option<&'static str>>,
+    aliases: HashMap<String, u32>,
+}
+
+impl CodeIndex {
+    fn build(catalog: &Catalog) -> Self {
+        let mut idx = CodeIndex {
+            catalog: std::ptr::from_ref(catalog) as usize,
+            ..CodeIndex::default()
+        };
+        for e in &catalog.errors {
+            let Some(code) = crate::catalog::errors::parse_code(&e.code) else {
+                continue;
+            };
+            let id = e
+                .diagnose
+                .as_deref()
+                .and_then(|d| super::cause::doc(d).map(|doc| doc.id.as_str()));
+            idx.by_code.insert(code, id);
+            for a in &e.aliases {
+                idx.aliases.insert(a.clone(), code);
+            }
+        }
+        idx
+    }
+}
+
+thread_local! {
+    static INDEX: RefCell<CodeIndex> = RefCell::new(CodeIndex::default());
+}
+
+fn with_index<T>(catalog: &Catalog, f: impl FnOnce(&CodeIndex) -> T) -> T {
+    INDEX.with(|cell| {
+        let mut idx = cell.borrow_mut();
+        if idx.catalog != std::ptr::from_ref(catalog) as usize {
+            *idx = CodeIndex::build(catalog);
+        }
+        f(&idx)
+    })
+}
+
+/// Whether the catalog knows `code`, and the cause id its `diagnose`
+/// field names.
+pub fn code_cause(catalog: &Catalog, code: u32) -> (bool, Option<&'static str>) {
+    with_index(catalog, |idx| match idx.by_code.get(&code) {
+        Some(id) => (true, *id),
+        None => (false, None),
+    })
+}
+
 /// The signal, code and KB of one record; `None` when it says nothing
 /// about a failure.
 pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u32>)> {
@@ -47,11 +104,9 @@ pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u
     }
     let lower = rec.text.to_ascii_lowercase();
     let code = line_code(rec.text, catalog);
-    let code_cause = code
-        .and_then(|c| catalog.error_code(&format!("0x{c:08x}")))
-        .and_then(|e| e.diagnose.as_deref());
-    let signal =
-        specific(&lower, rec, code_cause).or_else(|| by_code(&lower, rec, code, catalog))?;
+    let cause = code.and_then(|c| code_cause(catalog, c).1);
+    let markers = Markers::find(&lower);
+    let signal = specific(&markers, rec, cause).or_else(|| by_code(&lower, rec, code, catalog))?;
     Some((signal, code))
 }
 
@@ -61,19 +116,83 @@ pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u
 fn may_matter(text: &str) -> bool {
     static SET: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
     let set = SET.get_or_init(|| {
-        regex::bytes::Regex::new(
-            "(?i)fail|error|fatal|warning|esu:|pending|catroot|catdb|corrupt|space|apply|applicable|\
-             installed|servicing stack|modules installer|parents|\\(f\\)|status_|0x|hr ?[=:]? ?[0-9a-f]{8}|\
-             signature|verify|missingfilesystemresource|reboot|shutdown|selfupdate|self-update|[0-9]{7}",
-        )
+        regex::bytes::Regex::new(concat!(
+            "(?i)fail|error|fatal|warning|esu:|pending (?:transaction|operations)|catroot|catdb|",
+            "corrupt|not enough space|insufficient disk space|disk is full|does not apply|",
+            "not applicable|already installed|requires servicing stack|modules installer|",
+            "no parents|\\(f\\)|status_sxs|over-removing|0x[08c]|hr ?[=:]? ?[0-9a-f]{8}|",
+            "signature|did not verify|missingfilesystemresource|reboot|shutdown|selfupdate|",
+            "self-update|2359302|(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)",
+        ))
         .ok()
     });
     set.as_ref().is_none_or(|re| re.is_match(text.as_bytes()))
 }
 
+/// The fixed phrases the rules look for (lower case).
+const MARKERS: &[&str] = &[
+    "esu:",
+    "no esu key",
+    "not activated",
+    "not eligible",
+    "checks failed",
+    "requires servicing stack",
+    "modules installer must be updated",
+    "no parents for sp package",
+    "must be installed or scheduled for installation",
+    "pending transaction content must be resolved",
+    "because of pending operations",
+    "catroot2",
+    "catdb",
+    "-614",
+    "rollback",
+    "rejected",
+    "not enough space",
+    "insufficient disk space",
+    "disk is full",
+    "does not apply to your",
+    "not applicable to your",
+    "failed to reboot",
+    "initiatesystemshutdown",
+    "failed",
+    "failed to filter search results",
+    "no signature",
+    "signature of the object did not verify",
+    "mark store corruption",
+    "store corruption flag",
+    "missingfilesystemresource",
+    "failed to verify manifest against catalog",
+    "component store corrupt",
+    "(f)",
+    "status_sxs_",
+    "over-removing a tlc",
+];
+
+/// Which [`MARKERS`] a record has, found in one scan.
+struct Markers(Option<regex::SetMatches>);
+
+impl Markers {
+    fn find(lower: &str) -> Self {
+        static SET: OnceLock<Option<regex::RegexSet>> = OnceLock::new();
+        let set = SET.get_or_init(|| {
+            regex::RegexSet::new(MARKERS.iter().map(|m| regex::escape(m))).ok()
+        });
+        Markers(set.as_ref().map(|s| s.matches(lower)))
+    }
+
+    fn has(&self, marker: &str) -> bool {
+        let i = MARKERS.iter().position(|m| *m == marker);
+        debug_assert!(i.is_some(), "{marker:?} is not in MARKERS");
+        match (&self.0, i) {
+            (Some(hits), Some(i)) => hits.matched(i),
+            _ => false,
+        }
+    }
+}
+
 /// Markers that say what happened whatever the code.
-fn specific(lower: &str, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
-    let has = |s: &str| lower.contains(s);
+fn specific(markers: &Markers, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
+    let has = |s: &str| markers.has(s);
     if has("esu:") {
         if has("no esu key") || has("not activated") {
             return Some(Signal::EsuNotLicensed);
@@ -100,7 +219,7 @@ fn specific(lower: &str, rec: &Record<'_>, code_cause: Option<&str>) -> Option<S
     // A CSI failure whose code names another cause (`(F) 80092004`) is
     // that cause, not corruption.
     let elsewhere = code_cause.is_some_and(|id| id != "store-corruption");
-    if !elsewhere && is_store_marker(lower, rec) {
+    if !elsewhere && is_store_marker(markers, rec) {
         return Some(Signal::StoreCorrupt);
     }
     if has("not enough space") || has("insufficient disk space") || has("disk is full") {
@@ -122,8 +241,8 @@ fn specific(lower: &str, rec: &Record<'_>, code_cause: Option<&str>) -> Option<S
 }
 
 /// CSI failure records and the servicing stack's corruption markers.
-fn is_store_marker(lower: &str, rec: &Record<'_>) -> bool {
-    let has = |s: &str| lower.contains(s);
+fn is_store_marker(markers: &Markers, rec: &Record<'_>) -> bool {
+    let has = |s: &str| markers.has(s);
     has("mark store corruption")
         || has("store corruption flag")
         || has("missingfilesystemresource")
@@ -138,9 +257,7 @@ fn is_store_marker(lower: &str, rec: &Record<'_>) -> bool {
 /// `diagnose` field), or a failure worded as such.
 fn by_code(lower: &str, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) -> Option<Signal> {
     let code = code?;
-    let id = catalog
-        .error_code(&format!("0x{code:08x}"))
-        .and_then(|e| e.diagnose.as_deref());
+    let id = code_cause(catalog, code).1;
     let failing = is_failure_context(lower, rec);
     match id {
         Some("not-applicable") => Some(Signal::NotApplicable),
@@ -229,11 +346,7 @@ pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
 /// the catalog knows a cause for.
 pub fn line_code(text: &str, catalog: &Catalog) -> Option<u32> {
     let all = codes(text, catalog);
-    let known = |c: u32| {
-        catalog
-            .error_code(&format!("0x{c:08x}"))
-            .is_some_and(|e| e.diagnose.is_some())
-    };
+    let known = |c: u32| code_cause(catalog, c).1.is_some();
     all.iter()
         .copied()
         .find(|&c| known(c))
@@ -269,7 +382,7 @@ fn decimal_code(t: &str, catalog: &Catalog) -> Option<u32> {
     } else {
         u32::try_from(v).ok()?
     };
-    if as_u32 >= 0x8000_0000 || catalog.error_code(t).is_some() {
+    if as_u32 >= 0x8000_0000 || with_index(catalog, |idx| idx.aliases.contains_key(t)) {
         return Some(as_u32);
     }
     None
