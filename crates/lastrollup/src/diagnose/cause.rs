@@ -321,3 +321,50 @@ impl Fill<'_> {
         names.join(", ")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_file_parses_with_unique_ids() {
+        let docs = documented();
+        assert!(docs.len() >= 15, "{}", docs.len());
+        let mut ids: Vec<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), docs.len());
+        assert!(docs
+            .iter()
+            .all(|d| !d.fix.is_empty() && !d.meaning.is_empty()));
+    }
+
+    #[test]
+    fn every_error_code_cause_is_documented() {
+        for e in &Catalog::embedded().errors {
+            if let Some(id) = &e.diagnose {
+                assert!(
+                    doc(id).is_some(),
+                    "{}: diagnose = {id:?} is not in causes.toml",
+                    e.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_all_filled() {
+        let catalog = Catalog::embedded();
+        let fill = Fill {
+            catalog,
+            kb: Some(4_474_419),
+            repair_kbs: &[978_601],
+        };
+        for d in documented() {
+            for step in &d.fix {
+                let out = fill.apply(step);
+                assert!(!out.contains('{'), "{}: {out}", d.id);
+            }
+        }
+    }
+}

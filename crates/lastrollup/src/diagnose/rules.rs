@@ -174,9 +174,8 @@ struct Markers(Option<regex::SetMatches>);
 impl Markers {
     fn find(lower: &str) -> Self {
         static SET: OnceLock<Option<regex::RegexSet>> = OnceLock::new();
-        let set = SET.get_or_init(|| {
-            regex::RegexSet::new(MARKERS.iter().map(|m| regex::escape(m))).ok()
-        });
+        let set =
+            SET.get_or_init(|| regex::RegexSet::new(MARKERS.iter().map(|m| regex::escape(m))).ok());
         Markers(set.as_ref().map(|s| s.matches(lower)))
     }
 
