@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
+            [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Say why an update failed, from the machine''s logs, and what to do.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
@@ -71,6 +72,16 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         }
         'lastrollup;explain' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lastrollup;diagnose' {
+            [CompletionResult]::new('--with', '--with', [CompletionResultType]::ParameterName, 'Captures of the same machine (collector bundle, systeminfo, wmic qfe …): its SHA-2 flag, installed updates, servicing stack version, ESU licence and pending restart confirm or refute each cause')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -169,6 +180,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
+            [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Say why an update failed, from the machine''s logs, and what to do.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.')
             [CompletionResult]::new('identify', 'identify', [CompletionResultType]::ParameterValue, 'Read captured files and say which machine(s) and which Windows they describe.')
@@ -185,6 +197,9 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             break
         }
         'lastrollup;help;explain' {
+            break
+        }
+        'lastrollup;help;diagnose' {
             break
         }
         'lastrollup;help;collector' {

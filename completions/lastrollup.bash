@@ -28,6 +28,9 @@ _lastrollup() {
             lastrollup,db)
                 cmd="lastrollup__subcmd__db"
                 ;;
+            lastrollup,diagnose)
+                cmd="lastrollup__subcmd__diagnose"
+                ;;
             lastrollup,explain)
                 cmd="lastrollup__subcmd__explain"
                 ;;
@@ -39,9 +42,6 @@ _lastrollup() {
                 ;;
             lastrollup,identify)
                 cmd="lastrollup__subcmd__identify"
-                ;;
-            lastrollup,lint)
-                cmd="lastrollup__subcmd__lint"
                 ;;
             lastrollup,man)
                 cmd="lastrollup__subcmd__man"
@@ -76,6 +76,9 @@ _lastrollup() {
             lastrollup__subcmd__help,db)
                 cmd="lastrollup__subcmd__help__subcmd__db"
                 ;;
+            lastrollup__subcmd__help,diagnose)
+                cmd="lastrollup__subcmd__help__subcmd__diagnose"
+                ;;
             lastrollup__subcmd__help,explain)
                 cmd="lastrollup__subcmd__help__subcmd__explain"
                 ;;
@@ -87,9 +90,6 @@ _lastrollup() {
                 ;;
             lastrollup__subcmd__help,identify)
                 cmd="lastrollup__subcmd__help__subcmd__identify"
-                ;;
-            lastrollup__subcmd__help,lint)
-                cmd="lastrollup__subcmd__help__subcmd__lint"
                 ;;
             lastrollup__subcmd__help,man)
                 cmd="lastrollup__subcmd__help__subcmd__man"
@@ -107,7 +107,7 @@ _lastrollup() {
 
     case "${cmd}" in
         lastrollup)
-            opts="-h -V --help --version check fleet explain collector lint identify db completions man help"
+            opts="-h -V --help --version check fleet explain diagnose collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -296,6 +296,32 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__diagnose)
+            opts="-h -V --with --format --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --with)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__explain)
             opts="-h -V --format --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -315,7 +341,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__fleet)
-            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --html --history --since --color --help --version"
+            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,18 +375,6 @@ _lastrollup() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --html)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --history)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --since)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -373,7 +387,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__help)
-            opts="check fleet explain collector lint identify db completions man help"
+            opts="check fleet explain diagnose collector identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -470,6 +484,20 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__help__subcmd__diagnose)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__help__subcmd__explain)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -526,20 +554,6 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        lastrollup__subcmd__help__subcmd__lint)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
         lastrollup__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -567,44 +581,6 @@ _lastrollup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
-                    return 0
-                    ;;
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        lastrollup__subcmd__lint)
-            opts="-h -V --format --select --ignore --baseline --config --explain --help --version"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                --format)
-                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
-                    return 0
-                    ;;
-                --select)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --ignore)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --baseline)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --config)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --explain)
-                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

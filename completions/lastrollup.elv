@@ -25,6 +25,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
+            cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand lint 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
@@ -65,6 +66,15 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;explain'= {
             cand --format 'Output format'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;diagnose'= {
+            cand --with 'Captures of the same machine (collector bundle, systeminfo, wmic qfe …): its SHA-2 flag, installed updates, servicing stack version, ESU licence and pending restart confirm or refute each cause'
+            cand --format 'Output format: text for people, or the `lastrollup.diagnose/1` JSON contract (docs/diagnose.md)'
+            cand --color 'When to colour the output'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -150,6 +160,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
             cand explain 'Explain a version string, a KB or an update error code.'
+            cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
             cand lint 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
             cand identify 'Read captured files and say which machine(s) and which Windows they describe.'
@@ -163,6 +174,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         &'lastrollup;help;fleet'= {
         }
         &'lastrollup;help;explain'= {
+        }
+        &'lastrollup;help;diagnose'= {
         }
         &'lastrollup;help;collector'= {
         }

@@ -21,6 +21,14 @@ for q in 6.0.6003.20491 6.0.6002.24565 6.0.6001.18000 6003.20491.amd64fre.vistas
   printf '%s' "$q" > "$here/corpus/explain/seed-$i"; i=$((i + 1))
 done
 echo "seeded: $(ls "$here/corpus/read_file" | wc -l) files per target"
+# The diagnose targets: the per-cause fixtures and the labelled logs.
+for t in diagnose diagnose_cbs diagnose_windowsupdate diagnose_checksur diagnose_setupapi diagnose_eventlog diagnose_text; do
+  mkdir -p "$here/corpus/$t"
+  cp -t "$here/corpus/$t" "$fixtures"/diagnose/*
+  if [ -d "$shared/corpus" ]; then
+    find "$shared/corpus/logs" "$shared/corpus/logs-more" -type f ! -name LABELS.csv -exec cp -t "$here/corpus/$t" {} +
+  fi
+done
 # The advisory feed targets: the feed fixtures, a small wesng zip built from
 # them, and SMALL slices of the real feeds in ../shared/data.
 feeds="$fixtures/feeds"

@@ -119,6 +119,35 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Explain(ExplainArgs),
 
+    /// Say why an update failed, from the machine's logs, and what to do.
+    ///
+    /// Give log files or folders (read recursively): CBS.log, CBS.persist.log
+    /// and CbsPersist_*.log from %windir%\Logs\CBS, CheckSUR.log and
+    /// CheckSUR.persist.log (System Update Readiness Tool), the NT 6.0
+    /// %windir%\WindowsUpdate.log, setupapi.dev.log / setupapi.app.log,
+    /// event log text (`wevtutil qe System /f:text`, Event Viewer copies),
+    /// or text with wusa / pkgmgr exit codes. The format and encoding of each
+    /// file are detected from content; logs are streamed, never read whole.
+    ///
+    /// The report: the causes, most likely first, each with its id
+    /// (docs/diagnose.md), error code, update, evidence lines (file:line)
+    /// and the fix as ordered steps; then the install attempts found.
+    /// `--format json` writes the `lastrollup.diagnose/1` contract
+    /// (docs/schema/diagnose-1.schema.json).
+    ///
+    /// Exit codes:
+    ///   0  no failure found
+    ///   1  a failure was found (see the causes)
+    ///   2  a file could not be used, or the arguments are wrong
+    ///
+    /// Examples:
+    ///   lastrollup diagnose CBS.log WindowsUpdate.log
+    ///   lastrollup diagnose C:\copies\Logs\CBS
+    ///   lastrollup diagnose --format json logs/ > diagnosis.json
+    ///   lastrollup diagnose CBS.log --with HOST01.lastrollup.txt
+    #[command(verbatim_doc_comment)]
+    Diagnose(DiagnoseArgs),
+
     /// Print or write the collector script to run on an NT 6.0 machine.
     ///
     /// `lastrollup-collect.cmd` uses built-in tools only (cmd, reg, wmic,
@@ -506,6 +535,33 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
+pub struct DiagnoseArgs {
+    /// Log files or folders to read.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Captures of the same machine (collector bundle, systeminfo, wmic qfe
+    /// …): its SHA-2 flag, installed updates, servicing stack version, ESU
+    /// licence and pending restart confirm or refute each cause.
+    #[arg(long = "with", value_name = "CAPTURE", num_args = 1..)]
+    pub with: Vec<PathBuf>,
+
+    /// Output format: text for people, or the `lastrollup.diagnose/1` JSON
+    /// contract (docs/diagnose.md).
+    #[arg(long, value_enum, default_value_t = DiagnoseFormat::Text)]
+    pub format: DiagnoseFormat,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiagnoseFormat {
+    /// Text for people.
+    Text,
+    /// The versioned JSON contract.
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod collector;
 mod db;
+mod diagnose;
 mod explain;
 mod fleet;
 mod fleet_history;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         cli::Command::Check(a) => check::run(&a),
         cli::Command::Fleet(a) => fleet::run(&a),
         cli::Command::Explain(a) => explain::run(&a),
+        cli::Command::Diagnose(a) => diagnose::run(&a),
         cli::Command::Collector(a) => collector::run(&a),
         cli::Command::Lint(a) => lint::run(&a),
         cli::Command::Db(cli::DbCommand::Import(a)) => db::import(&a),

@@ -28,6 +28,7 @@
 pub mod advisory;
 pub mod assess;
 pub mod catalog;
+pub mod diagnose;
 pub mod error;
 pub mod evidence;
 pub mod explain;

@@ -363,3 +363,30 @@ fn fleet_host_and_os_are_the_objects_of_check() {
     assert_eq!(host["host"], checked["host"]);
     assert_eq!(host["os"], checked["os"]);
 }
+
+/// Every `diagnose` report of the project's fixtures and of the shared
+/// corpus validates against docs/schema/diagnose-1.schema.json.
+#[test]
+fn diagnose_reports_match_their_schema() {
+    use lastrollup::catalog::Catalog;
+    use lastrollup::diagnose;
+    let schema = schema_file("diagnose-1.schema.json");
+    let catalog = Catalog::embedded();
+    let mut dirs = vec![support::fixtures().join("diagnose")];
+    if let Some(shared) = support::shared() {
+        dirs.push(shared.join("corpus/logs"));
+        dirs.push(shared.join("corpus/logs-more"));
+    }
+    let mut n = 0;
+    for dir in dirs {
+        for r in diagnose::read_path(&dir, catalog) {
+            let Ok(file) = r else { continue };
+            let name = file.file.clone();
+            let d = diagnose::diagnose(vec![file], catalog);
+            let json = serde_json::to_string(&d.to_json()).expect("JSON");
+            check_against(&schema, &json, &name);
+            n += 1;
+        }
+    }
+    assert!(n >= 17, "{n} reports checked");
+}

@@ -18,6 +18,10 @@ pub struct ErrorCode {
     pub aliases: Vec<String>,
     /// Symbolic name.
     pub name: String,
+    /// The `lastrollup diagnose` cause id a failure with this code points
+    /// to when the logs say nothing more specific (docs/diagnose.md).
+    #[serde(default)]
+    pub diagnose: Option<String>,
     /// What it means.
     pub meaning: String,
     /// Likely cause on NT 6.0.

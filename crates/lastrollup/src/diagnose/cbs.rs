@@ -1,0 +1,141 @@
+//! CBS.log, CBS.persist.log and CbsPersist_*.log (`%windir%\Logs\CBS`).
+//!
+//! `YYYY-MM-DD HH:MM:SS, <Level> <Component> <message>`, columns padded
+//! with spaces (split on white space, not on positions); lines without a
+//! time stamp continue the record before them (`[gle=0x…]`, wrapped CSI
+//! identities). Besides the shared rules, the `WER: Generating failure
+//! report for package: …, status: 0x…` and `Exec: Processing complete`
+//! records are install attempts.
+
+use super::lines::LogLine;
+use super::model::AttemptResult;
+use super::record::{starts_with_date, Pending};
+use super::rules::{self, Level};
+use super::sink::{At, Sink};
+use super::LogReader;
+
+/// Reads CBS logs.
+#[derive(Debug, Default)]
+pub struct CbsReader {
+    pending: Pending,
+}
+
+/// The parts of a CBS line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CbsLine<'a> {
+    /// `YYYY-MM-DD HH:MM:SS`.
+    pub time: &'a str,
+    /// `Info`, `Warning`, `Error`.
+    pub level: &'a str,
+    /// `CBS`, `CSI` …
+    pub component: &'a str,
+    /// The message.
+    pub message: &'a str,
+}
+
+/// Splits a CBS line; `None` when it does not start like one.
+pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
+    if !starts_with_date(text) || text.len() < 21 {
+        return None;
+    }
+    let time = text.get(..19)?;
+    let rest = text.get(19..)?.strip_prefix(',')?.trim_start();
+    let (level, rest) = rest.split_once(char::is_whitespace)?;
+    if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (component, message) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    Some(CbsLine {
+        time,
+        level,
+        component,
+        message: message.trim_start(),
+    })
+}
+
+/// Whether `text` is a CBS line.
+pub fn looks_like(text: &str) -> bool {
+    parse_line(text).is_some()
+}
+
+fn level(s: &str) -> Level {
+    match s {
+        "Error" => Level::Error,
+        "Warning" => Level::Warning,
+        _ => Level::Info,
+    }
+}
+
+impl LogReader for CbsReader {
+    fn line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
+        if let Some(p) = parse_line(&line.text) {
+            self.pending.flush(sink, handle);
+            self.pending.start(
+                line,
+                Some(p.time),
+                Some(p.component),
+                level(p.level),
+                p.message,
+            );
+        } else if line.text.is_empty() || !self.pending.extend(line) {
+            self.pending.flush(sink, handle);
+            if !line.text.is_empty() {
+                let at = At {
+                    line: line.number,
+                    time: None,
+                    component: None,
+                    level: Level::Unstated,
+                    raw: None,
+                };
+                sink.record(at, &line.text);
+            }
+        }
+    }
+
+    fn finish(&mut self, sink: &mut Sink<'_>) {
+        self.pending.flush(sink, handle);
+    }
+}
+
+fn handle(sink: &mut Sink<'_>, at: At<'_>, text: &str) {
+    let found = sink.record(at, text);
+    if let Some(rest) = text.strip_prefix("WER: Generating failure report for package:") {
+        let code = field(rest, "status:").and_then(|s| rules::line_code(s, sink.catalog));
+        sink.attempt(at, rules::kb(rest), AttemptResult::Failed, code, text);
+        if found.is_none() {
+            sink.push(super::model::Signal::Failure, code, at, text, None);
+        }
+    } else if text.starts_with("Exec: Processing complete") {
+        let code = found.and_then(|(_, c)| c);
+        let result = if code.is_some_and(|c| c >= 0x8000_0000) {
+            AttemptResult::Failed
+        } else {
+            AttemptResult::Succeeded
+        };
+        sink.attempt(at, rules::kb(text), result, code, text);
+    }
+}
+
+/// The value after `key` up to the next comma.
+fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
+    let start = text.find(key)? + key.len();
+    let rest = &text[start..];
+    Some(rest.split(',').next().unwrap_or(rest).trim())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_padded_columns() {
+        let p = parse_line("2016-10-31 11:25:11, Error                 CSI    000000ec (F) x")
+            .expect("a CBS line");
+        assert_eq!(
+            (p.level, p.component, p.message),
+            ("Error", "CSI", "000000ec (F) x")
+        );
+        assert!(parse_line("2016-10-31\t11:24:28:489\t1384").is_none());
+    }
+}

@@ -1,0 +1,467 @@
+//! What one log record means: error codes, KB numbers and the [`Signal`]
+//! of a line, shared by every reader.
+//!
+//! The rules key on what the servicing stack, the Windows Update Agent,
+//! wusa and the event log write when something fails (see
+//! docs/diagnose.md and ../shared/facts/update-failures.md), not on any one
+//! file: markers such as `Pending transaction content must be resolved`,
+//! `ESU: … Not Eligible`, `requires Servicing Stack`, CSI `(F)` records, and
+//! the error code in every way it is written (`0x800f0823`, `hr = 80072efe`,
+//! `HRESULT_FROM_WIN32(1605)`, signed and unsigned decimals).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::catalog::Catalog;
+
+use super::model::Signal;
+
+/// How severe the writer said the record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Informational (CBS `Info`, most WindowsUpdate.log lines).
+    Info,
+    /// A warning (`Warning`, `WARNING:`).
+    Warning,
+    /// An error (`Error`, `FATAL:`, `!!!`, event level Error).
+    Error,
+    /// The format has no level (pasted text, exit codes, dialogs).
+    Unstated,
+}
+
+/// One record as a reader hands it to the rules.
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    /// The message text.
+    pub text: &'a str,
+    /// The writer (`CBS`, `CSI`, `PT` …), if known.
+    pub component: Option<&'a str>,
+    /// The level.
+    pub level: Level,
+}
+
+/// The error catalog by code, for the rules: whether a code is known and
+/// the cause id its `diagnose` field names; decimal aliases by text.
+#[derive(Debug, Default)]
+struct CodeIndex {
+    catalog: usize,
+    by_code: HashMap<u32, Option<&'static str>>,
+    aliases: HashMap<String, u32>,
+}
+
+impl CodeIndex {
+    fn build(catalog: &Catalog) -> Self {
+        let mut idx = CodeIndex {
+            catalog: std::ptr::from_ref(catalog) as usize,
+            ..CodeIndex::default()
+        };
+        for e in &catalog.errors {
+            let Some(code) = crate::catalog::errors::parse_code(&e.code) else {
+                continue;
+            };
+            let id = e
+                .diagnose
+                .as_deref()
+                .and_then(|d| super::cause::doc(d).map(|doc| doc.id.as_str()));
+            idx.by_code.insert(code, id);
+            for a in &e.aliases {
+                idx.aliases.insert(a.clone(), code);
+            }
+        }
+        idx
+    }
+}
+
+thread_local! {
+    static INDEX: RefCell<CodeIndex> = RefCell::new(CodeIndex::default());
+}
+
+fn with_index<T>(catalog: &Catalog, f: impl FnOnce(&CodeIndex) -> T) -> T {
+    INDEX.with(|cell| {
+        let mut idx = cell.borrow_mut();
+        if idx.catalog != std::ptr::from_ref(catalog) as usize {
+            *idx = CodeIndex::build(catalog);
+        }
+        f(&idx)
+    })
+}
+
+/// Whether the catalog knows `code`, and the cause id its `diagnose`
+/// field names.
+pub fn code_cause(catalog: &Catalog, code: u32) -> (bool, Option<&'static str>) {
+    with_index(catalog, |idx| match idx.by_code.get(&code) {
+        Some(id) => (true, *id),
+        None => (false, None),
+    })
+}
+
+/// The signal, code and KB of one record; `None` when it says nothing
+/// about a failure.
+pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u32>)> {
+    if rec.level == Level::Info && !may_matter(rec.text) {
+        return None;
+    }
+    let lower = rec.text.to_ascii_lowercase();
+    let code = line_code(rec.text, catalog);
+    let cause = code.and_then(|c| code_cause(catalog, c).1);
+    let markers = Markers::find(&lower);
+    let signal = specific(&markers, rec, cause).or_else(|| by_code(&lower, rec, code, catalog))?;
+    Some((signal, code))
+}
+
+/// A fast first look at an informational record (most of a CBS.log): one
+/// scan for any fragment a rule or a code needs. Records without one say
+/// nothing about a failure.
+fn may_matter(text: &str) -> bool {
+    static SET: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
+    let set = SET.get_or_init(|| {
+        regex::bytes::Regex::new(concat!(
+            "(?i)fail|error|fatal|warning|esu:|pending (?:transaction|operations)|catroot|catdb|",
+            "corrupt|not enough space|insufficient disk space|disk is full|does not apply|",
+            "not applicable|already installed|requires servicing stack|modules installer|",
+            "no parents|\\(f\\)|status_sxs|over-removing|0x[08c]|hr ?[=:]? ?[0-9a-f]{8}|",
+            "signature|did not verify|missingfilesystemresource|reboot|shutdown|selfupdate|",
+            "self-update|2359302|(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)",
+        ))
+        .ok()
+    });
+    set.as_ref().is_none_or(|re| re.is_match(text.as_bytes()))
+}
+
+/// The fixed phrases the rules look for (lower case).
+const MARKERS: &[&str] = &[
+    "esu:",
+    "no esu key",
+    "not activated",
+    "not eligible",
+    "checks failed",
+    "requires servicing stack",
+    "modules installer must be updated",
+    "no parents for sp package",
+    "must be installed or scheduled for installation",
+    "pending transaction content must be resolved",
+    "because of pending operations",
+    "catroot2",
+    "catdb",
+    "-614",
+    "rollback",
+    "rejected",
+    "not enough space",
+    "insufficient disk space",
+    "disk is full",
+    "does not apply to your",
+    "not applicable to your",
+    "failed to reboot",
+    "initiatesystemshutdown",
+    "failed",
+    "failed to filter search results",
+    "no signature",
+    "signature of the object did not verify",
+    "mark store corruption",
+    "store corruption flag",
+    "missingfilesystemresource",
+    "failed to verify manifest against catalog",
+    "component store corrupt",
+    "(f)",
+    "status_sxs_",
+    "over-removing a tlc",
+];
+
+/// Which [`MARKERS`] a record has, found in one scan.
+struct Markers(Option<regex::SetMatches>);
+
+impl Markers {
+    fn find(lower: &str) -> Self {
+        static SET: OnceLock<Option<regex::RegexSet>> = OnceLock::new();
+        let set =
+            SET.get_or_init(|| regex::RegexSet::new(MARKERS.iter().map(|m| regex::escape(m))).ok());
+        Markers(set.as_ref().map(|s| s.matches(lower)))
+    }
+
+    fn has(&self, marker: &str) -> bool {
+        let i = MARKERS.iter().position(|m| *m == marker);
+        debug_assert!(i.is_some(), "{marker:?} is not in MARKERS");
+        match (&self.0, i) {
+            (Some(hits), Some(i)) => hits.matched(i),
+            _ => false,
+        }
+    }
+}
+
+/// Markers that say what happened whatever the code.
+fn specific(markers: &Markers, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
+    let has = |s: &str| markers.has(s);
+    if has("esu:") {
+        if has("no esu key") || has("not activated") {
+            return Some(Signal::EsuNotLicensed);
+        }
+        if has("not eligible") || has("checks failed") {
+            return Some(Signal::EsuNotEligible);
+        }
+        return None;
+    }
+    if has("requires servicing stack") || has("modules installer must be updated") {
+        return Some(Signal::StackTooOld);
+    }
+    if has("no parents for sp package") || has("must be installed or scheduled for installation") {
+        return Some(Signal::NoParent);
+    }
+    if has("pending transaction content must be resolved") || has("because of pending operations") {
+        return Some(Signal::PendingOperations);
+    }
+    if (has("catroot2") || has("catdb"))
+        && (has("-614") || has("rollback") || has("rejected") || rec.level == Level::Error)
+    {
+        return Some(Signal::CatrootDatabase);
+    }
+    // A CSI failure whose code names another cause (`(F) 80092004`) is
+    // that cause, not corruption.
+    let elsewhere = code_cause.is_some_and(|id| id != "store-corruption");
+    if !elsewhere && is_store_marker(markers, rec) {
+        return Some(Signal::StoreCorrupt);
+    }
+    if has("not enough space") || has("insufficient disk space") || has("disk is full") {
+        return Some(Signal::DiskFull);
+    }
+    if has("does not apply to your") || has("not applicable to your") {
+        return Some(Signal::NotApplicable);
+    }
+    if has("failed to reboot") || (has("initiatesystemshutdown") && has("failed")) {
+        return Some(Signal::RebootFailed);
+    }
+    if has("failed to filter search results") {
+        return Some(Signal::ScanCancelled);
+    }
+    if has("no signature") || has("signature of the object did not verify") {
+        return Some(Signal::Signature);
+    }
+    None
+}
+
+/// CSI failure records and the servicing stack's corruption markers.
+fn is_store_marker(markers: &Markers, rec: &Record<'_>) -> bool {
+    let has = |s: &str| markers.has(s);
+    has("mark store corruption")
+        || has("store corruption flag")
+        || has("missingfilesystemresource")
+        || has("failed to verify manifest against catalog")
+        || has("component store corrupt")
+        || (rec.component == Some("CSI") && rec.level == Level::Error && has("(f)"))
+        || has("status_sxs_")
+        || has("over-removing a tlc")
+}
+
+/// A record whose meaning comes from its code (and the catalog's
+/// `diagnose` field), or a failure worded as such.
+fn by_code(lower: &str, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) -> Option<Signal> {
+    let code = code?;
+    let id = code_cause(catalog, code).1;
+    let failing = is_failure_context(lower, rec);
+    match id {
+        Some("not-applicable") => Some(Signal::NotApplicable),
+        Some("already-installed") => Some(Signal::AlreadyInstalled),
+        Some("pending-reboot") => Some(Signal::PendingOperations),
+        Some("missing-ssu") => Some(Signal::StackTooOld),
+        Some("missing-prerequisite") => Some(Signal::NoParent),
+        Some("disk-space") => Some(Signal::DiskFull),
+        Some("scan-loop") => Some(Signal::ScanCancelled),
+        _ if !failing => None,
+        Some("wsus-server") => Some(Signal::WsusProtocol),
+        Some("network-proxy") => Some(Signal::Network),
+        Some("missing-sha2") if is_network(lower, rec) => Some(Signal::Network),
+        Some("missing-sha2") => Some(Signal::Signature),
+        // CBS logs many lookups of absent files at Info level.
+        Some("store-corruption") if rec.level == Level::Info && code == 0x8007_0002 => None,
+        _ if lower.contains("selfupdate") || lower.contains("self-update") => {
+            Some(Signal::SelfUpdateFailed)
+        }
+        _ if rec.component == Some("PT") => Some(Signal::WsusProtocol),
+        // A warning with a code nothing names is routine agent chatter
+        // (`WARNING: … hr = 8024400D`), not a failure, unless it is the
+        // result of the run.
+        _ if rec.level == Level::Warning && !lower.contains("exit code") => None,
+        _ if code >= 0x8000_0000 => Some(Signal::Failure),
+        _ if id.is_some() => Some(Signal::Failure),
+        _ => None,
+    }
+}
+
+fn is_network(lower: &str, rec: &Record<'_>) -> bool {
+    lower.contains("winhttp")
+        || lower.contains("send failed")
+        || lower.contains("sendrequest")
+        || lower.contains("http")
+        || rec.component == Some("Misc") && lower.contains("proxy")
+}
+
+/// Whether the record reports a failure (rather than quoting a code).
+fn is_failure_context(lower: &str, rec: &Record<'_>) -> bool {
+    if matches!(rec.level, Level::Error | Level::Warning) {
+        return true;
+    }
+    [
+        "fail",
+        "error",
+        "fatal",
+        "returned",
+        "exit code",
+        "errorlevel",
+        "could not",
+        "status:",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+        || rec.level == Level::Unstated && is_bare_number(lower)
+}
+
+fn is_bare_number(s: &str) -> bool {
+    let t = s.trim().trim_start_matches('-');
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Every error code written on the line, in order.
+pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
+    let mut out = Vec::new();
+    let mut previous = "";
+    for token in text.split(|c: char| c.is_whitespace() || ",;'\"=()[]<>".contains(c)) {
+        // `[gle=0x80004005]` is the thread's last error, not the status.
+        if !previous.ends_with("gle") {
+            if let Some(code) = token_code(token, catalog) {
+                out.push(code);
+            }
+        }
+        if !token.is_empty() {
+            previous = token;
+        }
+    }
+    if let Some(code) = win32_wrapper(text) {
+        out.push(code);
+    }
+    out
+}
+
+/// The code that matters on a line: the first failure HRESULT or code
+/// the catalog knows a cause for.
+pub fn line_code(text: &str, catalog: &Catalog) -> Option<u32> {
+    let all = codes(text, catalog);
+    let known = |c: u32| code_cause(catalog, c).1.is_some();
+    all.iter()
+        .copied()
+        .find(|&c| known(c))
+        .or_else(|| all.iter().copied().find(|&c| c >= 0x8000_0000))
+}
+
+fn token_code(token: &str, catalog: &Catalog) -> Option<u32> {
+    let t = token.trim_matches(|c: char| ".:!*{}".contains(c));
+    if let Some(hex) = t.strip_prefix("0x").or_else(|| t.strip_prefix("0X")) {
+        let v = u32::from_str_radix(hex, 16).ok()?;
+        return (v >= 0x10000).then_some(v);
+    }
+    if t.len() == 8
+        && t.bytes().all(|b| b.is_ascii_hexdigit())
+        && t.bytes().any(|b| b.is_ascii_digit())
+        && matches!(t.as_bytes()[0], b'8' | b'c' | b'C')
+    {
+        return u32::from_str_radix(t, 16).ok();
+    }
+    decimal_code(t, catalog)
+}
+
+/// `-2145124329`, `2149842967` (any failure HRESULT) or a decimal the
+/// catalog lists as an alias (`2359302`).
+fn decimal_code(t: &str, catalog: &Catalog) -> Option<u32> {
+    let digits = t.strip_prefix('-').unwrap_or(t);
+    if digits.len() < 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let v: i64 = t.parse().ok()?;
+    let as_u32 = if v < 0 {
+        u32::try_from(v + (1i64 << 32)).ok()?
+    } else {
+        u32::try_from(v).ok()?
+    };
+    if as_u32 >= 0x8000_0000 || with_index(catalog, |idx| idx.aliases.contains_key(t)) {
+        return Some(as_u32);
+    }
+    None
+}
+
+/// `HRESULT_FROM_WIN32(1605)` → 0x80070645.
+fn win32_wrapper(text: &str) -> Option<u32> {
+    let start = text.find("HRESULT_FROM_WIN32(")? + "HRESULT_FROM_WIN32(".len();
+    let rest = text.get(start..)?;
+    let end = rest.find(')')?;
+    let n: u32 = rest.get(..end)?.trim().parse().ok()?;
+    (n > 0 && n < 0x10000).then_some(0x8007_0000 | n)
+}
+
+/// The KB number a line names (`KB4474419`, `Package_for_KB978601~…`,
+/// `windows6.1-kb3172605-x64.cab`).
+pub fn kb(text: &str) -> Option<u32> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i + 2 < bytes.len() {
+        if bytes[i].eq_ignore_ascii_case(&b'k') && bytes[i + 1].eq_ignore_ascii_case(&b'b') {
+            let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphabetic();
+            // `KB4014984`, or `KB 4014984` as wrapped and pasted copies write it.
+            let start = i + 2 + usize::from(bytes[i + 2] == b' ');
+            let digits = bytes[start..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let after_ok = bytes
+                .get(start + digits)
+                .is_none_or(|b| !b.is_ascii_alphanumeric());
+            if before_ok && after_ok && (6..=7).contains(&digits) {
+                let s = std::str::from_utf8(&bytes[start..start + digits]).ok()?;
+                return s.parse().ok();
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cat() -> &'static Catalog {
+        Catalog::embedded()
+    }
+
+    #[test]
+    fn codes_in_every_spelling() {
+        assert_eq!(line_code("hr = 80072efe.", cat()), Some(0x8007_2efe));
+        assert_eq!(line_code("returned -2145124329", cat()), Some(0x8024_0017));
+        assert_eq!(line_code("2359302", cat()), Some(0x0024_0006));
+        assert_eq!(
+            line_code("Not Eligible:HRESULT_FROM_WIN32(1605)", cat()),
+            Some(0x8007_0645)
+        );
+        assert_eq!(
+            line_code("{87F8BCEC-FE1A-47A9-886D-E56112D19E42}", cat()),
+            None
+        );
+        assert_eq!(line_code("3010", cat()), None);
+    }
+
+    #[test]
+    fn kb_forms() {
+        assert_eq!(kb("Package_for_KB978601~31bf"), Some(978_601));
+        assert_eq!(kb("windows6.1-kb3172605-x64.cab"), Some(3_172_605));
+        assert_eq!(kb("(KB4014984)."), Some(4_014_984));
+        assert_eq!(kb("no kb here"), None);
+    }
+
+    #[test]
+    fn info_noise_is_not_a_failure() {
+        let rec = Record {
+            text: "Failed to query DisableWerReporting flag. [HRESULT = 0x80070002 - ERROR_FILE_NOT_FOUND]",
+            component: Some("CBS"),
+            level: Level::Info,
+        };
+        assert_eq!(classify(&rec, cat()), None);
+    }
+}
