@@ -43,6 +43,9 @@ _lastrollup() {
             lastrollup,identify)
                 cmd="lastrollup__subcmd__identify"
                 ;;
+            lastrollup,lint)
+                cmd="lastrollup__subcmd__lint"
+                ;;
             lastrollup,man)
                 cmd="lastrollup__subcmd__man"
                 ;;
@@ -91,6 +94,9 @@ _lastrollup() {
             lastrollup__subcmd__help,identify)
                 cmd="lastrollup__subcmd__help__subcmd__identify"
                 ;;
+            lastrollup__subcmd__help,lint)
+                cmd="lastrollup__subcmd__help__subcmd__lint"
+                ;;
             lastrollup__subcmd__help,man)
                 cmd="lastrollup__subcmd__help__subcmd__man"
                 ;;
@@ -107,7 +113,7 @@ _lastrollup() {
 
     case "${cmd}" in
         lastrollup)
-            opts="-h -V --help --version check fleet explain diagnose collector identify db completions man help"
+            opts="-h -V --help --version check fleet explain diagnose collector lint identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -341,7 +347,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__fleet)
-            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --color --help --version"
+            opts="-h -V --format --as-of --goal --db --no-db --csv --jsonl --cve-csv --html --history --since --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +381,18 @@ _lastrollup() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --history)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -387,7 +405,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__help)
-            opts="check fleet explain diagnose collector identify db completions man help"
+            opts="check fleet explain diagnose collector lint identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -554,6 +572,20 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__help__subcmd__lint)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -581,6 +613,44 @@ _lastrollup() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__lint)
+            opts="-h -V --format --select --ignore --baseline --config --explain --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json sarif" -- "${cur}"))
+                    return 0
+                    ;;
+                --select)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ignore)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --baseline)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --explain)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -31,6 +31,7 @@ complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "fleet" -d 'As
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "diagnose" -d 'Say why an update failed, from the machine\'s logs, and what to do.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
+complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "lint" -d 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "db" -d 'Import and inspect the advisory database (CVE-level data for `check`).'
 complete -c lastrollup -n "__fish_lastrollup_needs_command" -f -a "completions" -d 'Print the shell completion script for a shell.'
@@ -59,6 +60,9 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l db -d 'T
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l csv -d 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l jsonl -d 'Also write one JSON object per host and line (for SIEM ingestion)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l cve-csv -d 'Also write one CSV row per host and open or unverified CVE' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l html -d 'Also write the dashboard: one self-contained HTML file that opens offline in a browser (summary, worst hosts, every host, a page per host)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l history -d 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l since -d 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour'
 never\t'Never colour'"
@@ -80,6 +84,16 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand diagnose" -s V -l 
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand collector" -l write -d 'Write `lastrollup-collect.cmd` and its read-only helper `lastrollup-collect.vbs` (used for `/logs`) into this folder instead of printing the script' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand collector" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand collector" -s V -l version -d 'Print version'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l format -d 'Output format' -r -f -a "text\t'path:line:col, rule, message, the line with a caret, and the fix'
+json\t'The `lastrollup.lint/1` JSON contract (docs/schema/lint-1.schema.json)'
+sarif\t'SARIF 2.1.0 for GitHub code scanning'"
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l select -d 'Run only these rules (ids or codes, comma-separated)' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l ignore -d 'Never run these rules (ids or codes, comma-separated)' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l baseline -d 'Report only findings that are not in this earlier `--format json` output' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l config -d 'Read `[lint]` settings from this file instead of ./lastrollup.toml' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l explain -d 'Print a rule\'s documentation (or, with `all`, the list of rules) and exit' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand identify" -l format -d 'Output format: a readable table, or the `lastrollup.identify/1` JSON contract (docs/identify.md)' -r -f -a "table\t'A table for people'
 json\t'The versioned JSON contract'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand identify" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'
@@ -109,15 +123,16 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand completions" -s V 
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -l out -d 'Write every page (`lastrollup.1`, `lastrollup-check.1`, …) into this folder instead of printing one' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand man" -s V -l version -d 'Print version'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "check" -d 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "fleet" -d 'Assess a whole fleet: every host under the given files and folders, in one run.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "diagnose" -d 'Say why an update failed, from the machine\'s logs, and what to do.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "db" -d 'Import and inspect the advisory database (CVE-level data for `check`).'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "completions" -d 'Print the shell completion script for a shell.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "man" -d 'Print or write the manual pages.'
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector identify db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "check" -d 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "fleet" -d 'Assess a whole fleet: every host under the given files and folders, in one run.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "explain" -d 'Explain a version string, a KB or an update error code.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "diagnose" -d 'Say why an update failed, from the machine\'s logs, and what to do.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "collector" -d 'Print or write the collector script to run on an NT 6.0 machine.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "lint" -d 'Find scripts, installers and programs that break on build 6003 or misread NT 6.0.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "identify" -d 'Read captured files and say which machine(s) and which Windows they describe.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "db" -d 'Import and inspect the advisory database (CVE-level data for `check`).'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "completions" -d 'Print the shell completion script for a shell.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "man" -d 'Print or write the manual pages.'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and not __fish_seen_subcommand_from check fleet explain diagnose collector lint identify db completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Read advisory feeds into the database.'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database in use: where it is, its documents, dates and counts.'

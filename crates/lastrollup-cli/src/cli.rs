@@ -535,6 +535,9 @@ pub enum LintFormat {
     Json,
     /// SARIF 2.1.0 for GitHub code scanning.
     Sarif,
+}
+
+#[derive(Debug, Args)]
 pub struct DiagnoseArgs {
     /// Log files or folders to read.
     #[arg(required = true, value_name = "PATH")]
