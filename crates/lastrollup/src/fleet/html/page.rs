@@ -232,10 +232,66 @@ fn change_item(v: &serde_json::Value) -> String {
         .or_else(|| field("id"))
         .unwrap_or_else(|| v.to_string());
     let mut item = name(&who);
-    if let (Some(b), Some(a)) = (field("before"), field("after")) {
+    let pair = field("month_before")
+        .zip(field("month_after"))
+        .or_else(|| field("before").zip(field("after")));
+    if let Some((b, a)) = pair {
         write!(item, ": {} → {}", text(&b), text(&a)).ok();
     }
     item
+}
+
+/// The lists of hosts the changes name, in the order a reader wants them.
+const CHANGE_LISTS: [(&str, &str); 4] = [
+    ("regressed", "fell behind"),
+    ("improved", "caught up"),
+    ("new_hosts", "new hosts"),
+    ("gone_hosts", "not seen this run (stale, not fixed)"),
+];
+
+/// One sentence on what the run is compared with, and whether the advisory
+/// facts changed in between (a change of knowledge, not of the hosts).
+fn change_basis(out: &mut String, c: &serde_json::Map<String, serde_json::Value>) {
+    let since = c.get("since");
+    let get = |v: Option<&serde_json::Value>, k: &str| {
+        v.and_then(|v| v.get(k))
+            .and_then(|x| x.as_str())
+            .unwrap_or("?")
+            .to_owned()
+    };
+    write!(
+        out,
+        "<p>Compared with the run as of {} (from the {}).",
+        text(&get(since, "as_of")),
+        text(&get(since, "source"))
+    )
+    .ok();
+    let knowledge = c.get("knowledge");
+    match knowledge
+        .and_then(|k| k.get("changed"))
+        .and_then(|x| x.as_bool())
+    {
+        Some(true) => {
+            let ids = |k: &str| {
+                knowledge
+                    .and_then(|x| x.get(k))
+                    .and_then(|x| x.as_array())
+                    .map_or(0, Vec::len)
+            };
+            write!(
+                out,
+                " The advisory facts changed: {} → {} ({} newly known-exploited, {} no longer listed).",
+                text(&get(knowledge.and_then(|k| k.get("before")), "identity")),
+                text(&get(knowledge.and_then(|k| k.get("after")), "identity")),
+                ids("kev_added"),
+                ids("kev_removed")
+            )
+            .ok();
+        }
+        Some(false) => out.push_str(" The advisory facts are the same as then."),
+        None => out.push_str(" The earlier run's advisory facts are not known."),
+    }
+    out.push_str("</p>\n");
 }
 
 /// The changes since the previous run, when the report has them.
@@ -243,34 +299,68 @@ fn changes(out: &mut String, _: &FleetReport<'_>, extras: &Extras) {
     let Some(serde_json::Value::Object(c)) = &extras.changes else {
         return;
     };
-    out.push_str("<section id=\"changes\" aria-labelledby=\"h-changes\">\n<h2 id=\"h-changes\">Changes since the previous run</h2>\n<dl class=\"changes\">\n");
-    for (key, value) in c {
-        let label = text(&key.replace('_', " "));
-        match value {
-            serde_json::Value::Array(items) => {
-                write!(
-                    out,
-                    "<dt>{label} <span class=\"count\">{}</span></dt><dd>",
-                    items.len()
-                )
-                .ok();
-                let shown: Vec<String> = items.iter().take(200).map(change_item).collect();
-                out.push_str(&if shown.is_empty() {
-                    "none".to_owned()
-                } else {
-                    shown.join(", ")
-                });
-                if items.len() > 200 {
-                    write!(out, " … and {} more", items.len() - 200).ok();
-                }
-                out.push_str("</dd>\n");
-            }
-            other => {
-                writeln!(out, "<dt>{label}</dt><dd>{}</dd>", text(&other.to_string())).ok();
-            }
+    out.push_str("<section id=\"changes\" aria-labelledby=\"h-changes\">\n<h2 id=\"h-changes\">Changes since the previous run</h2>\n");
+    change_basis(out, c);
+    out.push_str("<dl class=\"changes\">\n");
+    for (key, label) in CHANGE_LISTS {
+        let items = c
+            .get(key)
+            .and_then(|v| v.as_array())
+            .map_or(&[][..], Vec::as_slice);
+        write!(
+            out,
+            "<dt>{label} <span class=\"count\">{}</span></dt><dd>",
+            items.len()
+        )
+        .ok();
+        let shown: Vec<String> = items.iter().take(200).map(change_item).collect();
+        out.push_str(&if shown.is_empty() {
+            "none".to_owned()
+        } else {
+            shown.join(", ")
+        });
+        if items.len() > 200 {
+            write!(out, " … and {} more", items.len() - 200).ok();
         }
+        out.push_str("</dd>\n");
     }
+    cve_changes(
+        out,
+        c.get("cves")
+            .and_then(|v| v.as_array())
+            .map_or(&[][..], Vec::as_slice),
+    );
     out.push_str("</dl>\n</section>\n");
+}
+
+/// CVEs opened and closed, one line per group of hosts that made the same
+/// change, with its cause (the hosts, the advisory facts, or both).
+fn cve_changes(out: &mut String, groups: &[serde_json::Value]) {
+    write!(
+        out,
+        "<dt>CVE changes <span class=\"count\">{}</span></dt><dd>",
+        groups.len()
+    )
+    .ok();
+    if groups.is_empty() {
+        out.push_str("none");
+    }
+    let count =
+        |g: &serde_json::Value, k: &str| g.get(k).and_then(|x| x.as_array()).map_or(0, Vec::len);
+    for g in groups.iter().take(50) {
+        let cause = g.get("cause").and_then(|x| x.as_str()).unwrap_or("?");
+        write!(
+            out,
+            "<div>{} host(s): {} opened, {} closed, {} newly known-exploited (cause: {})</div>",
+            count(g, "hosts"),
+            count(g, "opened"),
+            count(g, "closed"),
+            count(g, "newly_known_exploited"),
+            text(cause)
+        )
+        .ok();
+    }
+    out.push_str("</dd>\n");
 }
 
 fn trends(out: &mut String, _: &FleetReport<'_>, extras: &Extras) {
