@@ -287,8 +287,9 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
     {
         return Err(EvidenceError::new(name, None, EvidenceErrorKind::Empty));
     }
-    let records = match paste::undo(&text) {
-        None => parse_text(&text),
+    let lines = text::lines(&text);
+    let records = match paste::undo(&text, &lines) {
+        None => parse_lines(&lines),
         Some(restored) => parse_restored(&restored),
     }
     .map_err(|(line, kind)| EvidenceError::new(name, line, kind))?;
@@ -329,20 +330,24 @@ fn parse_restored(
 /// `Key=Value` lists, and last the loose version strings. The error carries
 /// the line it is about, if any.
 pub fn parse_text(text: &str) -> Result<Vec<Record>, (Option<u32>, EvidenceErrorKind)> {
-    let lines = text::lines(text);
-    if let Some(records) = registry::parse(&lines)? {
+    parse_lines(&text::lines(text))
+}
+
+/// [`parse_text`] of text already split into lines.
+fn parse_lines(lines: &[text::Line<'_>]) -> Result<Vec<Record>, (Option<u32>, EvidenceErrorKind)> {
+    if let Some(records) = registry::parse(lines)? {
         return Ok(records);
     }
-    if let Some(records) = systeminfo::parse(&lines) {
+    if let Some(records) = systeminfo::parse(lines) {
         return Ok(records);
     }
-    if let Some(records) = qfe::parse(&lines) {
+    if let Some(records) = qfe::parse(lines) {
         return Ok(records);
     }
-    if let Some(records) = wmic_os::parse(&lines) {
+    if let Some(records) = wmic_os::parse(lines) {
         return Ok(records);
     }
-    if let Some(record) = version_strings::parse(&lines) {
+    if let Some(record) = version_strings::parse(lines) {
         return Ok(vec![record]);
     }
     Err((

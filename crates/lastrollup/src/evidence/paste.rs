@@ -16,6 +16,7 @@
 //! cheap pass. Re-indented list items and mailer-wrapped long lines are left
 //! to the list parser, which knows which lines are fields.
 
+use super::text::Line;
 use super::Note;
 
 /// Text given back to the parsers, with where each of its lines came from.
@@ -112,9 +113,12 @@ fn is_invisible(c: char) -> bool {
 
 /// Restores a pasted capture, or `None` when the text shows no sign of
 /// reformatting (the usual case, settled in one pass over the lines).
-pub fn undo(text: &str) -> Option<Unpasted> {
+///
+/// `lines` are the text's lines as [`super::text::lines`] splits them: the
+/// parsers read the same ones when nothing is undone.
+pub fn undo(text: &str, lines: &[Line<'_>]) -> Option<Unpasted> {
     let html = html::looks_like_html(text);
-    if !html && !suspicious(text) {
+    if !html && !suspicious(text, lines) {
         return None;
     }
     let mut seen = Seen::default();
@@ -125,8 +129,8 @@ pub fn undo(text: &str) -> Option<Unpasted> {
         }
         html::to_lines(text)
     } else {
-        super::text::lines(text)
-            .into_iter()
+        lines
+            .iter()
             .map(|l| (l.number, l.text.to_owned()))
             .collect()
     };
@@ -162,7 +166,7 @@ pub fn undo(text: &str) -> Option<Unpasted> {
 /// quote mark, a fence, a backtick, white space before a label line), or
 /// the text holds invisible characters or `;`-separated rows. One pass of
 /// byte searches: this runs on every clean capture.
-fn suspicious(text: &str) -> bool {
+fn suspicious(text: &str, lines: &[Line<'_>]) -> bool {
     let b = text.as_bytes();
     // Every invisible character starts with one of these lead bytes (so the
     // position found is a character boundary).
@@ -177,14 +181,7 @@ fn suspicious(text: &str) -> bool {
     // A paragraph's first line is a label or a header in a clean capture;
     // indented, it is a re-indented block.
     let mut paragraph_start = true;
-    let mut start = 0;
-    while start < b.len() {
-        let end = memchr::memchr2(b'\n', b'\r', &b[start..]).map_or(b.len(), |e| start + e);
-        let line = &text[start..end];
-        start = end + 1;
-        if b.get(end) == Some(&b'\r') && b.get(end + 1) == Some(&b'\n') {
-            start += 1;
-        }
+    for line in lines.iter().map(|l| l.text) {
         let t = &line[leading_blank(line.as_bytes())..];
         match t.as_bytes().first() {
             None => {
@@ -206,7 +203,8 @@ fn suspicious(text: &str) -> bool {
 /// The byte length of the spaces, tabs and non-breaking spaces (C2 A0) a
 /// line starts with, read byte by byte (no character decoding).
 fn leading_blank(b: &[u8]) -> usize {
-    let mut i = 0;
+    // Runs of spaces (a list item's indentation) eight bytes at a time.
+    let mut i = super::text::count_spaces(b);
     loop {
         match b.get(i..) {
             Some([b' ' | b'\t', ..]) => i += 1,
@@ -504,7 +502,7 @@ mod html {
 
     /// Whether the text holds HTML tags (two or more known tags).
     pub(super) fn looks_like_html(text: &str) -> bool {
-        if !text.contains('<') {
+        if memchr::memchr(b'<', text.as_bytes()).is_none() {
             return false;
         }
         tags(text).take(2).count() >= 2
@@ -756,13 +754,13 @@ mod tests {
     #[test]
     fn clean_text_is_left_alone() {
         let t = "Host Name:                 A\nHotfix(s):                 1 Hotfix(s) Installed.\n                           [01]: KB955430\n";
-        assert!(undo(t).is_none());
+        assert!(undo(t, &super::super::text::lines(t)).is_none());
     }
 
     #[test]
     fn quoted_reply_is_unquoted_with_its_lines() {
         let t = "See below.\n\n> Host Name:   A\n> > OS Version:  6.0.6002\n>\n";
-        let u = undo(t).unwrap();
+        let u = undo(t, &super::super::text::lines(t)).unwrap();
         assert_eq!(
             u.text,
             "See below.\n\nHost Name:   A\nOS Version:  6.0.6002\n\n"
@@ -775,7 +773,7 @@ mod tests {
     #[test]
     fn html_breaks_entities_and_cells() {
         let t = "<html><head><style>p{}</style></head><body>\n<p>Host&nbsp;Name:&nbsp; A<br>\n<table><tr><td>OS:</td><td>6.0 &lt;x&gt;</td></tr></table></body></html>";
-        let u = undo(t).unwrap();
+        let u = undo(t, &super::super::text::lines(t)).unwrap();
         let lines: Vec<&str> = u.text.lines().filter(|l| !l.is_empty()).collect();
         assert_eq!(lines, vec!["Host Name:  A", "OS:\t6.0 <x>"]);
     }
@@ -783,7 +781,7 @@ mod tests {
     #[test]
     fn pre_keeps_white_space_and_lines() {
         let t = "<html><body><pre>a:    1\n  [01]: KB1\n</pre></body></html>";
-        let u = undo(t).unwrap();
+        let u = undo(t, &super::super::text::lines(t)).unwrap();
         assert!(u.text.contains("a:    1\n  [01]: KB1\n"), "{:?}", u.text);
         let i = u.text.lines().position(|l| l.contains("KB1")).unwrap();
         assert_eq!(u.origin[i], 2);
@@ -792,7 +790,7 @@ mod tests {
     #[test]
     fn semicolon_export_becomes_quoted_csv() {
         let t = "\u{FEFF}Host Name;OS Name;OS Version;A;B;C\nX;Microsoft;6.0.6002 Service Pack 2 Build 6002;\"1,2\";b;c\n";
-        let u = undo(t).unwrap();
+        let u = undo(t, &super::super::text::lines(t)).unwrap();
         assert_eq!(
             u.text.lines().nth(1).unwrap(),
             "\"X\",\"Microsoft\",\"6.0.6002 Service Pack 2 Build 6002\",\"1,2\",\"b\",\"c\""
@@ -802,7 +800,7 @@ mod tests {
     #[test]
     fn paragraph_indentation_is_removed_and_items_keep_theirs() {
         let t = "Output:\n\n    Host Name:   A\n    Hotfix(s):   1\n                 [01]: KB1\n";
-        let u = undo(t).unwrap();
+        let u = undo(t, &super::super::text::lines(t)).unwrap();
         assert!(u
             .text
             .contains("\nHost Name:   A\nHotfix(s):   1\n             [01]: KB1\n"));

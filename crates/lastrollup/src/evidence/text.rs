@@ -472,6 +472,28 @@ fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
         .map(|p| base + p)
 }
 
+/// How many spaces `bytes` starts with, counted eight bytes at a time.
+pub(crate) fn count_spaces(bytes: &[u8]) -> usize {
+    let mut n = 0;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in chunks.by_ref() {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        // Zero bytes where there are spaces; the first other byte is the
+        // lowest set one (little-endian).
+        let other = u64::from_le_bytes(word) ^ u64::from_le_bytes([b' '; 8]);
+        if other != 0 {
+            return n + (other.trailing_zeros() / 8) as usize;
+        }
+        n += 8;
+    }
+    n + chunks
+        .remainder()
+        .iter()
+        .take_while(|&&b| b == b' ')
+        .count()
+}
+
 fn trim_end(s: &str) -> &str {
     // Most lines end in a printable ASCII character: nothing to trim.
     if s.as_bytes().last().is_some_and(u8::is_ascii_graphic) {

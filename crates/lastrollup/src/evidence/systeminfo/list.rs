@@ -20,7 +20,7 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 use super::fields::Field;
 use super::labels::labels;
 use super::{majority_language, reborrow, RawBlock, RawEntry};
-use crate::evidence::text::{trim, Line};
+use crate::evidence::text::{count_spaces, trim, Line};
 
 /// The console width whose wrapping is undone.
 const CONSOLE_WIDTH: usize = 80;
@@ -207,28 +207,6 @@ fn leading_space(text: &str) -> usize {
         Some(&b) if b.is_ascii() && !is_ascii_char_whitespace(b) => spaces,
         Some(_) => text.len() - text.trim_start().len(),
     }
-}
-
-/// How many spaces `bytes` starts with, counted eight bytes at a time.
-fn count_spaces(bytes: &[u8]) -> usize {
-    let mut n = 0;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        // Zero bytes where there are spaces; the first other byte is the
-        // lowest set one (little-endian).
-        let other = u64::from_le_bytes(word) ^ u64::from_le_bytes([b' '; 8]);
-        if other != 0 {
-            return n + (other.trailing_zeros() / 8) as usize;
-        }
-        n += 8;
-    }
-    n + chunks
-        .remainder()
-        .iter()
-        .take_while(|&&b| b == b' ')
-        .count()
 }
 
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`), at
