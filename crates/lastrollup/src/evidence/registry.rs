@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::text::Line;
+use super::text::{trim_start, Line};
 use super::{Format, Key, Record};
 use crate::error::EvidenceErrorKind;
 
@@ -61,11 +61,13 @@ pub(crate) fn parse(lines: &[Line<'_>]) -> ParseResult {
     // before it (a greeting, a fence) may come first, but never a key.
     let header = lines
         .iter()
-        .take_while(|l| !l.text.trim_start().starts_with('['))
-        .find(|l| {
-            let t = l.text.trim().trim_start_matches('\u{FEFF}');
+        .map(|l| (l, trim_start(l.text)))
+        .take_while(|(_, t)| !t.starts_with('['))
+        .find(|(_, t)| {
+            let t = t.trim_start_matches('\u{FEFF}');
             t.starts_with("REGEDIT4") || t.starts_with("Windows Registry Editor Version")
-        });
+        })
+        .map(|(l, _)| l);
     let (format, values) = match header {
         Some(_) => (Format::RegExport, parse_export(lines)),
         _ => match parse_query(lines) {

@@ -494,6 +494,17 @@ pub(crate) fn count_spaces(bytes: &[u8]) -> usize {
         .count()
 }
 
+/// `s.trim_start()`, with the leading spaces counted eight bytes at a time
+/// and no character decoded when the first other byte is printable ASCII.
+pub(crate) fn trim_start(s: &str) -> &str {
+    let spaces = count_spaces(s.as_bytes());
+    match s.as_bytes().get(spaces) {
+        Some(b) if b.is_ascii_graphic() => &s[spaces..],
+        None => "",
+        Some(_) => s[spaces..].trim_start(),
+    }
+}
+
 fn trim_end(s: &str) -> &str {
     // Most lines end in a printable ASCII character: nothing to trim.
     if s.as_bytes().last().is_some_and(u8::is_ascii_graphic) {
@@ -520,6 +531,24 @@ pub(crate) const fn str_eq(a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn trim_start_as_str_has_it() {
+        for t in [
+            "",
+            " ",
+            "    x",
+            "\t x",
+            "  \u{A0}x",
+            "        \u{3000}",
+            "abc",
+            "  \u{FEFF}REGEDIT4",
+            "\0 x",
+            "         é",
+        ] {
+            assert_eq!(trim_start(t), t.trim_start(), "{t:?}");
+        }
+    }
+
     use super::*;
 
     fn no_score(_: &[u8]) -> Option<u16> {

@@ -212,21 +212,34 @@ fn leading_space(text: &str) -> usize {
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`), at
 /// any indentation: a pasted capture may have lost or changed it.
 fn item_value(text: &str) -> Option<&str> {
-    // Most lines are settled by their first byte that is not a space.
-    let first = text.bytes().find(|&b| b != b' ');
-    if first.is_some_and(|b| b != b'[' && b.is_ascii() && !is_ascii_char_whitespace(b)) {
+    // Most lines are settled by their first byte that is not a space,
+    // found eight bytes at a time.
+    let bytes = text.as_bytes();
+    let spaces = count_spaces(bytes);
+    let indent = match *bytes.get(spaces)? {
+        b'[' => spaces,
+        b if b.is_ascii() && !is_ascii_char_whitespace(b) => return None,
+        _ => leading_space(text),
+    };
+    let rest = text[indent..].strip_prefix('[')?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 4 || rest.as_bytes().get(digits) != Some(&b']') {
         return None;
     }
-    let indent = leading_space(text);
-    let rest = &text[indent..];
-    let rest = rest.strip_prefix('[')?;
-    let close = rest.find(']')?;
-    if close == 0 || close > 4 || !rest[..close].bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let rest = rest[close + 1..].trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+    let rest = skip_item_space(&rest[digits + 1..]);
     let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
-    Some(rest.trim())
+    Some(trim(rest))
+}
+
+/// `text` without the spaces (plain, no-break, narrow no-break) between an
+/// item's number and its colon.
+fn skip_item_space(text: &str) -> &str {
+    let spaces = count_spaces(text.as_bytes());
+    match text.as_bytes().get(spaces) {
+        // U+00A0 and U+202F start with these bytes.
+        Some(0xC2 | 0xE2) => text.trim_start_matches([' ', '\u{A0}', '\u{202F}']),
+        _ => &text[spaces..],
+    }
 }
 
 /// The display width of a line's leading white space.
@@ -708,6 +721,57 @@ mod tests {
                 })
                 .collect();
             assert_eq!(fast, reference, "{text:?}");
+        }
+    }
+
+    /// `item_value` as it was written first, a character at a time.
+    fn item_value_by_chars(text: &str) -> Option<&str> {
+        let rest = text.trim_start().strip_prefix('[')?;
+        let close = rest.find(']')?;
+        if close == 0 || close > 4 || !rest[..close].bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let rest = rest[close + 1..].trim_start_matches([' ', '\u{A0}', '\u{202F}']);
+        let rest = rest.strip_prefix(':').or_else(|| rest.strip_prefix('：'))?;
+        Some(rest.trim())
+    }
+
+    #[test]
+    fn item_values_as_by_chars() {
+        let mut texts: Vec<String> = Vec::new();
+        for bytes in crate::evidence::fixture_files() {
+            let (text, _) =
+                crate::evidence::text::decode(&bytes, &super::super::labels::code_page_hint);
+            texts.extend(text.lines().map(str::to_owned));
+        }
+        for indent in [
+            "",
+            " ",
+            "        ",
+            "\t",
+            "\u{A0}",
+            " \u{3000}",
+            "\u{2003}  ",
+        ] {
+            for item in [
+                "[01]: KB955430",
+                "[1] : KB1",
+                "[0001]\u{A0}: x",
+                "[12345]: x",
+                "[]: x",
+                "[1a]: x",
+                "[01]\u{202F}：KB2",
+                "[01]:",
+                "[01]",
+                "[",
+                "x[01]: y",
+                "[01]:  KB3 \u{3000}",
+            ] {
+                texts.push(format!("{indent}{item}"));
+            }
+        }
+        for t in &texts {
+            assert_eq!(item_value(t), item_value_by_chars(t), "{t:?}");
         }
     }
 
