@@ -45,7 +45,59 @@ fn cases() -> Vec<Case> {
             .collect(),
         csv: false,
     });
+    for name in ["PLANT-HIST02", "VISTA-LAB04"] {
+        let bytes =
+            std::fs::read(support::fixtures().join(format!("bundle/{name}.lastrollup.txt")))
+                .unwrap();
+        out.push(Case {
+            name: format!("bundle/{name}"),
+            texts: vec![(format!("{name}.lastrollup.txt"), bundle_as_text(&bytes))],
+            csv: false,
+        });
+    }
     out
+}
+
+/// A collector bundle as a person sees it once it is text (opened, copied
+/// and pasted): every section decoded from its own encoding, the marker
+/// lines kept.
+fn bundle_as_text(bytes: &[u8]) -> String {
+    let b = evidence::bundle::split(bytes);
+    let mut out = String::from("#lastrollup-bundle 1\r\n");
+    let mut header = |word: &str, v: &Option<String>| {
+        if let Some(v) = v {
+            out.push_str(&format!("#{word} {v}\r\n"));
+        }
+    };
+    header("computer", &b.computer);
+    header("started", &b.started);
+    for s in &b.sections {
+        out.push_str(&format!("#begin {} {}\r\n", s.id, s.command));
+        let text = decode(s.bytes);
+        out.push_str(text.trim_start_matches('\u{FEFF}'));
+        out.push_str("\r\n\r\n");
+        if let Some(exit) = s.exit {
+            out.push_str(&format!("#end {} exit={exit}\r\n", s.id));
+        }
+    }
+    if let Some(f) = &b.finished {
+        out.push_str(&format!("#finished {f}\r\n"));
+    }
+    out
+}
+
+/// A bundle read from its text (UTF-8, every section decoded) answers as
+/// its bytes do: the reading the transformations below start from.
+#[test]
+fn a_bundle_as_text_answers_as_its_bytes() {
+    for name in ["PLANT-HIST02", "VISTA-LAB04"] {
+        let file = format!("{name}.lastrollup.txt");
+        let bytes = std::fs::read(support::fixtures().join("bundle").join(&file)).unwrap();
+        let text = bundle_as_text(&bytes);
+        let from_bytes = answer(&[(file.clone(), bytes)]).unwrap();
+        let from_text = answer(&[(file, text.into_bytes())]).unwrap();
+        assert_eq!(from_bytes, from_text, "{name}");
+    }
 }
 
 fn decode(bytes: &[u8]) -> String {
@@ -230,7 +282,7 @@ fn every_fixture_survives_every_transformation() {
     for case in &cases {
         failures.extend(differences(case, &chains));
     }
-    assert!(cases.len() >= 45, "{} cases", cases.len());
+    assert!(cases.len() >= 47, "{} cases", cases.len());
     assert!(
         failures.is_empty(),
         "{} of {} readings changed:\n{}",
@@ -337,4 +389,61 @@ fn a_kb_cut_by_a_hard_wrap_is_named_not_guessed() {
     // The items after the cut one are still read.
     let clean = evidence::read_file("systeminfo.txt", text.as_bytes()).unwrap();
     assert_eq!(ids.len() + 1, host::identify(&[clean])[0].updates.len());
+}
+
+/// A bundle pasted into a reply, after a greeting and quoted, is read as a
+/// bundle: its values keep the lines of the mail they are on, and the
+/// reformatting is said once, on the bundle's own record.
+#[test]
+fn a_quoted_bundle_after_a_greeting_keeps_its_lines() {
+    let bytes =
+        std::fs::read(support::fixtures().join("bundle/PLANT-HIST02.lastrollup.txt")).unwrap();
+    let quoted: String = bundle_as_text(&bytes)
+        .lines()
+        .map(|l| format!("> {l}\r\n"))
+        .collect();
+    let mail =
+        format!("Hello,\r\n\r\nhere is what the collector wrote:\r\n\r\n{quoted}\r\nRegards\r\n");
+    let file = evidence::read_file("reply.txt", mail.as_bytes()).unwrap();
+    let mail_lines: Vec<&str> = mail.lines().collect();
+    let formats: Vec<_> = file.records.iter().map(|r| r.format).collect();
+    assert!(
+        formats.contains(&evidence::Format::CollectorBundle),
+        "{formats:?}"
+    );
+    let mut checked = 0;
+    for r in &file.records {
+        for f in &r.facts {
+            let line = mail_lines[f.line as usize - 1];
+            let value = f.value.split_whitespace().next().unwrap_or_default();
+            // (A `wmic qfe` record's host name is placed at its first
+            // update's line, as in the clean capture.)
+            if f.key == evidence::Key::HostName && r.format != evidence::Format::WmicQfeList {
+                assert!(
+                    line.contains(value),
+                    "{:?} at line {}: {line:?}",
+                    f.value,
+                    f.line
+                );
+                checked += 1;
+            }
+        }
+        for u in r.updates.iter().take(3) {
+            assert!(
+                mail_lines[u.line as usize - 1].contains(&u.id.to_string()),
+                "{} at line {}",
+                u.id,
+                u.line
+            );
+            checked += 1;
+        }
+        let reformatted = r
+            .notes
+            .iter()
+            .filter(|n| n.id == "capture-reformatted")
+            .count();
+        let own = r.format == evidence::Format::CollectorBundle;
+        assert_eq!(reformatted, usize::from(own), "{:?}", r.format);
+    }
+    assert!(checked >= 4, "{checked}");
 }

@@ -22,6 +22,32 @@ pub fn is_bundle(bytes: &[u8]) -> bool {
     b.starts_with(MAGIC)
 }
 
+/// The index of the line a bundle starts at in decoded text that is not
+/// one from its first byte: a bundle pasted into a mail or ticket (restored
+/// by [`super::paste`]), re-saved in another encoding or with other line
+/// ends, or with a greeting before it.
+pub fn start_in_lines(lines: &[text::Line<'_>]) -> Option<usize> {
+    let magic = std::str::from_utf8(MAGIC).ok()?;
+    // Settled by the first byte on nearly every line of other captures.
+    lines.iter().position(|l| {
+        l.text.starts_with('#')
+            && l.text
+                .strip_prefix(magic)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+    })
+}
+
+/// Whether the bundle's first line ends in `\n` (the collector writes
+/// CRLF). A bundle whose lines end in a lone `\r` went through a program
+/// that rewrote it as text: it is read as text (see [`start_in_lines`]),
+/// since [`split`] finds lines by `\n`.
+pub fn has_lf_lines(bytes: &[u8]) -> bool {
+    match memchr::memchr2(b'\r', b'\n', bytes) {
+        Some(i) if bytes[i] == b'\r' => bytes.get(i + 1) == Some(&b'\n'),
+        _ => true,
+    }
+}
+
 /// One command's output.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section<'a> {
@@ -145,7 +171,8 @@ fn trim_section(b: &[u8]) -> &[u8] {
         .unwrap_or(b)
 }
 
-fn shift(record: &mut Record, offset: u32) {
+/// Adds `offset` to every line number of `record`.
+pub(super) fn shift(record: &mut Record, offset: u32) {
     for f in &mut record.facts {
         f.line = f.line.saturating_add(offset);
     }

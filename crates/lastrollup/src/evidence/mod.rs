@@ -273,7 +273,7 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
             },
         ));
     }
-    if bundle::is_bundle(bytes) {
+    if bundle::is_bundle(bytes) && bundle::has_lf_lines(bytes) {
         return Ok(EvidenceFile {
             file: name.to_owned(),
             encoding: TextEncoding::Mixed,
@@ -289,7 +289,10 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
     }
     let lines = text::lines(&text);
     let records = match paste::undo(&text, &lines) {
-        None => parse_lines(&lines),
+        None => match bundle::start_in_lines(&lines) {
+            Some(start) => Ok(bundle_in_lines(&lines[start..])),
+            None => parse_lines(&lines),
+        },
         Some(restored) => parse_restored(&restored),
     }
     .map_err(|(line, kind)| EvidenceError::new(name, line, kind))?;
@@ -300,14 +303,39 @@ pub fn read_file(name: &str, bytes: &[u8]) -> Result<EvidenceFile, EvidenceError
     })
 }
 
+/// The records of a bundle read from decoded lines, the first its
+/// `#lastrollup-bundle` line (see [`bundle::start_in_lines`]), with the
+/// lines' own numbers. The lines are joined with `\n` (whatever ended them
+/// before) and each section is decoded again from that UTF-8, which every
+/// section reader accepts.
+fn bundle_in_lines(lines: &[text::Line<'_>]) -> Vec<Record> {
+    let mut joined = String::new();
+    for l in lines {
+        joined.push_str(l.text);
+        joined.push('\n');
+    }
+    let mut records = bundle::parse(joined.as_bytes());
+    let before = lines.first().map_or(0, |l| l.number.saturating_sub(1));
+    for r in &mut records {
+        bundle::shift(r, before);
+    }
+    records
+}
+
 /// Parses text that [`paste::undo`] restored: every line read is mapped
 /// back to the line of the pasted text it came from, and each record gets
 /// the notes that say what was undone.
 fn parse_restored(
     restored: &paste::Unpasted,
 ) -> Result<Vec<Record>, (Option<u32>, EvidenceErrorKind)> {
-    let mut records = parse_text(&restored.text)
-        .map_err(|(line, kind)| (line.map(|l| restored.original_line(l)), kind))?;
+    let lines = text::lines(&restored.text);
+    let start = bundle::start_in_lines(&lines);
+    let parsed = match start {
+        Some(start) => Ok(bundle_in_lines(&lines[start..])),
+        None => parse_lines(&lines),
+    };
+    let mut records =
+        parsed.map_err(|(line, kind)| (line.map(|l| restored.original_line(l)), kind))?;
     for r in &mut records {
         for f in &mut r.facts {
             f.line = restored.original_line(f.line);
@@ -318,7 +346,10 @@ fn parse_restored(
         for n in &mut r.notes {
             n.line = n.line.map(|l| restored.original_line(l));
         }
-        r.notes.extend(restored.notes.iter().cloned());
+        // A bundle's records are one host's: its own record says it once.
+        if start.is_none() || r.format == Format::CollectorBundle {
+            r.notes.extend(restored.notes.iter().cloned());
+        }
     }
     Ok(records)
 }
