@@ -247,6 +247,8 @@ fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
     let host_col = col("CSName").or_else(|| col("Source"));
     let (date_col, desc_col) = (col("InstalledOn"), col("Description"));
     let mut rows = Vec::new();
+    // Whether the columns no longer line up (see `drop_misaligned_others`).
+    let mut damaged = false;
     for line in &lines[first_row..] {
         if line.text.trim().is_empty() {
             continue;
@@ -262,10 +264,16 @@ fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
                 line: line.number,
             },
             other => match unaligned_row(line, host_col) {
-                Some(row) => row,
+                Some(row) => {
+                    damaged = true;
+                    row
+                }
                 None => match other {
                     // A header word that a mailer wrapped onto its own line.
-                    Some(UpdateId::Other(w)) if is_property_name(&w) => continue,
+                    Some(UpdateId::Other(w)) if is_property_name(&w) => {
+                        damaged = true;
+                        continue;
+                    }
                     Some(id) => Row {
                         host: non_empty(cell(host_col)),
                         id,
@@ -279,7 +287,18 @@ fn parse_table(lines: &[Line<'_>]) -> Option<(Format, Vec<Row>)> {
         };
         rows.push(row);
     }
+    if damaged {
+        drop_misaligned_others(&mut rows);
+    }
     Some((format, rows))
+}
+
+/// Drops the rows of a table whose columns a paste destroyed (padding
+/// collapsed, rows wrapped) that name no KB number and no GUID: their
+/// HotFixID column then holds a piece of another cell (a date, a host
+/// name, a word of a description), which is no update.
+fn drop_misaligned_others(rows: &mut Vec<Row>) {
+    rows.retain(|r| !matches!(r.id, UpdateId::Other(_)));
 }
 
 /// Whether `w` is one of the column names `wmic qfe` and `Get-HotFix`
@@ -305,13 +324,15 @@ fn is_property_name(w: &str) -> bool {
 
 /// A row whose columns no longer line up with the header (a paste that
 /// collapsed the padding, or a mailer that wrapped the row): its KB is the
-/// one word of the form `KB1234567`; its host is its first word when the
+/// one word of the form `KB1234567` (or a `{GUID}`); its host is its first word when the
 /// host is the first column; its date and description are not guessed.
 fn unaligned_row(line: &Line<'_>, host_col: Option<usize>) -> Option<Row> {
     let mut words = line.text.split_whitespace();
     let first = words.clone().next();
     let id = words.find_map(|w| match UpdateId::parse(w) {
         Some(id @ UpdateId::Kb(_)) if w.len() > 2 && w[..2].eq_ignore_ascii_case("KB") => Some(id),
+        // A GUID is as unmistakable.
+        Some(id @ UpdateId::Guid(_)) => Some(id),
         _ => None,
     })?;
     Some(Row {

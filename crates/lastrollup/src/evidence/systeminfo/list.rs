@@ -368,6 +368,7 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
         .min(48);
     let mut builder = Builder {
         column,
+        aligned: is_aligned(&logical, column),
         capacity,
         blocks: Vec::new(),
         current: None,
@@ -387,6 +388,20 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
     }
 }
 
+/// Whether most known labels' values start in `column`: false when a paste
+/// collapsed or changed the padding, and the column no longer tells an
+/// unknown label's line from other text.
+fn is_aligned(logical: &[(u32, Cow<'_, str>, Known)], column: usize) -> bool {
+    let (mut at, mut all) = (0usize, 0usize);
+    for (_, _, k) in logical {
+        if let Some((_, _, s)) = k {
+            all += 1;
+            at += usize::from(s.value_col == column);
+        }
+    }
+    all == 0 || at * 2 > all
+}
+
 /// What the line before was, for joining a line a mailer wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Last {
@@ -400,6 +415,9 @@ enum Last {
 struct Builder<'a> {
     /// The value column of the text's labelled lines.
     column: usize,
+    /// Whether the column is kept (see [`is_aligned`]); when not, a line
+    /// with an unknown label is an entry at its first label colon.
+    aligned: bool,
     capacity: usize,
     blocks: Vec<RawBlock<'a>>,
     current: Option<(RawBlock<'a>, Vec<&'static str>)>,
@@ -510,11 +528,13 @@ impl<'a> Builder<'a> {
                 items: Vec::new(),
             });
         }
-        let column = self.column;
+        let (column, aligned) = (self.column, self.aligned);
         splits(text)
             .into_iter()
             .find(|s| {
-                s.value_col == column || (s.value_start == text.len() && s.value_col < column)
+                !aligned
+                    || s.value_col == column
+                    || (s.value_start == text.len() && s.value_col < column)
             })
             .map(|s| RawEntry {
                 field: None,

@@ -99,6 +99,25 @@ pub(crate) fn is_version_line(v: &str) -> bool {
     !is_time
 }
 
+/// An `OS Version` value as systeminfo prints it in every language: a
+/// [version line](is_version_line) that ends with its build again
+/// (`6.0.6002 Service Pack 2 Build 6002`, `… ビルド 6002`). A bare `6.0.6003`
+/// (a scanner's banner, a `ver` excerpt) is not enough to take a block of
+/// unknown labels for systeminfo.
+fn is_systeminfo_version_line(v: &str) -> bool {
+    let v = v.trim();
+    if !is_version_line(v) {
+        return false;
+    }
+    let build = v
+        .split('.')
+        .nth(2)
+        .map(|r| &r[..leading_digits(r)])
+        .unwrap_or_default();
+    let last = v.rsplit(char::is_whitespace).next().unwrap_or_default();
+    v.contains(char::is_whitespace) && last == build
+}
+
 /// How many ASCII digits `s` starts with.
 fn leading_digits(s: &str) -> usize {
     s.bytes().take_while(u8::is_ascii_digit).count()
@@ -154,7 +173,11 @@ impl RawBlock<'_> {
         // The version line (a regex) is only looked for when the labels
         // alone do not settle it.
         known >= 3
-            || (self.entries.len() >= 10 && self.entries.iter().any(|e| is_version_line(&e.value)))
+            || (self.entries.len() >= 10
+                && self
+                    .entries
+                    .iter()
+                    .any(|e| is_systeminfo_version_line(&e.value)))
     }
 
     /// Assigns fields to unknown-label entries by the shape of their value.
@@ -186,10 +209,15 @@ impl RawBlock<'_> {
         assign(self, Field::Hotfixes, &|e| {
             !e.items.is_empty() && e.items.iter().all(|(v, _)| is_update_item(v))
         });
-        // systeminfo always prints the host name first.
+        // systeminfo always prints the host name first; a computer name is
+        // one word (a line before the capture, `Here is the output:`, is not).
         if unknown(self, Field::HostName) {
             if let Some(first) = self.entries.first_mut() {
-                if first.field.is_none() {
+                let value = first.value.trim();
+                if first.field.is_none()
+                    && !value.is_empty()
+                    && !value.contains(char::is_whitespace)
+                {
                     first.field = Some(Field::HostName);
                 }
             }
