@@ -56,6 +56,14 @@ pub struct Entry {
     pub path: PathBuf,
 }
 
+impl Entry {
+    /// Whether [`hash_all`] reads it: a regular file with a plain name, up
+    /// to [`MAX_PAYLOAD_BYTES`].
+    pub fn readable(&self) -> bool {
+        self.kind == EntryType::File && self.plain && self.size <= MAX_PAYLOAD_BYTES
+    }
+}
+
 /// The `payloads/` folder as listed, sorted by name.
 #[derive(Debug, Clone, Default)]
 pub struct Listing {
@@ -64,12 +72,12 @@ pub struct Listing {
 }
 
 impl Listing {
-    /// The bytes [`digest`] will read: the regular files up to
-    /// [`MAX_PAYLOAD_BYTES`].
+    /// The bytes [`hash_all`] will read: the regular files with plain
+    /// names up to [`MAX_PAYLOAD_BYTES`].
     pub fn bytes_to_read(&self) -> u64 {
         self.entries
             .iter()
-            .filter(|e| e.kind == EntryType::File && e.size <= MAX_PAYLOAD_BYTES)
+            .filter(|e| e.readable())
             .map(|e| e.size)
             .sum()
     }
@@ -241,7 +249,7 @@ pub fn hash_all(listing: Listing, progress: &mut dyn FnMut(u64)) -> Vec<Hashed> 
         .entries
         .into_iter()
         .map(|entry| {
-            if entry.kind != EntryType::File || entry.size > MAX_PAYLOAD_BYTES || !entry.plain {
+            if !entry.readable() {
                 return Hashed {
                     entry,
                     digests: None,
