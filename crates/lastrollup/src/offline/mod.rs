@@ -17,8 +17,11 @@
 //!   refuses anything unsafe or inconsistent with the catalog.
 //! * [`verify`] checks the `payloads/` folder of a kit against the manifest
 //!   and the catalog data, streaming every file through SHA-1 and SHA-256.
+//! * [`install_script`] writes the kit's `install.cmd` from a plain
+//!   [`install_script::ScriptPlan`].
 
 pub mod download;
+pub mod install_script;
 pub mod manifest;
 pub mod read;
 pub mod readme;
