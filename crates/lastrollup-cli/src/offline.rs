@@ -10,7 +10,7 @@ use anyhow::{Context, Result};
 use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
 use lastrollup::fleet;
-use lastrollup::offline::{self, download, manifest, read, readme, verify};
+use lastrollup::offline::{self, download, install_script, manifest, read, readme, script, verify};
 
 use crate::check::today;
 use crate::cli::{GoalArg, OfflineArgs, VerifyArgs, VerifyFormat};
@@ -46,7 +46,7 @@ pub fn run(args: &OfflineArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::from(2));
     }
-    let plans = manifest::host_plans(&report);
+    let plans = manifest::host_plans(&report, catalog);
     let m = manifest::build(&plans, catalog, options.as_of, options.goal);
     let out = &args.out;
     std::fs::create_dir_all(out.join(offline::PAYLOADS))
@@ -54,6 +54,21 @@ pub fn run(args: &OfflineArgs) -> Result<ExitCode> {
     write(out, offline::MANIFEST, &manifest::to_json(&m))?;
     write(out, "DOWNLOAD.txt", &download::render(&m))?;
     write(out, "README.txt", &readme::render(&m))?;
+    match script::script_plan(&m, catalog) {
+        Some(plan) => {
+            let text = install_script::render(&plan)
+                .with_context(|| format!("cannot write the install.cmd of {}", out.display()))?;
+            write(out, "install.cmd", &text)?;
+        }
+        // A kit with nothing to install has no installer.
+        None => {
+            let stale = out.join("install.cmd");
+            if stale.exists() {
+                std::fs::remove_file(&stale)
+                    .with_context(|| format!("cannot remove {}", stale.display()))?;
+            }
+        }
+    }
     summary(&m, out);
     let excluded = m.hosts.iter().any(|h| h.excluded.is_some());
     Ok(if !errors.is_empty() {

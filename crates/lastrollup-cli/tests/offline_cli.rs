@@ -44,7 +44,7 @@ fn make_kit(dir: &Path) {
 fn offline_writes_the_kit() {
     let dir = temp("kit");
     make_kit(&dir);
-    for f in ["manifest.json", "DOWNLOAD.txt", "README.txt"] {
+    for f in ["manifest.json", "DOWNLOAD.txt", "README.txt", "install.cmd"] {
         assert!(dir.join(f).is_file(), "{f}");
     }
     assert!(dir.join("payloads").is_dir());
@@ -52,6 +52,8 @@ fn offline_writes_the_kit() {
     let m: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["schema"], "lastrollup.offline/1");
+    let script = std::fs::read_to_string(dir.join("install.cmd")).unwrap();
+    assert!(script.starts_with("@echo off\r\n"));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -64,6 +66,8 @@ fn offline_names_a_host_it_cannot_serve() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("not in the kit:"));
+    // Nothing to install: no installer.
+    assert!(!dir.join("install.cmd").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
 

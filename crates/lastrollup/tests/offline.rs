@@ -32,7 +32,12 @@ fn manifest_of(paths: &[PathBuf], goal: Goal) -> (Manifest, fleet::FleetReport<'
         std::sync::OnceLock::new();
     let kev = KEV.get_or_init(|| lastrollup::assess::exposure::EmbeddedKev(Catalog::embedded()));
     let report = fleet::assess(&read, &errors, catalog, kev, options);
-    let m = manifest::build(&manifest::host_plans(&report), catalog, options.as_of, goal);
+    let m = manifest::build(
+        &manifest::host_plans(&report, catalog),
+        catalog,
+        options.as_of,
+        goal,
+    );
     (m, report)
 }
 
@@ -215,4 +220,61 @@ fn hosts_that_cannot_be_served_are_named() {
     assert!(m.hosts[0].excluded.is_some(), "{:?}", m.hosts[0]);
     assert!(m.files.is_empty());
     assert!(readme::render(&m).contains("nothing in this kit"));
+}
+
+#[test]
+fn the_install_script_plan_follows_the_manifest() {
+    use lastrollup::advisory::Family;
+    use lastrollup::host::Arch;
+    use lastrollup::offline::{install_script, script};
+    let catalog = Catalog::embedded();
+    let (m, _) = manifest_of(&[support::fixtures().join("offline")], Goal::Final);
+    let plan = script::script_plan(&m, catalog).unwrap();
+    let archs: Vec<Arch> = plan.targets.iter().map(|t| t.arch).collect();
+    assert_eq!(archs, [Arch::X86, Arch::X64]);
+    // x86: the Vista SP1 host and the 6002 server.
+    assert_eq!(
+        plan.targets[0].families,
+        [Family::WindowsServer2008, Family::WindowsVista]
+    );
+    let x64 = &plan.targets[1];
+    assert_eq!(x64.families, [Family::WindowsServer2008]);
+    // SP2 only for the SP1 host; the final rollup for every x64 host.
+    assert_eq!(x64.stages.len(), 2);
+    assert_eq!(x64.stages[0].payloads[0].kb, 948465);
+    assert_eq!(x64.stages[0].payloads[0].hosts, ["SRV-SP1"]);
+    let rollup = x64.stages[1]
+        .payloads
+        .iter()
+        .find(|p| p.kb == 5073697)
+        .unwrap();
+    assert!(rollup.hosts.is_empty() && rollup.file_name.is_none() && rollup.sha1.is_none());
+    // Every file of the manifest is in the plan once, in manifest order.
+    let mut kbs: Vec<(Arch, u32)> = Vec::new();
+    for t in &plan.targets {
+        for s in &t.stages {
+            kbs.extend(s.payloads.iter().map(|p| (t.arch, p.kb)));
+        }
+    }
+    assert_eq!(kbs.len(), m.files.len());
+    let script = install_script::render(&plan).unwrap();
+    for f in m.files.iter().filter_map(|f| f.file_name.as_deref()) {
+        assert!(script.contains(f), "{f} not in install.cmd");
+    }
+    // Each single-host kit renders too; a kit without files has no script.
+    for file in [
+        "SRV-SP1-systeminfo.txt",
+        "SRV-6002-systeminfo.txt",
+        "SRV-2401-systeminfo.txt",
+        "VISTA-SP1-systeminfo.txt",
+    ] {
+        let (m, _) = manifest_of(&[fixture(file)], Goal::Final);
+        let plan = script::script_plan(&m, catalog).unwrap();
+        install_script::render(&plan).unwrap_or_else(|e| panic!("{file}: {e}"));
+    }
+    let (m, _) = manifest_of(
+        &[support::fixtures().join("check/r2-systeminfo.txt")],
+        Goal::Final,
+    );
+    assert!(script::script_plan(&m, catalog).is_none());
 }

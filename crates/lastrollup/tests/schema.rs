@@ -403,7 +403,12 @@ fn offline_manifest(path: &Path, goal: lastrollup::assess::Goal) -> String {
         goal,
     };
     let report = lastrollup::fleet::assess(&read, &errors, catalog, &kev, options);
-    let m = manifest::build(&manifest::host_plans(&report), catalog, options.as_of, goal);
+    let m = manifest::build(
+        &manifest::host_plans(&report, catalog),
+        catalog,
+        options.as_of,
+        goal,
+    );
     manifest::to_json(&m)
 }
 

@@ -115,6 +115,7 @@ fn test_manifest(catalog: &Catalog) -> Manifest {
         id: "test-host".into(),
         name: Some("TEST-HOST".into()),
         product: Some("Windows Server 2008 SP2".into()),
+        family: Some("windows-server-2008".into()),
         arch: Some(Arch::X64),
         excluded: None,
         plan: &plan,
@@ -377,7 +378,7 @@ fn a_real_fixture_kit_with_wrong_bytes_is_rejected_file_by_file() {
     };
     let report = fleet::assess(&read_files, &errors, catalog, &kev, options);
     let m = manifest::build(
-        &manifest::host_plans(&report),
+        &manifest::host_plans(&report, catalog),
         catalog,
         options.as_of,
         options.goal,

@@ -29,6 +29,8 @@ pub struct HostPlan<'a> {
     pub name: Option<String>,
     /// Product name (`Windows Server 2008 SP2`), when assessed.
     pub product: Option<String>,
+    /// Product family slug (`windows-server-2008`, `windows-vista`).
+    pub family: Option<String>,
     /// Architecture, when the captures say it (never assumed).
     pub arch: Option<Arch>,
     /// Why the host gets nothing from the kit although it may need updates
@@ -47,6 +49,8 @@ pub struct KitHost {
     pub name: Option<String>,
     /// Product name.
     pub product: Option<String>,
+    /// Product family slug (`windows-server-2008`, `windows-vista`).
+    pub family: Option<String>,
     /// Architecture.
     pub arch: Option<Arch>,
     /// A restart is pending on the host: restart before installing.
@@ -126,8 +130,9 @@ pub struct Manifest {
     pub stages: Vec<Stage>,
 }
 
-/// The plans of every host of a fleet report.
-pub fn host_plans<'a>(report: &'a FleetReport<'_>) -> Vec<HostPlan<'a>> {
+/// The plans of every host of a fleet report (`catalog` gives each
+/// product's family).
+pub fn host_plans<'a>(report: &'a FleetReport<'_>, catalog: &Catalog) -> Vec<HostPlan<'a>> {
     report
         .hosts
         .iter()
@@ -150,6 +155,11 @@ pub fn host_plans<'a>(report: &'a FleetReport<'_>) -> Vec<HostPlan<'a>> {
                 id: h.id.clone(),
                 name: h.host.name.clone(),
                 product: p.product_name.clone(),
+                family: p
+                    .product
+                    .as_deref()
+                    .and_then(|id| catalog.product(id))
+                    .map(|prod| prod.family.clone()),
                 arch,
                 excluded,
                 plan: &p.plan,
@@ -328,6 +338,7 @@ fn kit_hosts(hosts: &[HostPlan<'_>], files: &[KitFile]) -> Vec<KitHost> {
             id: h.id.clone(),
             name: h.name.clone(),
             product: h.product.clone(),
+            family: h.family.clone(),
             arch: h.arch,
             restart_first: h.excluded.is_none()
                 && h.plan.first().is_some_and(|s| s.kind == "reboot"),

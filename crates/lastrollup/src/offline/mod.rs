@@ -2,8 +2,8 @@
 //! another computer, checked, carried over and installed in order.
 //!
 //! ```text
-//! fleet report ──► manifest ──► DOWNLOAD.txt, README.txt ──► (payloads fetched) ──► verify
-//! (plans)          manifest.rs  download.rs, readme.rs                               read.rs, verify.rs
+//! fleet report ──► manifest ──► DOWNLOAD.txt, README.txt, install.cmd ──► (payloads fetched) ──► verify
+//! (plans)          manifest.rs  download.rs, readme.rs, script.rs                                  read.rs, verify.rs
 //! ```
 //!
 //! * [`manifest`] turns the install plans of one or many hosts (the plans
@@ -18,13 +18,15 @@
 //! * [`verify`] checks the `payloads/` folder of a kit against the manifest
 //!   and the catalog data, streaming every file through SHA-1 and SHA-256.
 //! * [`install_script`] writes the kit's `install.cmd` from a plain
-//!   [`install_script::ScriptPlan`].
+//!   [`install_script::ScriptPlan`]; [`script`] makes that plan from a
+//!   manifest.
 
 pub mod download;
 pub mod install_script;
 pub mod manifest;
 pub mod read;
 pub mod readme;
+pub mod script;
 pub mod verify;
 
 pub use manifest::{HostPlan, KitFile, KitHost, Manifest, Stage};
