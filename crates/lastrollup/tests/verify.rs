@@ -412,3 +412,22 @@ fn a_real_fixture_kit_with_wrong_bytes_is_rejected_file_by_file() {
         assert_eq!(c.verdict, Verdict::Corrupted, "{c:?}");
     }
 }
+
+#[test]
+fn another_build_of_a_named_update_is_not_taken_for_it() {
+    // The SSU under another (well-formed) catalog name: another build.
+    let r = with_fault("other-build", |dir, p| {
+        std::fs::remove_file(dir.join(p.ssu_name())).unwrap();
+        let other = b"another build of KB4493730 x64";
+        let name = format!("windows6.0-kb4493730-x64_{}.msu", digests(other).sha1);
+        std::fs::write(dir.join(name), other).unwrap();
+    });
+    assert_eq!(verdict_of(&r, 4493730, Arch::X64), Verdict::Missing);
+    let stray = r
+        .checks
+        .iter()
+        .find(|c| c.order.is_none() && c.kb == Some(4493730))
+        .unwrap();
+    assert_eq!(stray.verdict, Verdict::Unexpected);
+    assert!(stray.reason.contains("another build"), "{}", stray.reason);
+}

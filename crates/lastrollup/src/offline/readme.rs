@@ -105,7 +105,12 @@ fn host_line(h: &KitHost) -> String {
         ""
     };
     if h.files.is_empty() {
-        return format!("{name} ({product}, {arch}): nothing to install");
+        let restart = if h.restart_first {
+            "a restart is pending; "
+        } else {
+            ""
+        };
+        return format!("{name} ({product}, {arch}): {restart}nothing to install");
     }
     let orders: Vec<String> = h.files.iter().map(usize::to_string).collect();
     format!(

@@ -496,15 +496,26 @@ fn check_stray(h: &Hashed, manifest: &Manifest) -> Check {
         let same_arch = manifest
             .files
             .iter()
-            .any(|f| f.kb == n.kb && f.arch == n.arch);
-        if let (Some(f), false) = (other, same_arch) {
-            c.verdict = Verdict::OtherArchitecture;
-            c.reason = format!(
-                "KB{} for {}, but the kit needs it for {}: fetch the {} file",
-                n.kb, n.arch, f.arch, f.arch
-            );
-        } else if same_arch {
-            c.reason = format!("a second file for KB{} {}: keep one", n.kb, n.arch);
+            .find(|f| f.kb == n.kb && f.arch == n.arch);
+        match (other, same_arch) {
+            (Some(f), None) => {
+                c.verdict = Verdict::OtherArchitecture;
+                c.reason = format!(
+                    "KB{} for {}, but the kit needs it for {}: fetch the {} file",
+                    n.kb, n.arch, f.arch, f.arch
+                );
+            }
+            (_, Some(f)) => {
+                c.reason = match &f.file_name {
+                    Some(want) => format!(
+                        "another file of KB{} {} than the one the kit names (`{want}`): another build or \
+                         revision; remove it and fetch that one",
+                        n.kb, n.arch
+                    ),
+                    None => format!("a second file for KB{} {}: keep one", n.kb, n.arch),
+                };
+            }
+            (None, None) => {}
         }
     }
     c
