@@ -105,7 +105,14 @@ fn payload(f: &KitFile, hosts: &[&KitHost], catalog: &Catalog) -> Option<Payload
         .collect();
     let names: Option<Vec<String>> = needing
         .iter()
-        .map(|h| h.name.clone().filter(|n| computer_name(n)))
+        // %COMPUTERNAME% is the NetBIOS name: no DNS suffix.
+        .map(|h| {
+            h.name
+                .as_deref()
+                .and_then(|n| n.split('.').next())
+                .filter(|n| computer_name(n))
+                .map(str::to_string)
+        })
         .collect();
     let hosts = match names {
         Some(names) if needing.len() < hosts.len() => names,
@@ -119,4 +126,63 @@ fn payload(f: &KitFile, hosts: &[&KitHost], catalog: &Catalog) -> Option<Payload
         sha1: f.sha1.as_deref().and_then(parse_sha1),
         hosts,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::assess::{Goal, Step};
+    use crate::offline::manifest::{build, HostPlan};
+
+    fn step(kb: u32) -> Step {
+        Step {
+            order: 0,
+            kb: Some(format!("KB{kb}")),
+            kind: "",
+            title: String::new(),
+            released: None,
+            reason: String::new(),
+            condition: None,
+        }
+    }
+
+    fn host<'a>(name: &str, plan: &'a [Step]) -> HostPlan<'a> {
+        HostPlan {
+            id: name.to_ascii_lowercase(),
+            name: Some(name.into()),
+            product: None,
+            family: Some("windows-server-2008".into()),
+            arch: Some(Arch::X64),
+            excluded: None,
+            plan,
+        }
+    }
+
+    #[test]
+    fn files_only_some_hosts_need_name_their_computers() {
+        let catalog = Catalog::embedded();
+        let both = [step(4493730)];
+        let more = [step(4493730), step(4474419)];
+        let hosts = [host("plc-01.plant.example", &more), host("PLC-02", &both)];
+        let m = build(&hosts, catalog, jiff::civil::date(2026, 6, 30), Goal::Final);
+        let plan = script_plan(&m, catalog).unwrap();
+        let payloads = &plan.targets[0].stages[0].payloads;
+        assert_eq!(payloads[0].kb, 4493730);
+        assert!(payloads[0].hosts.is_empty(), "every x64 host needs it");
+        assert_eq!(payloads[1].kb, 4474419);
+        assert_eq!(payloads[1].hosts, ["plc-01"]);
+        // A host the script cannot name: the file is for every computer.
+        let hosts = [host("plc 01!", &more), host("PLC-02", &both)];
+        let m = build(&hosts, catalog, jiff::civil::date(2026, 6, 30), Goal::Final);
+        let plan = script_plan(&m, catalog).unwrap();
+        assert!(plan.targets[0].stages[0].payloads[1].hosts.is_empty());
+    }
+
+    #[test]
+    fn titles_lose_what_cmd_reads_as_syntax() {
+        assert_eq!(
+            script_title("A & B | <C> 100% \"x\" – y!"),
+            "A   B    C  100   x    y"
+        );
+    }
 }
