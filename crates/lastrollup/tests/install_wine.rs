@@ -612,3 +612,83 @@ fn an_update_waiting_for_a_restart_is_skipped_and_the_stage_stops() {
         .log(wine)
         .contains(&format!("KB{PENDING_KB}: installed, waiting for a restart")));
 }
+
+/// The embedded catalog with the x64 payload data of KB4493730 and
+/// KB5039341 naming the test's files (KB5073697's name stays unknown).
+fn kit_catalog(ssu: &File, ssu2: &File) -> Catalog {
+    use lastrollup::catalog::{CatalogSources, EMBEDDED};
+    let text = EMBEDDED
+        .payloads
+        .replace(
+            "5cb91f4e9000383f061b80f88feffdf228c2443c",
+            &sha1_hex(&ssu.sha1()),
+        )
+        .replace(
+            "2dfad504a6771157472ed3647d021e7b3211c505",
+            &sha1_hex(&ssu2.sha1()),
+        );
+    Catalog::parse(CatalogSources {
+        payloads: &text,
+        ..EMBEDDED
+    })
+    .expect("the test catalog")
+}
+
+#[test]
+fn a_kit_made_from_plans_installs_in_the_manifest_order() {
+    use lastrollup::assess::{Goal, Step};
+    use lastrollup::offline::{manifest, script};
+    let wine = wine_or_skip!();
+    let (ssu, ssu2, rollup) = (File::new(4493730), File::new(5039341), File::new(5073697));
+    let catalog = kit_catalog(&ssu, &ssu2);
+    let step = |kb: Option<u32>| Step {
+        order: 0,
+        kb: kb.map(|k| format!("KB{k}")),
+        kind: if kb.is_some() { "" } else { "reboot" },
+        title: String::new(),
+        released: None,
+        reason: "restart".into(),
+        condition: None,
+    };
+    // This computer needs all three; another one only the newer SSU and the
+    // rollup.
+    let mine = [
+        step(Some(4493730)),
+        step(Some(5039341)),
+        step(Some(5073697)),
+        step(None),
+    ];
+    let theirs = [step(Some(5039341)), step(Some(5073697)), step(None)];
+    let host = |name: &str, plan: &'static [Step]| manifest::HostPlan {
+        id: name.to_ascii_lowercase(),
+        name: Some(name.to_owned()),
+        product: Some("Windows Server 2008 SP2".into()),
+        family: Some("windows-server-2008".into()),
+        arch: Some(Arch::X64),
+        excluded: None,
+        plan,
+    };
+    let mine: &'static [Step] = Box::leak(Box::new(mine));
+    let theirs: &'static [Step] = Box::leak(Box::new(theirs));
+    let hosts = [host(&wine.computer, mine), host("OTHER-HOST", theirs)];
+    let m = manifest::build(
+        &hosts,
+        &catalog,
+        jiff::civil::date(2026, 6, 30),
+        Goal::Final,
+    );
+    assert_eq!(m.files.len(), 3);
+    assert_eq!(m.files[0].file_name.as_deref(), Some(ssu.name().as_str()));
+    assert!(m.files[2].file_name.is_none());
+    let plan = script::script_plan(&m, &catalog).expect("a script plan");
+    let files: Vec<(&File, &str)> = [&ssu, &ssu2, &rollup]
+        .iter()
+        .map(|f| (*f, f.content.as_str()))
+        .collect();
+    let kit = Kit::new("from-plans", &plan, &files, &[(&rollup, 3010)]);
+    let call = |f: &File| format!("{} /quiet /norestart", f.name());
+    assert_eq!(kit.run(wine), 3010, "{}", kit.log(wine));
+    assert_eq!(kit.calls(), [call(&ssu), call(&ssu2), call(&rollup)]);
+    assert_eq!(kit.run(wine), 0, "{}", kit.log(wine));
+    assert_eq!(kit.calls().len(), 3, "a complete kit runs nothing");
+}
