@@ -27,6 +27,8 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
+            [CompletionResult]::new('offline', 'offline', [CompletionResultType]::ParameterValue, 'Make an offline update kit: what air-gapped hosts need, to fetch elsewhere.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an offline kit: every file present, named right, and intact.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Say why an update failed, from the machine''s logs, and what to do.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
@@ -64,6 +66,25 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lastrollup;offline' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The kit folder to write (created when missing; files in it are replaced)')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to plan for, as YYYY-MM-DD. Defaults to today')
+            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plans lead (as for `check`)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'lastrollup;verify' {
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: text for people, or JSON (the verdict per file)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -179,6 +200,8 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         'lastrollup;help' {
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.')
             [CompletionResult]::new('fleet', 'fleet', [CompletionResultType]::ParameterValue, 'Assess a whole fleet: every host under the given files and folders, in one run.')
+            [CompletionResult]::new('offline', 'offline', [CompletionResultType]::ParameterValue, 'Make an offline update kit: what air-gapped hosts need, to fetch elsewhere.')
+            [CompletionResult]::new('verify', 'verify', [CompletionResultType]::ParameterValue, 'Check an offline kit: every file present, named right, and intact.')
             [CompletionResult]::new('explain', 'explain', [CompletionResultType]::ParameterValue, 'Explain a version string, a KB or an update error code.')
             [CompletionResult]::new('diagnose', 'diagnose', [CompletionResultType]::ParameterValue, 'Say why an update failed, from the machine''s logs, and what to do.')
             [CompletionResult]::new('collector', 'collector', [CompletionResultType]::ParameterValue, 'Print or write the collector script to run on an NT 6.0 machine.')
@@ -194,6 +217,12 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             break
         }
         'lastrollup;help;fleet' {
+            break
+        }
+        'lastrollup;help;offline' {
+            break
+        }
+        'lastrollup;help;verify' {
             break
         }
         'lastrollup;help;explain' {

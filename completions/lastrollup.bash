@@ -49,6 +49,12 @@ _lastrollup() {
             lastrollup,man)
                 cmd="lastrollup__subcmd__man"
                 ;;
+            lastrollup,offline)
+                cmd="lastrollup__subcmd__offline"
+                ;;
+            lastrollup,verify)
+                cmd="lastrollup__subcmd__verify"
+                ;;
             lastrollup__subcmd__db,help)
                 cmd="lastrollup__subcmd__db__subcmd__help"
                 ;;
@@ -100,6 +106,12 @@ _lastrollup() {
             lastrollup__subcmd__help,man)
                 cmd="lastrollup__subcmd__help__subcmd__man"
                 ;;
+            lastrollup__subcmd__help,offline)
+                cmd="lastrollup__subcmd__help__subcmd__offline"
+                ;;
+            lastrollup__subcmd__help,verify)
+                cmd="lastrollup__subcmd__help__subcmd__verify"
+                ;;
             lastrollup__subcmd__help__subcmd__db,import)
                 cmd="lastrollup__subcmd__help__subcmd__db__subcmd__import"
                 ;;
@@ -113,7 +125,7 @@ _lastrollup() {
 
     case "${cmd}" in
         lastrollup)
-            opts="-h -V --help --version check fleet explain diagnose collector lint identify db completions man help"
+            opts="-h -V --help --version check fleet offline verify explain diagnose collector lint identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +417,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__help)
-            opts="check fleet explain diagnose collector lint identify db completions man help"
+            opts="check fleet offline verify explain diagnose collector lint identify db completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +612,34 @@ _lastrollup() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        lastrollup__subcmd__help__subcmd__offline)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         lastrollup__subcmd__identify)
             opts="-h -V --format --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -669,6 +709,54 @@ _lastrollup() {
             case "${prev}" in
                 --out)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__offline)
+            opts="-h -V --out --as-of --goal --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --as-of)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --goal)
+                    COMPREPLY=($(compgen -W "final without-esu" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        lastrollup__subcmd__verify)
+            opts="-h -V --format --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 *)

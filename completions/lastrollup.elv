@@ -24,6 +24,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --version 'Print version'
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
+            cand offline 'Make an offline update kit: what air-gapped hosts need, to fetch elsewhere.'
+            cand verify 'Check an offline kit: every file present, named right, and intact.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
@@ -59,6 +61,23 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --since 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)'
             cand --color 'When to colour the output'
             cand --no-db 'Check exposure against the built-in known-exploited table only'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;offline'= {
+            cand --out 'The kit folder to write (created when missing; files in it are replaced)'
+            cand --as-of 'The day to plan for, as YYYY-MM-DD. Defaults to today'
+            cand --goal 'Where the install plans lead (as for `check`)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'lastrollup;verify'= {
+            cand --format 'Output format: text for people, or JSON (the verdict per file)'
+            cand --color 'When to colour the output'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -159,6 +178,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         &'lastrollup;help'= {
             cand check 'Say where each host stands against its final servicing baseline, and what to install, in order, to get there.'
             cand fleet 'Assess a whole fleet: every host under the given files and folders, in one run.'
+            cand offline 'Make an offline update kit: what air-gapped hosts need, to fetch elsewhere.'
+            cand verify 'Check an offline kit: every file present, named right, and intact.'
             cand explain 'Explain a version string, a KB or an update error code.'
             cand diagnose 'Say why an update failed, from the machine''s logs, and what to do.'
             cand collector 'Print or write the collector script to run on an NT 6.0 machine.'
@@ -172,6 +193,10 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         &'lastrollup;help;check'= {
         }
         &'lastrollup;help;fleet'= {
+        }
+        &'lastrollup;help;offline'= {
+        }
+        &'lastrollup;help;verify'= {
         }
         &'lastrollup;help;explain'= {
         }

@@ -77,3 +77,13 @@ mkdir -p "$here/corpus/db_decode"
 (cd "$here/.." && cargo run --release -q -p lastrollup-cli -- db import \
   --db "$here/corpus/db_decode/fixtures.lrdb" "$feeds"/* >/dev/null)
 tail -c +25 "$here/corpus/db_decode/fixtures.lrdb" > "$here/corpus/db_decode/fixtures.body"
+# The offline manifest reader: the manifests of the kit fixtures (one host
+# of each kind and the mixed fleet), as `lastrollup offline` writes them.
+mkdir -p "$here/corpus/offline_manifest"
+for f in "$fixtures"/offline/*.txt "$fixtures/offline"; do
+  out=$(mktemp -d)
+  (cd "$here/.." && cargo run --release -q -p lastrollup-cli -- offline --as-of 2026-06-30 --out "$out" "$f" >/dev/null) || true
+  cp "$out/manifest.json" "$here/corpus/offline_manifest/$(basename "$f" .txt).json"
+  rm -rf "$out"
+done
+echo "seeded: $(ls "$here/corpus/offline_manifest" | wc -l) files for offline_manifest"

@@ -70,6 +70,7 @@ mod catalog {
     pub mod files;
     pub mod kev;
     pub mod lifecycle;
+    pub mod payloads;
     pub mod products;
     pub mod updates;
     pub mod upgrades;
@@ -77,7 +78,7 @@ mod catalog {
 }
 
 /// The files the catalog encoding depends on, besides `catalog/*.toml`.
-const MODEL: [&str; 12] = [
+const MODEL: [&str; 13] = [
     "src/host/arch.rs",
     "src/advisory/severity.rs",
     "src/month.rs",
@@ -86,6 +87,7 @@ const MODEL: [&str; 12] = [
     "src/catalog/files.rs",
     "src/catalog/kev.rs",
     "src/catalog/lifecycle.rs",
+    "src/catalog/payloads.rs",
     "src/catalog/products.rs",
     "src/catalog/updates.rs",
     "src/catalog/upgrades.rs",
@@ -150,13 +152,14 @@ fn encode_catalog(dst: &Path) {
         "upgrades",
         "errors",
         "kev",
+        "payloads",
     ];
     let texts = names.map(|name| {
         let src = format!("catalog/{name}.toml");
         println!("cargo:rerun-if-changed={src}");
         std::fs::read_to_string(&src).unwrap_or_else(|e| panic!("{src}: {e}"))
     });
-    let [products, updates, lifecycle, upgrades, errors, kev] =
+    let [products, updates, lifecycle, upgrades, errors, kev, payloads] =
         texts.each_ref().map(String::as_str);
     let files = catalog::files::CatalogFiles::from_toml(catalog::files::CatalogSources {
         products,
@@ -165,6 +168,7 @@ fn encode_catalog(dst: &Path) {
         upgrades,
         errors,
         kev,
+        payloads,
     })
     .unwrap_or_else(|e| panic!("{e}"));
     // The cross-checks run here, once, rather than on every load.

@@ -101,6 +101,70 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Fleet(FleetArgs),
 
+    /// Make an offline update kit: what air-gapped hosts need, to fetch elsewhere.
+    ///
+    /// Give the captures of one host, a folder of captures, or a whole fleet
+    /// (everything `fleet` reads). lastrollup computes each host's install
+    /// plan (as `check` does) and writes into DIR:
+    ///
+    ///   manifest.json  the lastrollup.offline/1 manifest: every file in
+    ///                  install order with KB, architecture, expected name,
+    ///                  SHA-1 (and SHA-256 where known), the hosts that need
+    ///                  it and the stages with a restart after each
+    ///                  (docs/offline.md, docs/schema/offline-1.schema.json)
+    ///   DOWNLOAD.txt   one line per file: name, SHA-1, address (or the
+    ///                  Update Catalog search where no name is known)
+    ///   README.txt     the steps for whoever fetches, checks and carries it
+    ///   install.cmd    the installer to run on each machine
+    ///   payloads/      empty: put the fetched files here
+    ///
+    /// Then fetch the files, run `lastrollup verify DIR`, carry DIR to each
+    /// machine and run install.cmd there as Administrator.
+    ///
+    /// Where the catalog knows no file name for an update (most rollups of
+    /// 2018–2023 and 2025), the manifest asks for any
+    /// windows6.0-kbNNNNNNN-ARCH_<sha1>.msu of that KB from the Microsoft
+    /// Update Catalog; verify then checks the file against the SHA-1 in its name.
+    ///
+    /// Exit codes:
+    ///   0  the kit was written and every host with updates to install is in it
+    ///   1  the kit was written, but a host could not be given anything
+    ///      (not NT 6.0, not assessed, architecture unknown: README.txt says why)
+    ///   2  a capture could not be used, no host was found, DIR could not be
+    ///      written, or the arguments are wrong
+    ///
+    /// Examples:
+    ///   lastrollup offline usb/PLANT-HIST02.lastrollup.txt --out kit/
+    ///   lastrollup offline captures/ --out //fs01/it/kit-2026-06 --as-of 2026-06-30
+    ///   lastrollup offline --goal without-esu host/*.txt --out kit/
+    #[command(verbatim_doc_comment)]
+    Offline(OfflineArgs),
+
+    /// Check an offline kit: every file present, named right, and intact.
+    ///
+    /// Reads DIR/manifest.json (as `offline` wrote it; a manifest edited by
+    /// hand is checked against the catalog's payload data and refused with
+    /// the line and column of any JSON error) and every file in
+    /// DIR/payloads/, each streamed through SHA-1 and SHA-256. For each file
+    /// the manifest names: present, its SHA-1 equal to the digest in its
+    /// Update Catalog name and to the catalog data (and its SHA-256 where
+    /// known), its KB and architecture those of the entry. Missing,
+    /// corrupted or truncated, renamed, other-architecture and unexpected
+    /// files are each named with the reason; symbolic links are reported,
+    /// never followed. Progress goes to stderr; the result says how long it took.
+    ///
+    /// Exit codes:
+    ///   0  the kit is complete and correct
+    ///   1  the kit has problems (each is listed)
+    ///   2  the kit cannot be checked: no manifest, a manifest that is not
+    ///      valid, payloads/ missing or a link, or the arguments are wrong
+    ///
+    /// Examples:
+    ///   lastrollup verify kit/
+    ///   lastrollup verify --format json E:\kit > verify.json
+    #[command(verbatim_doc_comment)]
+    Verify(VerifyArgs),
+
     /// Explain a version string, a KB or an update error code.
     ///
     /// A version (`6.0.6003.20491`, a BuildLabEx such as
@@ -378,6 +442,48 @@ pub struct CheckArgs {
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct OfflineArgs {
+    /// Capture files and folders of the hosts (folders read recursively).
+    #[arg(required = true, value_name = "CAPTURES")]
+    pub paths: Vec<PathBuf>,
+
+    /// The kit folder to write (created when missing; files in it are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The day to plan for, as YYYY-MM-DD. Defaults to today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Where the install plans lead (as for `check`).
+    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
+    pub goal: GoalArg,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The kit folder (with manifest.json and payloads/).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+
+    /// Output format: text for people, or JSON (the verdict per file).
+    #[arg(long, value_enum, default_value_t = VerifyFormat::Text)]
+    pub format: VerifyFormat,
+
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum VerifyFormat {
+    /// One line per file for people.
+    Text,
+    /// JSON: complete, counts, and every check.
+    Json,
 }
 
 #[derive(Debug, Args)]

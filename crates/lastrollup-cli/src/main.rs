@@ -11,6 +11,7 @@ mod fleet_history;
 mod generate;
 mod identify;
 mod lint;
+mod offline;
 mod render;
 mod version;
 
@@ -44,6 +45,8 @@ fn main() -> ExitCode {
         cli::Command::Identify(a) => identify::run(&a),
         cli::Command::Check(a) => check::run(&a),
         cli::Command::Fleet(a) => fleet::run(&a),
+        cli::Command::Offline(a) => offline::run(&a),
+        cli::Command::Verify(a) => offline::verify(&a),
         cli::Command::Explain(a) => explain::run(&a),
         cli::Command::Diagnose(a) => diagnose::run(&a),
         cli::Command::Collector(a) => collector::run(&a),

@@ -36,6 +36,7 @@ pub mod fleet;
 pub mod host;
 pub mod lint;
 pub mod month;
+pub mod offline;
 pub mod report;
 
 pub use error::{EvidenceError, EvidenceErrorKind};

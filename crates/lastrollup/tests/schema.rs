@@ -390,3 +390,54 @@ fn diagnose_reports_match_their_schema() {
     }
     assert!(n >= 17, "{n} reports checked");
 }
+
+/// The offline kit manifest of the captures under `path`.
+fn offline_manifest(path: &Path, goal: lastrollup::assess::Goal) -> String {
+    use lastrollup::offline::manifest;
+    let (files, errors) = lastrollup::fleet::walk::walk(&[path.to_path_buf()]);
+    let (read, _) = lastrollup::fleet::walk::read_all(&files);
+    let catalog = lastrollup::catalog::Catalog::embedded();
+    let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
+    let options = lastrollup::assess::Options {
+        as_of: jiff::civil::date(2026, 6, 30),
+        goal,
+    };
+    let report = lastrollup::fleet::assess(&read, &errors, catalog, &kev, options);
+    let m = manifest::build(
+        &manifest::host_plans(&report, catalog),
+        catalog,
+        options.as_of,
+        goal,
+    );
+    manifest::to_json(&m)
+}
+
+#[test]
+fn offline_manifests_match_their_schema() {
+    use lastrollup::assess::Goal;
+    let schema = schema_file("offline-1.schema.json");
+    let fixtures = support::fixtures();
+    // The kit fixtures, every fixture (R2, unassessable hosts, bundles
+    // with a pending restart), and the examples.
+    for path in [
+        fixtures.join("offline"),
+        fixtures.clone(),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples"),
+    ] {
+        for goal in [Goal::Final, Goal::WithoutEsu] {
+            let json = offline_manifest(&path, goal);
+            check_against(&schema, &json, &path.display().to_string());
+        }
+    }
+    // The validator sees what the schema forbids.
+    let json = offline_manifest(&fixtures.join("offline"), Goal::Final);
+    let bad = json.replacen("\"sha1\": \"", "\"sha1\": \"X", 1);
+    let mut errs = Vec::new();
+    validate(
+        &schema,
+        &serde_json::from_str(&bad).unwrap(),
+        "$",
+        &mut errs,
+    );
+    assert!(errs.iter().any(|e| e.contains("sha1")), "{errs:?}");
+}

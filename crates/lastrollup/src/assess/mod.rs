@@ -30,7 +30,7 @@ pub use plan::Step;
 pub use target::{Resolution, Target};
 
 /// Which update the plan leads to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Goal {
     /// The last update of the product (needs an ESU / Premium Assurance

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::errors::ErrorsFile;
 use super::kev::KevFile;
 use super::lifecycle::LifecycleFile;
+use super::payloads::PayloadsFile;
 use super::products::ProductsFile;
 use super::updates::UpdatesFile;
 use super::upgrades::UpgradesFile;
@@ -41,6 +42,8 @@ pub struct CatalogSources<'a> {
     pub errors: &'a str,
     /// `kev.toml`.
     pub kev: &'a str,
+    /// `payloads.toml`.
+    pub payloads: &'a str,
 }
 
 /// A catalog file that does not parse or contradicts itself.
@@ -79,6 +82,8 @@ pub struct CatalogFiles {
     pub errors: ErrorsFile,
     /// `kev.toml`.
     pub kev: KevFile,
+    /// `payloads.toml`.
+    pub payloads: PayloadsFile,
 }
 
 impl CatalogFiles {
@@ -97,6 +102,7 @@ impl CatalogFiles {
             upgrades: read("upgrades.toml", src.upgrades)?,
             errors: read("errors.toml", src.errors)?,
             kev: read("kev.toml", src.kev)?,
+            payloads: read("payloads.toml", src.payloads)?,
         })
     }
 

@@ -16,6 +16,7 @@ pub mod errors;
 pub mod files;
 pub mod kev;
 pub mod lifecycle;
+pub mod payloads;
 pub mod products;
 pub mod updates;
 pub mod upgrades;
@@ -34,6 +35,7 @@ pub use errors::ErrorCode;
 pub use files::{CatalogError, CatalogFiles, CatalogSources};
 pub use kev::KnownExploited;
 pub use lifecycle::{Milestone, Phase};
+pub use payloads::{CatalogName, FileUse, Payload, PayloadFile, PayloadStatus};
 pub use products::Product;
 pub use updates::{BuildRevision, Release, Update, UpdateKind};
 
@@ -45,6 +47,7 @@ pub const EMBEDDED: CatalogSources<'static> = CatalogSources {
     upgrades: include_str!("../../catalog/upgrades.toml"),
     errors: include_str!("../../catalog/errors.toml"),
     kev: include_str!("../../catalog/kev.toml"),
+    payloads: include_str!("../../catalog/payloads.toml"),
 };
 
 /// The same files as deserialized structs ([`CatalogFiles`]) in postcard
@@ -72,6 +75,8 @@ pub struct Catalog {
     pub errors: Vec<ErrorCode>,
     /// Known-exploited CVEs of NT 6.0 SP2 (for `check` without a database).
     pub known_exploited: Vec<KnownExploited>,
+    /// Update payloads (file names and digests) per KB and architecture.
+    pub payloads: Vec<Payload>,
     by_kb: FxHashMap<u32, usize>,
     superseded_by: FxHashMap<u32, Vec<u32>>,
 }
@@ -121,6 +126,7 @@ impl Catalog {
             upgrades,
             errors,
             kev,
+            payloads,
         } = files;
         let mut by_kb =
             FxHashMap::with_capacity_and_hasher(updates.update.len(), Default::default());
@@ -139,6 +145,7 @@ impl Catalog {
             upgrades,
             errors: errors.error,
             known_exploited: kev.cve,
+            payloads: payloads.payload,
             by_kb,
             superseded_by,
         }
@@ -147,6 +154,12 @@ impl Catalog {
     /// The update with number `kb`.
     pub fn update(&self, kb: u32) -> Option<&Update> {
         self.by_kb.get(&kb).map(|&i| &self.updates[i])
+    }
+
+    /// The payload entry of `kb` on `arch` (every update of the catalog has
+    /// one per architecture it is offered for: the build checks it).
+    pub fn payload(&self, kb: u32, arch: Arch) -> Option<&Payload> {
+        self.payloads.iter().find(|p| p.kb == kb && p.arch == arch)
     }
 
     /// The product with id `id`.

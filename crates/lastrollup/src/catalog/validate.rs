@@ -36,6 +36,7 @@ impl CatalogFiles {
             by_kb,
         };
         files.validate_kev()?;
+        self.payloads.validate(updates)?;
         files.validate()
     }
 }
