@@ -55,9 +55,9 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         }
         'lastrollup;fleet' {
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown')
-            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to assess for, as YYYY-MM-DD. Defaults to today')
-            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plans lead (as for `check`)')
-            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The advisory database for CVE exposure (as for `check`)')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today')
+            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plan leads: the product''s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)')
+            [CompletionResult]::new('--db', '--db', [CompletionResultType]::ParameterName, 'The advisory database for CVE exposure (see `lastrollup db`). Defaults to $LASTROLLUP_DB, else the one in the user''s data directory; without one, only the built-in known-exploited table is checked')
             [CompletionResult]::new('--csv', '--csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)')
             [CompletionResult]::new('--jsonl', '--jsonl', [CompletionResultType]::ParameterName, 'Also write one JSON object per host and line (for SIEM ingestion)')
             [CompletionResult]::new('--cve-csv', '--cve-csv', [CompletionResultType]::ParameterName, 'Also write one CSV row per host and open or unverified CVE')
@@ -65,7 +65,7 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--history', '--history', [CompletionResultType]::ParameterName, 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to colour the output')
-            [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only')
+            [CompletionResult]::new('--no-db', '--no-db', [CompletionResultType]::ParameterName, 'Check exposure against the built-in known-exploited table only, even when a database exists')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -74,8 +74,8 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
         }
         'lastrollup;offline' {
             [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'The kit folder to write (created when missing; files in it are replaced)')
-            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to plan for, as YYYY-MM-DD. Defaults to today')
-            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plans lead (as for `check`)')
+            [CompletionResult]::new('--as-of', '--as-of', [CompletionResultType]::ParameterName, 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today')
+            [CompletionResult]::new('--goal', '--goal', [CompletionResultType]::ParameterName, 'Where the install plan leads: the product''s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -50,9 +50,9 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;fleet'= {
             cand --format 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown'
-            cand --as-of 'The day to assess for, as YYYY-MM-DD. Defaults to today'
-            cand --goal 'Where the install plans lead (as for `check`)'
-            cand --db 'The advisory database for CVE exposure (as for `check`)'
+            cand --as-of 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today'
+            cand --goal 'Where the install plan leads: the product''s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)'
+            cand --db 'The advisory database for CVE exposure (see `lastrollup db`). Defaults to $LASTROLLUP_DB, else the one in the user''s data directory; without one, only the built-in known-exploited table is checked'
             cand --csv 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)'
             cand --jsonl 'Also write one JSON object per host and line (for SIEM ingestion)'
             cand --cve-csv 'Also write one CSV row per host and open or unverified CVE'
@@ -60,7 +60,7 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --history 'Keep every run in this SQLite history database (created when missing) and report what changed since its last complete run'
             cand --since 'Report what changed since an earlier `--jsonl` export (without a history database; known-exploited CVEs only)'
             cand --color 'When to colour the output'
-            cand --no-db 'Check exposure against the built-in known-exploited table only'
+            cand --no-db 'Check exposure against the built-in known-exploited table only, even when a database exists'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
@@ -68,8 +68,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
         }
         &'lastrollup;offline'= {
             cand --out 'The kit folder to write (created when missing; files in it are replaced)'
-            cand --as-of 'The day to plan for, as YYYY-MM-DD. Defaults to today'
-            cand --goal 'Where the install plans lead (as for `check`)'
+            cand --as-of 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today'
+            cand --goal 'Where the install plan leads: the product''s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

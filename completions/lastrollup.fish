@@ -55,10 +55,10 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand check" -s V -l ver
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l format -d 'Output format: a summary for people, the `lastrollup.fleet/1` JSON contract (docs/fleet.md), or Markdown' -r -f -a "text\t'Verdict, plan, exposure, findings and lifecycle for people'
 json\t'The versioned JSON contract'
 markdown\t'Markdown'"
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l as-of -d 'The day to assess for, as YYYY-MM-DD. Defaults to today' -r
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l goal -d 'Where the install plans lead (as for `check`)' -r -f -a "final\t'The last update of the product (KB5073697, 2026-01-13, on x86/x64)'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l as-of -d 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l goal -d 'Where the install plan leads: the product\'s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)' -r -f -a "final\t'The last update of the product (KB5073697, 2026-01-13, on x86/x64)'
 without-esu\t'The last update installable without an ESU entitlement'"
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l db -d 'The advisory database for CVE exposure (as for `check`)' -r -F
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l db -d 'The advisory database for CVE exposure (see `lastrollup db`). Defaults to $LASTROLLUP_DB, else the one in the user\'s data directory; without one, only the built-in known-exploited table is checked' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l csv -d 'Also write one CSV row per host (UTF-8 with BOM, RFC 4180)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l jsonl -d 'Also write one JSON object per host and line (for SIEM ingestion)' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l cve-csv -d 'Also write one CSV row per host and open or unverified CVE' -r -F
@@ -68,12 +68,12 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l since -d
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l color -d 'When to colour the output' -r -f -a "auto\t'Colour on a terminal only'
 always\t'Always colour'
 never\t'Never colour'"
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l no-db -d 'Check exposure against the built-in known-exploited table only'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -l no-db -d 'Check exposure against the built-in known-exploited table only, even when a database exists'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand fleet" -s V -l version -d 'Print version'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -l out -d 'The kit folder to write (created when missing; files in it are replaced)' -r -F
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -l as-of -d 'The day to plan for, as YYYY-MM-DD. Defaults to today' -r
-complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -l goal -d 'Where the install plans lead (as for `check`)' -r -f -a "final\t'The last update of the product (KB5073697, 2026-01-13, on x86/x64)'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -l as-of -d 'The day to assess for (lifecycle, whether updates can still come), as YYYY-MM-DD. Defaults to today' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -l goal -d 'Where the install plan leads: the product\'s final update, or the last update that installs without an ESU entitlement (KB4534303, 2020-01)' -r -f -a "final\t'The last update of the product (KB5073697, 2026-01-13, on x86/x64)'
 without-esu\t'The last update installable without an ESU entitlement'"
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand offline" -s V -l version -d 'Print version'

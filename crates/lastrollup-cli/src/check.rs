@@ -3,12 +3,12 @@
 use std::process::ExitCode;
 
 use anyhow::Result;
-use lastrollup::assess::{self, Goal, Options};
+use lastrollup::assess;
 use lastrollup::catalog::Catalog;
 use lastrollup::host::{self, Severity};
 use lastrollup::report;
 
-use crate::cli::{CheckArgs, CheckFormat, GoalArg};
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::identify::read_all;
 use crate::render;
 
@@ -56,16 +56,10 @@ pub fn run(args: &CheckArgs) -> Result<ExitCode> {
     let (files, errors) = read_all(&args.files);
     let hosts = host::identify(&files);
     let catalog = Catalog::embedded();
-    let options = Options {
-        as_of: args.as_of.unwrap_or_else(today),
-        goal: match args.goal {
-            GoalArg::Final => Goal::Final,
-            GoalArg::WithoutEsu => Goal::WithoutEsu,
-        },
-    };
+    let options = args.plan.options();
     // Exposures borrow their CVE text from the source, which therefore
     // outlives them.
-    let db = open_database(args.db.as_deref(), args.no_db)?;
+    let db = open_database(args.exposure.db.as_deref(), args.exposure.no_db)?;
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let source: &dyn lastrollup::assess::exposure::AdvisorySource = match &db {
         Some(db) => db,

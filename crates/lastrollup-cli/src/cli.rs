@@ -407,6 +407,50 @@ pub struct IdentifyArgs {
     pub color: ColorChoice,
 }
 
+/// What a plan is made for: the day and the goal (`check`, `fleet`,
+/// `offline`).
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The day to assess for (lifecycle, whether updates can still come),
+    /// as YYYY-MM-DD. Defaults to today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<jiff::civil::Date>,
+
+    /// Where the install plan leads: the product's final update, or the last
+    /// update that installs without an ESU entitlement (KB4534303, 2020-01).
+    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
+    pub goal: GoalArg,
+}
+
+impl PlanArgs {
+    /// The assessment options these flags ask for (`--as-of` defaults to
+    /// today in the local zone).
+    pub fn options(&self) -> lastrollup::assess::Options {
+        lastrollup::assess::Options {
+            as_of: self.as_of.unwrap_or_else(crate::check::today),
+            goal: match self.goal {
+                GoalArg::Final => lastrollup::assess::Goal::Final,
+                GoalArg::WithoutEsu => lastrollup::assess::Goal::WithoutEsu,
+            },
+        }
+    }
+}
+
+/// Where CVE exposure is read from (`check`, `fleet`).
+#[derive(Debug, Args)]
+pub struct ExposureArgs {
+    /// The advisory database for CVE exposure (see `lastrollup db`).
+    /// Defaults to $LASTROLLUP_DB, else the one in the user's data directory;
+    /// without one, only the built-in known-exploited table is checked.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_db")]
+    pub db: Option<PathBuf>,
+
+    /// Check exposure against the built-in known-exploited table only, even
+    /// when a database exists.
+    #[arg(long)]
+    pub no_db: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Captured files to read (`-` reads standard input).
@@ -418,26 +462,11 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 
-    /// The day to assess for (lifecycle, whether updates can still come),
-    /// as YYYY-MM-DD. Defaults to today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub plan: PlanArgs,
 
-    /// Where the install plan leads: the product's final update, or the last
-    /// update that installs without an ESU entitlement (KB4534303, 2020-01).
-    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
-    pub goal: GoalArg,
-
-    /// The advisory database for CVE exposure (see `lastrollup db`).
-    /// Defaults to $LASTROLLUP_DB, else the one in the user's data directory;
-    /// without one, only the built-in known-exploited table is checked.
-    #[arg(long, value_name = "PATH", conflicts_with = "no_db")]
-    pub db: Option<PathBuf>,
-
-    /// Check exposure against the built-in known-exploited table only, even
-    /// when a database exists.
-    #[arg(long)]
-    pub no_db: bool,
+    #[command(flatten)]
+    pub exposure: ExposureArgs,
 
     /// When to colour the output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
@@ -454,13 +483,8 @@ pub struct OfflineArgs {
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 
-    /// The day to plan for, as YYYY-MM-DD. Defaults to today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<jiff::civil::Date>,
-
-    /// Where the install plans lead (as for `check`).
-    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
-    pub goal: GoalArg,
+    #[command(flatten)]
+    pub plan: PlanArgs,
 }
 
 #[derive(Debug, Args)]
@@ -497,21 +521,11 @@ pub struct FleetArgs {
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
 
-    /// The day to assess for, as YYYY-MM-DD. Defaults to today.
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub as_of: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub plan: PlanArgs,
 
-    /// Where the install plans lead (as for `check`).
-    #[arg(long, value_enum, default_value_t = GoalArg::Final)]
-    pub goal: GoalArg,
-
-    /// The advisory database for CVE exposure (as for `check`).
-    #[arg(long, value_name = "PATH", conflicts_with = "no_db")]
-    pub db: Option<PathBuf>,
-
-    /// Check exposure against the built-in known-exploited table only.
-    #[arg(long)]
-    pub no_db: bool,
+    #[command(flatten)]
+    pub exposure: ExposureArgs,
 
     /// Also write one CSV row per host (UTF-8 with BOM, RFC 4180).
     #[arg(long, value_name = "FILE")]

@@ -7,13 +7,12 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
 use lastrollup::fleet::history::Knowledge;
 use lastrollup::fleet::{self, export, html, report, FleetReport};
 
-use crate::check::{open_database, today};
-use crate::cli::{CheckFormat, FleetArgs, GoalArg};
+use crate::check::open_database;
+use crate::cli::{CheckFormat, FleetArgs};
 use crate::render::{self, paint, Style};
 
 /// How many known-exploited CVEs the terminal summary lists.
@@ -254,15 +253,9 @@ pub fn run(args: &FleetArgs) -> Result<ExitCode> {
     let (files, read_errors) = fleet::walk::read_all(&paths);
     errors.extend(read_errors);
     let catalog = Catalog::embedded();
-    let options = Options {
-        as_of: args.as_of.unwrap_or_else(today),
-        goal: match args.goal {
-            GoalArg::Final => Goal::Final,
-            GoalArg::WithoutEsu => Goal::WithoutEsu,
-        },
-    };
+    let options = args.plan.options();
     let before = crate::fleet_history::load(args)?;
-    let db = open_database(args.db.as_deref(), args.no_db)?;
+    let db = open_database(args.exposure.db.as_deref(), args.exposure.no_db)?;
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let source: &(dyn lastrollup::assess::exposure::AdvisorySource + Sync) = match &db {
         Some(db) => db,

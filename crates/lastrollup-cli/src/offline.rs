@@ -7,13 +7,11 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use lastrollup::assess::{Goal, Options};
 use lastrollup::catalog::Catalog;
 use lastrollup::fleet;
 use lastrollup::offline::{self, download, install_script, manifest, read, readme, script, verify};
 
-use crate::check::today;
-use crate::cli::{GoalArg, OfflineArgs, VerifyArgs, VerifyFormat};
+use crate::cli::{OfflineArgs, VerifyArgs, VerifyFormat};
 use crate::render::{self, paint, Style};
 
 /// Writes `text` to `dir/name`.
@@ -27,13 +25,7 @@ pub fn run(args: &OfflineArgs) -> Result<ExitCode> {
     let (files, read_errors) = fleet::walk::read_all(&paths);
     errors.extend(read_errors);
     let catalog = Catalog::embedded();
-    let options = Options {
-        as_of: args.as_of.unwrap_or_else(today),
-        goal: match args.goal {
-            GoalArg::Final => Goal::Final,
-            GoalArg::WithoutEsu => Goal::WithoutEsu,
-        },
-    };
+    let options = args.plan.options();
     let kev = lastrollup::assess::exposure::EmbeddedKev(catalog);
     let report = fleet::assess(&files, &errors, catalog, &kev, options);
     for e in &errors {
