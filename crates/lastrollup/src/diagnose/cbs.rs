@@ -83,16 +83,6 @@ impl LogReader for CbsReader {
         }
     }
 
-    fn os_line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
-        match parse_line(&line.text) {
-            Some(p) => {
-                self.pending.flush(sink, handle);
-                sink.os.scan(line.number, p.message);
-            }
-            None => self.line(line, sink),
-        }
-    }
-
     fn finish(&mut self, sink: &mut Sink<'_>) {
         self.pending.flush(sink, handle);
     }

@@ -14,8 +14,6 @@ use std::io::{self, BufRead};
 
 use crate::evidence::text::{self, TextEncoding};
 
-use super::prefilter::{Prefilter, Scanner};
-
 /// The longest line kept, in bytes of input; the rest of a longer line is
 /// skipped (and the line marked [`LogLine::truncated`]).
 pub const MAX_LINE_BYTES: usize = 16 * 1024;
@@ -29,9 +27,6 @@ pub struct LogLine {
     pub text: String,
     /// Whether the line was longer than [`MAX_LINE_BYTES`] and cut.
     pub truncated: bool,
-    /// Whether the prefilter found that the line only needs the OS scan
-    /// (see [`super::LogReader::os_line`]).
-    pub os_only: bool,
 }
 
 /// How the bytes of the file are laid out.
@@ -55,12 +50,6 @@ pub struct LineReader<R> {
     code_page: Option<u16>,
     /// An odd byte of a UTF-16 unit left over at a buffer boundary.
     odd: Option<u8>,
-    /// Quiet lines are passed over undecoded (byte layouts only).
-    scanner: Option<Scanner>,
-    /// Bytes consumed from `inner`.
-    offset: u64,
-    /// The next line only needs the OS scan.
-    os_only: bool,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -73,22 +62,7 @@ impl<R: BufRead> LineReader<R> {
             raw: Vec::with_capacity(256),
             code_page: None,
             odd: None,
-            scanner: None,
-            offset: 0,
-            os_only: false,
         }
-    }
-
-    /// From now on, lines `prefilter` finds quiet are counted but not
-    /// decoded or returned (see [`super::prefilter`]). UTF-16 input is
-    /// read whole.
-    pub fn skip_quiet(&mut self, prefilter: &'static Prefilter) {
-        self.scanner = Some(Scanner::new(prefilter));
-    }
-
-    /// Lines read or skipped so far.
-    pub fn lines_read(&self) -> u64 {
-        self.number
     }
 
     /// The encoding detected so far (`utf-8` until something else is seen).
@@ -109,10 +83,7 @@ impl<R: BufRead> LineReader<R> {
         self.raw.clear();
         let found = match self.layout {
             Layout::Utf16(le) => self.read_utf16(le)?,
-            _ => {
-                self.pass_quiet()?;
-                self.read_bytes()?
-            }
+            _ => self.read_bytes()?,
         };
         let Some(truncated) = found else {
             return Ok(None);
@@ -123,7 +94,6 @@ impl<R: BufRead> LineReader<R> {
             number: self.number,
             text,
             truncated,
-            os_only: std::mem::take(&mut self.os_only),
         }))
     }
 
@@ -138,32 +108,9 @@ impl<R: BufRead> LineReader<R> {
         } else {
             (sniff_utf16(buf).map_or(Layout::Bytes, Layout::Utf16), 0)
         };
-        self.consume(skip);
+        self.inner.consume(skip);
         self.layout = layout;
         Ok(())
-    }
-
-    fn consume(&mut self, n: usize) {
-        self.inner.consume(n);
-        self.offset += n as u64;
-    }
-
-    /// Passes over the quiet lines before the next line worth reading.
-    fn pass_quiet(&mut self) -> io::Result<()> {
-        let Some(scanner) = self.scanner.as_mut() else {
-            return Ok(());
-        };
-        loop {
-            let buf = self.inner.fill_buf()?;
-            let quiet = scanner.quiet_prefix(buf, self.offset);
-            self.os_only = quiet.os_only;
-            if quiet.bytes == 0 {
-                return Ok(());
-            }
-            self.inner.consume(quiet.bytes);
-            self.offset += quiet.bytes as u64;
-            self.number += quiet.lines;
-        }
     }
 
     /// Reads one raw line into `raw` (capped); `Some(truncated)` or `None` at EOF.
@@ -183,7 +130,7 @@ impl<R: BufRead> LineReader<R> {
             let room = MAX_LINE_BYTES.saturating_sub(self.raw.len());
             truncated |= end > room;
             self.raw.extend_from_slice(&buf[..end.min(room)]);
-            self.consume(if done { end + 1 } else { end });
+            self.inner.consume(if done { end + 1 } else { end });
             if done {
                 return Ok(Some(truncated));
             }
@@ -223,7 +170,7 @@ impl<R: BufRead> LineReader<R> {
                     truncated = true;
                 }
             }
-            self.consume(used);
+            self.inner.consume(used);
             if done {
                 return Ok(Some(truncated));
             }

@@ -34,7 +34,6 @@ pub mod host;
 pub mod lines;
 pub mod model;
 pub mod os;
-pub mod prefilter;
 pub mod record;
 pub mod report;
 pub mod rules;
@@ -83,13 +82,6 @@ pub enum LogFormat {
 pub trait LogReader {
     /// Reads one line.
     fn line(&mut self, line: &LogLine, sink: &mut Sink<'_>);
-    /// Reads a line the prefilter found to start a record whose only clue
-    /// is an OS fingerprint, with a record starting on the next line:
-    /// reading it whole would close the open record and then only feed
-    /// the OS scan, which is what a reader may do instead.
-    fn os_line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
-        self.line(line, sink);
-    }
     /// The input ended: hand over what is still open.
     fn finish(&mut self, sink: &mut Sink<'_>);
 }
@@ -219,40 +211,6 @@ pub fn read_log_as<R: BufRead>(
     format: Option<LogFormat>,
     catalog: &Catalog,
 ) -> Result<LogFile, EvidenceError> {
-    let options = ReadOptions {
-        format,
-        ..ReadOptions::default()
-    };
-    read_log_with(name, reader, options, catalog)
-}
-
-/// How [`read_log_with`] reads a log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ReadOptions {
-    /// The format, when given rather than detected.
-    pub format: Option<LogFormat>,
-    /// Whether the quiet lines of CBS and WindowsUpdate logs are passed
-    /// over undecoded ([`prefilter`]); the diagnosis is the same either
-    /// way, only slower without.
-    pub prefilter: bool,
-}
-
-impl Default for ReadOptions {
-    fn default() -> Self {
-        ReadOptions {
-            format: None,
-            prefilter: true,
-        }
-    }
-}
-
-/// [`read_log`] with [`ReadOptions`].
-pub fn read_log_with<R: BufRead>(
-    name: &str,
-    reader: R,
-    options: ReadOptions,
-    catalog: &Catalog,
-) -> Result<LogFile, EvidenceError> {
     let io_err = |e: std::io::Error| {
         EvidenceError::new(
             name,
@@ -273,24 +231,14 @@ pub fn read_log_with<R: BufRead>(
     if first.iter().all(|l| l.text.trim().is_empty()) {
         return Err(EvidenceError::new(name, None, EvidenceErrorKind::Empty));
     }
-    let format = options.format.unwrap_or_else(|| detect(&first));
-    if let Some(p) = options
-        .prefilter
-        .then(|| prefilter::Prefilter::for_format(format))
-        .flatten()
-    {
-        lines.skip_quiet(p);
-    }
+    let format = format.unwrap_or_else(|| detect(&first));
     let mut sink = Sink::new(name, catalog);
     let mut reader = reader_for(format);
-    let mut truncated = 0u64;
+    let mut count = (0u64, 0u64);
     let mut feed = |l: &LogLine, sink: &mut Sink<'_>| {
-        truncated += u64::from(l.truncated);
-        if l.os_only {
-            reader.os_line(l, sink);
-        } else {
-            reader.line(l, sink);
-        }
+        count.0 = l.number;
+        count.1 += u64::from(l.truncated);
+        reader.line(l, sink);
     };
     for l in &first {
         feed(l, &mut sink);
@@ -299,7 +247,6 @@ pub fn read_log_with<R: BufRead>(
         feed(&l, &mut sink);
     }
     reader.finish(&mut sink);
-    let count = (lines.lines_read(), truncated);
     Ok(finish_file(sink, format, lines.encoding().name(), count))
 }
 
@@ -332,10 +279,6 @@ fn finish_file(sink: Sink<'_>, format: LogFormat, encoding: String, count: (u64,
         attempts: sink.attempts.into_iter().collect(),
     }
 }
-
-/// Bytes read from a log file at a time: the prefilter looks at whole
-/// buffers, and lines that cross a buffer's end are read one by one.
-const READ_BUFFER: usize = 1024 * 1024;
 
 /// Reads a file, or every file under a folder (recursively, names starting
 /// with `.` skipped, in name order).
@@ -380,7 +323,7 @@ fn collect(
     match std::fs::File::open(path) {
         Ok(f) => out.push(read_log(
             &name,
-            std::io::BufReader::with_capacity(READ_BUFFER, f),
+            std::io::BufReader::with_capacity(64 * 1024, f),
             catalog,
         )),
         Err(e) => out.push(Err(unreadable(e))),

@@ -32,7 +32,7 @@ impl OsFamily {
 }
 
 /// Fingerprints, lower case: (text, family).
-pub const FINGERPRINTS: &[(&str, OsFamily)] = &[
+const FINGERPRINTS: &[(&str, OsFamily)] = &[
     ("~~6.0.", OsFamily::Nt60),
     ("windows6.0-", OsFamily::Nt60),
     ("6.0.6001.", OsFamily::Nt60),

@@ -94,16 +94,6 @@ impl LogReader for WuReader {
         }
     }
 
-    fn os_line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
-        match parse_line(&line.text) {
-            Some(p) => {
-                self.flush(sink);
-                sink.os.scan(line.number, p.text);
-            }
-            None => self.line(line, sink),
-        }
-    }
-
     fn finish(&mut self, sink: &mut Sink<'_>) {
         self.flush(sink);
     }
