@@ -26,6 +26,7 @@
 //! assert_eq!(report.causes[0].id, "pending-reboot");
 //! ```
 
+pub mod cabinet;
 pub mod cause;
 pub mod cbs;
 pub mod checksur;
@@ -281,7 +282,8 @@ fn finish_file(sink: Sink<'_>, format: LogFormat, encoding: String, count: (u64,
 }
 
 /// Reads a file, or every file under a folder (recursively, names starting
-/// with `.` skipped, in name order).
+/// with `.` skipped, in name order). A cabinet (`CbsPersist_*.cab`) gives
+/// one result per member ([`cabinet`]).
 pub fn read_path(path: &Path, catalog: &Catalog) -> Vec<Result<LogFile, EvidenceError>> {
     let mut out = Vec::new();
     collect(path, catalog, &mut out, 0);
@@ -320,12 +322,30 @@ fn collect(
         }
         return;
     }
-    match std::fs::File::open(path) {
-        Ok(f) => out.push(read_log(
+    match open_peeked(path) {
+        Ok((f, magic)) if cabinet::is_cabinet(&magic) => {
+            out.extend(cabinet::read_cabinet(
+                &name,
+                std::io::BufReader::new(f),
+                catalog,
+            ));
+        }
+        Ok((f, _)) => out.push(read_log(
             &name,
             std::io::BufReader::with_capacity(64 * 1024, f),
             catalog,
         )),
         Err(e) => out.push(Err(unreadable(e))),
     }
+}
+
+/// Opens `path` and reads its first four bytes (fewer when it is shorter),
+/// leaving the file at its start.
+fn open_peeked(path: &Path) -> std::io::Result<(std::fs::File, Vec<u8>)> {
+    use std::io::{Read, Seek};
+    let mut f = std::fs::File::open(path)?;
+    let mut magic = Vec::with_capacity(4);
+    (&mut f).take(4).read_to_end(&mut magic)?;
+    f.rewind()?;
+    Ok((f, magic))
 }
