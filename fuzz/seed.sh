@@ -47,6 +47,20 @@ for name in sorted(os.listdir(src)):
     block = struct.pack("<IHH", 0, len(data), len(data)) + data
     open(os.path.join(dst, name + ".cab"), "wb").write(head + folder + entry + block)
 PY
+# The evtx target (input = the file after its 8-byte magic): a version 3.1
+# header for one chunk, alone, with an empty chunk, and cut.
+mkdir -p "$here/corpus/diagnose_evtx"
+python3 - "$here/corpus/diagnose_evtx" <<'PY'
+import struct, sys, zlib
+dst = sys.argv[1]
+head = b"ElfFile\0" + struct.pack("<QQQIHHHH", 0, 0, 1, 128, 1, 3, 4096, 1)
+head = head.ljust(120, b"\0") + struct.pack("<I", 0)
+head = head + struct.pack("<I", zlib.crc32(head[:120]))
+head = head.ljust(4096, b"\0")
+chunk = b"ElfChnk\0".ljust(65536, b"\0")
+for i, body in enumerate([head, head + chunk, head[:60], head + chunk[:512]]):
+    open(f"{dst}/seed-{i}", "wb").write(body[8:])
+PY
 # The advisory feed targets: the feed fixtures, a small wesng zip built from
 # them, and SMALL slices of the real feeds in ../shared/data.
 feeds="$fixtures/feeds"
