@@ -29,6 +29,38 @@ for t in diagnose diagnose_cbs diagnose_windowsupdate diagnose_checksur diagnose
     find "$shared/corpus/logs" "$shared/corpus/logs-more" -type f ! -name LABELS.csv -exec cp -t "$here/corpus/$t" {} +
   fi
 done
+# The cabinet target: each diagnose fixture in an uncompressed cabinet
+# (CFHEADER, one CFFOLDER, one CFFILE, one CFDATA block of at most 32 KiB).
+mkdir -p "$here/corpus/diagnose_cabinet"
+python3 - "$fixtures/diagnose" "$here/corpus/diagnose_cabinet" <<'PY'
+import os, struct, sys
+src, dst = sys.argv[1], sys.argv[2]
+for name in sorted(os.listdir(src)):
+    data = open(os.path.join(src, name), "rb").read()[:32768]
+    member = ("CbsPersist_" + name).encode() + b"\0"
+    files_at = 36 + 8
+    data_at = files_at + 16 + len(member)
+    total = data_at + 8 + len(data)
+    head = b"MSCF" + struct.pack("<IIIIIBBHHHHH", 0, total, 0, files_at, 0, 3, 1, 1, 1, 0, 0, 0)
+    folder = struct.pack("<IHH", data_at, 1, 0)
+    entry = struct.pack("<IIHHHH", len(data), 0, 0, 0x5a21, 0, 0x20) + member
+    block = struct.pack("<IHH", 0, len(data), len(data)) + data
+    open(os.path.join(dst, name + ".cab"), "wb").write(head + folder + entry + block)
+PY
+# The evtx target (input = the file after its 8-byte magic): a version 3.1
+# header for one chunk, alone, with an empty chunk, and cut.
+mkdir -p "$here/corpus/diagnose_evtx"
+python3 - "$here/corpus/diagnose_evtx" <<'PY'
+import struct, sys, zlib
+dst = sys.argv[1]
+head = b"ElfFile\0" + struct.pack("<QQQIHHHH", 0, 0, 1, 128, 1, 3, 4096, 1)
+head = head.ljust(120, b"\0") + struct.pack("<I", 0)
+head = head + struct.pack("<I", zlib.crc32(head[:120]))
+head = head.ljust(4096, b"\0")
+chunk = b"ElfChnk\0".ljust(65536, b"\0")
+for i, body in enumerate([head, head + chunk, head[:60], head + chunk[:512]]):
+    open(f"{dst}/seed-{i}", "wb").write(body[8:])
+PY
 # The advisory feed targets: the feed fixtures, a small wesng zip built from
 # them, and SMALL slices of the real feeds in ../shared/data.
 feeds="$fixtures/feeds"

@@ -186,11 +186,12 @@ pub enum Command {
     /// Say why an update failed, from the machine's logs, and what to do.
     ///
     /// Give log files or folders (read recursively): CBS.log, CBS.persist.log
-    /// and CbsPersist_*.log from %windir%\Logs\CBS, CheckSUR.log and
-    /// CheckSUR.persist.log (System Update Readiness Tool), the NT 6.0
-    /// %windir%\WindowsUpdate.log, setupapi.dev.log / setupapi.app.log,
-    /// event log text (`wevtutil qe System /f:text`, Event Viewer copies),
-    /// or text with wusa / pkgmgr exit codes. The format and encoding of each
+    /// and CbsPersist_*.log from %windir%\Logs\CBS (and the CbsPersist_*.cab
+    /// archives there, read in place), CheckSUR.log and CheckSUR.persist.log
+    /// (System Update Readiness Tool), the NT 6.0 %windir%\WindowsUpdate.log,
+    /// setupapi.dev.log / setupapi.app.log, Event Log exports (.evtx, or the
+    /// text of `wevtutil qe System /f:text` and Event Viewer copies), or text
+    /// with wusa / pkgmgr exit codes. The format and encoding of each
     /// file are detected from content; logs are streamed, never read whole.
     ///
     /// The report: the causes, most likely first, each with its id

@@ -125,3 +125,27 @@ fn with_host_evidence_refutes_or_confirms() {
     assert_eq!(verdict("missing-sha2").as_deref(), Some("refutes"));
     assert_eq!(verdict("esu-not-licensed").as_deref(), Some("refutes"));
 }
+
+#[test]
+fn a_damaged_evtx_or_cabinet_exits_2_and_names_the_file() {
+    let dir = std::env::temp_dir().join(format!("lastrollup-damaged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    // An .evtx header cut after its magic, and a cabinet header of garbage.
+    let evtx = dir.join("System.evtx");
+    std::fs::write(&evtx, b"ElfFile\0\x01\x02\x03").expect("write evtx");
+    let cab = dir.join("CbsPersist_20240110100000.cab");
+    let mut garbage = b"MSCF".to_vec();
+    garbage.extend((0..120u8).map(|b| b.wrapping_mul(31)));
+    std::fs::write(&cab, garbage).expect("write cab");
+    for (file, kind) in [(&evtx, "evtx"), (&cab, "cabinet")] {
+        cmd()
+            .arg("diagnose")
+            .arg("none.log")
+            .arg(file)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(file.display().to_string()))
+            .stderr(predicate::str::contains(kind));
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -78,18 +78,8 @@ impl LogReader for CbsReader {
                 level(p.level),
                 p.message,
             );
-        } else if line.text.is_empty() || !self.pending.extend(line) {
-            self.pending.flush(sink, handle);
-            if !line.text.is_empty() {
-                let at = At {
-                    line: line.number,
-                    time: None,
-                    component: None,
-                    level: Level::Unstated,
-                    raw: None,
-                };
-                sink.record(at, &line.text);
-            }
+        } else {
+            self.pending.continue_or_alone(line, sink, handle);
         }
     }
 

@@ -63,13 +63,7 @@ impl LogReader for EventLogReader {
             self.pending
                 .start(line, self.date.as_deref(), self.source.as_deref(), level, v);
         } else if !t.is_empty() && !self.pending.extend(line) && !is_field(t) {
-            let at = At {
-                line: line.number,
-                time: None,
-                component: None,
-                level: Level::Unstated,
-                raw: None,
-            };
+            let at = At::bare(line.number);
             sink.record(at, t);
         }
     }

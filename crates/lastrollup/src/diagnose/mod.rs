@@ -26,10 +26,12 @@
 //! assert_eq!(report.causes[0].id, "pending-reboot");
 //! ```
 
+pub mod cabinet;
 pub mod cause;
 pub mod cbs;
 pub mod checksur;
 pub mod eventlog;
+pub mod evtx;
 pub mod host;
 pub mod lines;
 pub mod model;
@@ -250,6 +252,26 @@ pub fn read_log_as<R: BufRead>(
     Ok(finish_file(sink, format, lines.encoding().name(), count))
 }
 
+/// Reads lines already decoded from a container format (`.evtx`) as
+/// `format`; `encoding` names what they were decoded from.
+fn read_decoded(
+    name: &str,
+    format: LogFormat,
+    encoding: &str,
+    lines: impl Iterator<Item = LogLine>,
+    catalog: &Catalog,
+) -> LogFile {
+    let mut sink = Sink::new(name, catalog);
+    let mut reader = reader_for(format);
+    let mut count = 0u64;
+    for l in lines {
+        count += 1;
+        reader.line(&l, &mut sink);
+    }
+    reader.finish(&mut sink);
+    finish_file(sink, format, encoding.to_owned(), (count, 0))
+}
+
 fn finish_file(sink: Sink<'_>, format: LogFormat, encoding: String, count: (u64, u64)) -> LogFile {
     let os = match sink.os.verdict() {
         Some((family, line)) => os::OsReading {
@@ -281,7 +303,9 @@ fn finish_file(sink: Sink<'_>, format: LogFormat, encoding: String, count: (u64,
 }
 
 /// Reads a file, or every file under a folder (recursively, names starting
-/// with `.` skipped, in name order).
+/// with `.` skipped, in name order). A cabinet (`CbsPersist_*.cab`) gives
+/// one result per member ([`cabinet`]); an `.evtx` export is read by
+/// [`evtx`].
 pub fn read_path(path: &Path, catalog: &Catalog) -> Vec<Result<LogFile, EvidenceError>> {
     let mut out = Vec::new();
     collect(path, catalog, &mut out, 0);
@@ -320,12 +344,33 @@ fn collect(
         }
         return;
     }
-    match std::fs::File::open(path) {
-        Ok(f) => out.push(read_log(
+    match open_peeked(path) {
+        Ok((f, magic)) if evtx::is_evtx(&magic) => {
+            out.push(evtx::read_evtx(&name, std::io::BufReader::new(f), catalog));
+        }
+        Ok((f, magic)) if cabinet::is_cabinet(&magic) => {
+            out.extend(cabinet::read_cabinet(
+                &name,
+                std::io::BufReader::new(f),
+                catalog,
+            ));
+        }
+        Ok((f, _)) => out.push(read_log(
             &name,
             std::io::BufReader::with_capacity(64 * 1024, f),
             catalog,
         )),
         Err(e) => out.push(Err(unreadable(e))),
     }
+}
+
+/// Opens `path` and reads its first eight bytes (fewer when it is
+/// shorter), leaving the file at its start.
+fn open_peeked(path: &Path) -> std::io::Result<(std::fs::File, Vec<u8>)> {
+    use std::io::{Read, Seek};
+    let mut f = std::fs::File::open(path)?;
+    let mut magic = Vec::with_capacity(8);
+    (&mut f).take(8).read_to_end(&mut magic)?;
+    f.rewind()?;
+    Ok((f, magic))
 }

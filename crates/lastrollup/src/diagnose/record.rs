@@ -67,6 +67,24 @@ impl Pending {
         true
     }
 
+    /// A line that does not start a record: it continues the open record;
+    /// when none is open, or the line is blank, the open record is handed
+    /// to `f` and closed, and a non-blank line is classified on its own.
+    pub fn continue_or_alone(
+        &mut self,
+        line: &LogLine,
+        sink: &mut Sink<'_>,
+        f: impl FnOnce(&mut Sink<'_>, At<'_>, &str),
+    ) {
+        if !line.text.is_empty() && self.extend(line) {
+            return;
+        }
+        self.flush(sink, f);
+        if !line.text.is_empty() {
+            sink.record(At::bare(line.number), &line.text);
+        }
+    }
+
     /// Whether a record is open.
     pub fn is_open(&self) -> bool {
         self.level.is_some()

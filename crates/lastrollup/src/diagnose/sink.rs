@@ -48,6 +48,20 @@ pub struct At<'a> {
     pub raw: Option<&'a str>,
 }
 
+impl At<'_> {
+    /// A record of one line with no time, writer or level: a line that
+    /// does not have its format's grammar.
+    pub fn bare(line: u64) -> Self {
+        At {
+            line,
+            time: None,
+            component: None,
+            level: Level::Unstated,
+            raw: None,
+        }
+    }
+}
+
 impl<'c> Sink<'c> {
     /// An empty sink for `file`.
     pub fn new(file: &str, catalog: &'c Catalog) -> Self {

@@ -6,7 +6,7 @@
 
 use super::lines::LogLine;
 use super::model::{AttemptResult, Signal};
-use super::rules::{self, Level};
+use super::rules;
 use super::sink::{At, Sink};
 use super::LogReader;
 
@@ -23,13 +23,7 @@ impl LogReader for TextReader {
         if text.is_empty() {
             return;
         }
-        let at = At {
-            line: line.number,
-            time: None,
-            component: None,
-            level: Level::Unstated,
-            raw: None,
-        };
+        let at = At::bare(line.number);
         let found = sink.record(at, text);
         let lower = text.to_ascii_lowercase();
         if lower.contains(".msu") || lower.contains(".cab") {

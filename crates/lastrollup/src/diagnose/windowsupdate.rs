@@ -87,18 +87,10 @@ impl LogReader for WuReader {
             let level = level(p.text);
             self.pending
                 .start(line, time.as_deref(), Some(p.component), level, p.text);
-        } else if line.text.is_empty() || !self.pending.extend(line) {
-            self.flush(sink);
-            if !line.text.is_empty() {
-                let at = At {
-                    line: line.number,
-                    time: None,
-                    component: None,
-                    level: Level::Unstated,
-                    raw: None,
-                };
-                sink.record(at, &line.text);
-            }
+        } else {
+            let kb = &mut self.handler_kb;
+            self.pending
+                .continue_or_alone(line, sink, |sink, at, text| handle(sink, at, text, kb));
         }
     }
 
