@@ -156,7 +156,7 @@ pub struct Outcome {
 /// name and the first line).
 pub fn lint_text(path: &str, text: &str, config: &Config) -> Vec<Finding> {
     let language = Language::detect(path, text.lines().next().unwrap_or(""));
-    let mut out = source::lint_lines(path, language, text.lines(), 1, config);
+    let mut out = source::lint_text(path, language, text, config);
     sort(&mut out);
     out
 }
@@ -165,6 +165,12 @@ pub fn lint_text(path: &str, text: &str, config: &Config) -> Vec<Finding> {
 /// without a BOM, legacy code pages) and lints the text. Returns `None` for
 /// a binary file.
 pub fn lint_bytes(path: &str, bytes: &[u8], config: &Config) -> Option<Vec<Finding>> {
+    if source::looks_binary(bytes) {
+        return None;
+    }
+    if !source::may_match(bytes) {
+        return Some(Vec::new());
+    }
     let text = source::decode(bytes)?;
     Some(lint_text(path, &text, config))
 }

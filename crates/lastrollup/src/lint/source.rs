@@ -75,7 +75,21 @@ pub struct Source<'t> {
 }
 
 impl<'t> Source<'t> {
-    /// Builds a source from lines, running the prefilter.
+    /// Builds a source from the lines of `text` (each cut at [`MAX_LINE`]
+    /// bytes), running the prefilter once over the whole text rather than
+    /// once per line.
+    pub fn from_text(path: &'t str, language: Language, text: &'t str) -> Self {
+        let lines: Vec<&'t str> = text.lines().map(cap).collect();
+        let candidates = candidate_lines(text, &lines);
+        Source {
+            path,
+            language,
+            lines,
+            candidates,
+        }
+    }
+
+    /// Builds a source from lines, running the prefilter on each.
     pub fn new(path: &'t str, language: Language, lines: Vec<&'t str>) -> Self {
         let candidates = (0..lines.len())
             .filter(|&i| PREFILTER_AC.is_match(lines[i]))
@@ -105,6 +119,29 @@ impl<'t> Source<'t> {
     }
 }
 
+/// The indexes of the `lines` (slices of `text`, in order) that hold a
+/// prefilter string within their capped length. Prefilter strings hold no
+/// line break, so every match lies inside one line; a line with a string in
+/// it always has a reported match inside it (the automaton reports the match
+/// that ends first, and resumes after it).
+fn candidate_lines(text: &str, lines: &[&str]) -> Vec<usize> {
+    let base = text.as_ptr() as usize;
+    let start = |i: usize| lines[i].as_ptr() as usize - base;
+    let mut out: Vec<usize> = Vec::new();
+    let mut j = 0;
+    for m in PREFILTER_AC.find_iter(text) {
+        while j + 1 < lines.len() && start(j + 1) <= m.start() {
+            j += 1;
+        }
+        let Some(line) = lines.get(j) else { break };
+        let inside = start(j) <= m.start() && m.end() <= start(j) + line.len();
+        if inside && out.last() != Some(&j) {
+            out.push(j);
+        }
+    }
+    out
+}
+
 /// Decodes a file's bytes to text, or `None` when it is binary (a NUL byte
 /// in its first 8 KiB that UTF-16 does not explain).
 pub fn decode(bytes: &[u8]) -> Option<String> {
@@ -114,10 +151,27 @@ pub fn decode(bytes: &[u8]) -> Option<String> {
     Some(text::decode(bytes, &|_| None).0)
 }
 
+/// Whether any rule could fire on a file with these raw bytes: false only
+/// when the file is certainly not UTF-16 (no BOM, no NUL in the first
+/// 4 KiB, the bytes `text::decode` sniffs) and no prefilter string occurs in
+/// the raw bytes. Every prefilter string is ASCII, and UTF-8 and the legacy
+/// code pages encode ASCII as itself, so such a file has no candidate line
+/// once decoded either; it is skipped without decoding or splitting lines.
+pub fn may_match(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(4096)];
+    bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || memchr::memchr(0, head).is_some()
+        || PREFILTER_AC.is_match(bytes)
+}
+
 /// Whether `bytes` look like a binary file rather than text.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
-    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+    if memchr::memchr(0, head).is_none()
+        || head.starts_with(&[0xFF, 0xFE])
+        || head.starts_with(&[0xFE, 0xFF])
+    {
         return false;
     }
     let nuls = head.iter().filter(|&&b| b == 0).count();
@@ -145,6 +199,11 @@ pub fn cap(line: &str) -> &str {
     &line[..end]
 }
 
+/// Lints the whole text of a file.
+pub fn lint_text(path: &str, language: Language, text: &str, config: &Config) -> Vec<Finding> {
+    lint_source(&Source::from_text(path, language, text), 1, config)
+}
+
 /// Lints lines whose first is line number `first`, returning findings for
 /// all of them.
 pub fn lint_lines<'t>(
@@ -164,7 +223,7 @@ pub fn lint_source(src: &Source<'_>, first: usize, config: &Config) -> Vec<Findi
     if src.candidates.is_empty() {
         return Vec::new();
     }
-    let suppressions = Suppressions::read(src);
+    let mut suppressions: Option<Suppressions> = None;
     let mut out = Vec::new();
     for rule in rules::all() {
         let meta = rule.meta();
@@ -174,7 +233,8 @@ pub fn lint_source(src: &Source<'_>, first: usize, config: &Config) -> Vec<Findi
         let mut hits = Vec::new();
         rule.check(src, &mut hits);
         for hit in hits {
-            if suppressions.covers(meta, hit.index) {
+            let read = suppressions.get_or_insert_with(|| Suppressions::read(src));
+            if read.covers(meta, hit.index) {
                 continue;
             }
             out.push(finding(src, first, meta, hit));
@@ -260,6 +320,40 @@ mod tests {
             .collect();
         assert!(!looks_binary(&utf16));
         assert!(decode(&utf16).is_some_and(|t| t.contains("6.0.6002")));
+    }
+
+    #[test]
+    fn raw_prefilter_skips_only_files_without_candidates() {
+        assert!(!may_match(b"fn main() { println!(\"hello\"); }\n"));
+        assert!(may_match(b"if ($b -EQ 6002) {}"));
+        assert!(may_match(b"Windows VISTA\xe9\n")); // cp1252 text
+        let utf16: Vec<u8> = "6.0.6002"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert!(may_match(&utf16));
+        assert!(may_match(b"\xFF\xFEx\x00"));
+        // Every candidate line of a decoded file is seen by the raw check.
+        for line in [
+            "x.version = 1",
+            "caption -like '*2008*'",
+            "ver|find \"6.0\"",
+        ] {
+            assert!(Source::new("a", Language::Text, vec![line]).candidates == [0]);
+            assert!(may_match(line.as_bytes()));
+        }
+    }
+
+    #[test]
+    fn whole_text_candidates_match_per_line_ones() {
+        let long = format!("{}6002", "x".repeat(MAX_LINE));
+        let text = format!("a\r\nver 6.0\r\n\nb\n{long}\nVISTA vista\n6002 2008\r\nno\nend 7601");
+        let whole = Source::from_text("t", Language::Text, &text);
+        let lines: Vec<&str> = text.lines().map(cap).collect();
+        let per_line = Source::new("t", Language::Text, lines.clone());
+        assert_eq!(whole.lines, lines);
+        assert_eq!(whole.candidates, per_line.candidates);
+        assert_eq!(whole.candidates, vec![1, 5, 6, 8]);
     }
 
     #[test]
