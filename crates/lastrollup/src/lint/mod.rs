@@ -25,6 +25,7 @@ pub mod language;
 pub mod output;
 pub mod rules;
 pub mod source;
+pub mod stream;
 pub mod walk;
 
 use std::path::PathBuf;
