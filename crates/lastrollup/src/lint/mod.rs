@@ -21,6 +21,7 @@
 //! ```
 
 pub mod baseline;
+pub mod fix;
 pub mod language;
 pub mod output;
 pub mod rules;
