@@ -77,3 +77,10 @@ mkdir -p "$here/corpus/db_decode"
 (cd "$here/.." && cargo run --release -q -p lastrollup-cli -- db import \
   --db "$here/corpus/db_decode/fixtures.lrdb" "$feeds"/* >/dev/null)
 tail -c +25 "$here/corpus/db_decode/fixtures.lrdb" > "$here/corpus/db_decode/fixtures.body"
+# lint: the per-rule fixtures and the labelled scripts.
+mkdir -p "$here/corpus/lint"
+cp -t "$here/corpus/lint" "$fixtures"/lint/*
+if [ -d "$shared/corpus/scripts" ]; then
+  find "$shared/corpus/scripts" -type f ! -name '*.csv' -exec cp -t "$here/corpus/lint" {} +
+fi
+echo "seeded: $(ls "$here/corpus/lint" | wc -l) files for lint"

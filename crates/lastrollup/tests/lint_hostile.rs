@@ -95,8 +95,8 @@ fn utf16(text: &str, little: bool, bom: bool) -> Vec<u8> {
 fn utf16_files_above_the_whole_file_limit_are_decoded_as_a_stream() {
     let dir = scratch("utf16big");
     let mut text = String::from("if ($os.BuildNumber -eq 6002) { 'SP2' }\r\n");
-    // 150,000 lines of 36 characters: 5.4 M characters, 10.8 MB in UTF-16.
-    for i in 0..150_000 {
+    // 125,000 lines of 34 characters: 8.5 MB in UTF-16, above the 8 MiB limit.
+    for i in 0..125_000 {
         text.push_str(&format!("Write-Host 'line {i:>10}' # é\r\n"));
     }
     text.push_str("ver | find \"6.0.6002\"\r\n");
