@@ -65,9 +65,11 @@ impl<R: Read> Utf16Reader<R> {
         }
         let n = self.inner.read(&mut self.raw)?;
         let last = n == 0;
-        // UTF-16 to UTF-8: at most three bytes out per two bytes in, plus
-        // a pending half code unit and a replacement character.
-        self.out.resize(n / 2 * 3 + 16, 0);
+        // The decoder's own worst case for this input (a pending half code
+        // unit or lone surrogate from the last block included), so that it
+        // always takes the whole block.
+        let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+        self.out.resize(room, 0);
         let (_, _, written, _) = self
             .decoder
             .decode_to_utf8(&self.raw[..n], &mut self.out, last);
