@@ -173,6 +173,9 @@ pub fn lint_bytes(path: &str, bytes: &[u8], config: &Config) -> Option<Vec<Findi
     if !source::may_match(bytes) {
         return Some(Vec::new());
     }
+    if let Some(text) = source::plain_utf8(bytes) {
+        return Some(lint_text(path, text, config));
+    }
     let text = source::decode(bytes)?;
     Some(lint_text(path, &text, config))
 }

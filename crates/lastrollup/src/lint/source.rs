@@ -195,6 +195,22 @@ pub fn may_match(bytes: &[u8]) -> bool {
         || PREFILTER_AC.is_match(bytes)
 }
 
+/// The text of a file that is valid UTF-8 (a UTF-8 byte-order mark
+/// dropped) and that `text::decode` would not take for UTF-16 (no UTF-16
+/// byte-order mark, no NUL in the first 4 KiB), borrowed rather than copied;
+/// `None` for anything else, which [`decode`] then handles.
+pub fn plain_utf8(bytes: &[u8]) -> Option<&str> {
+    let head = &bytes[..bytes.len().min(4096)];
+    if bytes.starts_with(&[0xFF, 0xFE])
+        || bytes.starts_with(&[0xFE, 0xFF])
+        || memchr::memchr(0, head).is_some()
+    {
+        return None;
+    }
+    let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(body).ok()
+}
+
 /// Whether `bytes` look like a binary file rather than text.
 pub fn looks_binary(bytes: &[u8]) -> bool {
     let head = &bytes[..bytes.len().min(8192)];
@@ -398,6 +414,24 @@ mod tests {
             .collect();
         assert!(!looks_binary(&utf16));
         assert!(decode(&utf16).is_some_and(|t| t.contains("6.0.6002")));
+    }
+
+    #[test]
+    fn plain_utf8_is_what_decode_would_give() {
+        for bytes in [
+            &b"plain\r\nvista"[..],
+            b"\xEF\xBB\xBFbom caf\xC3\xA9",
+            b"caf\xe9 cp1252",
+            b"\xFF\xFEv\x00",
+            b"a\x00b\x00",
+        ] {
+            if let Some(text) = plain_utf8(bytes) {
+                assert_eq!(Some(text.to_string()), decode(bytes));
+            }
+        }
+        assert_eq!(plain_utf8(b"\xEF\xBB\xBFbom"), Some("bom"));
+        assert_eq!(plain_utf8(b"caf\xe9"), None);
+        assert_eq!(plain_utf8(b"a\x00b\x00"), None);
     }
 
     #[test]
