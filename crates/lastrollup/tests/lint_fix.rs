@@ -252,3 +252,33 @@ fn the_rewrite_keeps_the_file_mode() {
     assert_eq!(leftovers.len(), 1, "temporary file left behind");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A finding in a later window of a long (minified) line: the text form's
+/// caret is under it and its fix lands at its place in the real line.
+#[test]
+fn long_lines_are_fixed_and_shown_at_the_right_place() {
+    let dir = scratch("long");
+    let path = dir.join("bundle.min.js");
+    let before = "é;".repeat(3000);
+    let after = "z;".repeat(3000);
+    let text = format!("{before}if(build<=6002){{old()}};{after}\n");
+    std::fs::write(&path, &text).expect("write");
+    let found = lint(&path);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(found[0].snippet_offset > 0, "not in a later window");
+    assert_eq!(
+        found[0].column,
+        before.chars().count() + "if(build<=".len() + 1
+    );
+    let mut shown = String::new();
+    lastrollup::lint::output::finding_text(&mut shown, &found[0]);
+    let lines: Vec<&str> = shown.lines().collect();
+    let caret = lines[3].find('^').expect("caret");
+    let under: String = lines[2].chars().skip(caret).take(4).collect();
+    assert_eq!(under, "6002", "{shown}");
+    assert_eq!(fix_safe(&path), 1);
+    let fixed = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(fixed, text.replace("<=6002", "<=6003"));
+    assert_eq!(fix_safe(&path), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -25,11 +25,14 @@ pub struct Edit {
     pub rule: String,
     /// 1-based line number.
     pub line: usize,
-    /// Byte offset in the line where the replaced text starts.
+    /// Characters of the line before the window the offsets count from (0
+    /// but for a window of a line longer than 4,096 bytes).
+    pub window: usize,
+    /// Byte offset in the window where the replaced text starts.
     pub start: usize,
     /// Byte offset where it ends.
     pub end: usize,
-    /// The line's text up to `end` as it was linted (checked before the
+    /// The window's text up to `end` as it was linted (checked before the
     /// edit is made, so a file changed since is not mangled).
     pub expected: String,
     /// The new text.
@@ -48,12 +51,13 @@ fn edit(f: &Finding) -> Option<Edit> {
     let at = f
         .snippet
         .char_indices()
-        .nth(f.column.checked_sub(1)?)
+        .nth(f.column.checked_sub(1 + f.snippet_offset)?)
         .map(|(i, _)| i)?;
     let p = rule.edit(&f.snippet, at)?;
     Some(Edit {
         rule: f.rule.clone(),
         line: f.line,
+        window: f.snippet_offset,
         start: p.start,
         end: p.end,
         expected: f.snippet.get(..p.end)?.to_string(),
@@ -150,7 +154,7 @@ pub fn rewrite(bytes: &[u8], edits: &[Edit]) -> Result<Rewrite, FixError> {
     }
     let (old, encoding) = decode_exact(bytes).ok_or(FixError::Encoding)?;
     let mut sorted: Vec<&Edit> = edits.iter().collect();
-    sorted.sort_by_key(|e| (e.line, std::cmp::Reverse(e.start)));
+    sorted.sort_by_key(|e| (e.line, std::cmp::Reverse((e.window, e.start))));
     let mut new = String::with_capacity(old.len() + 16 * edits.len());
     let mut applied = Vec::new();
     let mut pending = sorted.into_iter().peekable();
@@ -159,11 +163,18 @@ pub fn rewrite(bytes: &[u8], edits: &[Edit]) -> Result<Rewrite, FixError> {
         let mut line = body.to_string();
         let mut floor = usize::MAX;
         while let Some(e) = pending.next_if(|e| e.line <= i + 1) {
-            let fits =
-                e.line == i + 1 && e.end <= floor && body.get(..e.end) == Some(e.expected.as_str());
-            if fits && line.is_char_boundary(e.start) && e.start <= e.end {
-                line.replace_range(e.start..e.end, &e.replacement);
-                floor = e.start;
+            let base = match e.window {
+                0 => Some(0),
+                n => body.char_indices().nth(n).map(|(b, _)| b),
+            };
+            let Some(base) = base.filter(|_| e.line == i + 1 && e.start <= e.end) else {
+                continue;
+            };
+            let (start, end) = (base + e.start, base + e.end);
+            let fits = end <= floor && body.get(base..end) == Some(e.expected.as_str());
+            if fits && line.is_char_boundary(start) {
+                line.replace_range(start..end, &e.replacement);
+                floor = start;
                 applied.push(e.clone());
             }
         }
@@ -171,7 +182,7 @@ pub fn rewrite(bytes: &[u8], edits: &[Edit]) -> Result<Rewrite, FixError> {
         new.push_str(&raw[body.len()..]);
     }
     applied.reverse();
-    applied.sort_by_key(|e| (e.line, e.start));
+    applied.sort_by_key(|e| (e.line, e.window, e.start));
     Ok(Rewrite {
         encoding,
         old,
@@ -338,6 +349,7 @@ mod tests {
         Edit {
             rule: "exact-build-6002".into(),
             line,
+            window: 0,
             start,
             end,
             expected: expected.into(),

@@ -53,8 +53,13 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub fix: String,
-    /// The offending line without trailing white space (its first 4,096 bytes at most).
+    /// The offending line without trailing white space (its first 4,096 bytes at most,
+    /// or the 4,096-byte window of a longer line that the finding is in).
     pub snippet: String,
+    /// Characters of the line before `snippet` starts: 0 but for a window of
+    /// a line longer than 4,096 bytes. Not part of the JSON contract.
+    #[serde(skip)]
+    pub snippet_offset: usize,
 }
 
 /// Which rules run.

@@ -351,6 +351,7 @@ fn finding(src: &Source<'_>, first: usize, meta: &rules::RuleMeta, hit: Hit) -> 
         message: hit.message,
         fix: meta.fix.to_string(),
         snippet: line.trim_end().to_string(),
+        snippet_offset: offset,
     }
 }
 
