@@ -282,3 +282,27 @@ fn long_lines_are_fixed_and_shown_at_the_right_place() {
     assert_eq!(fix_safe(&path), 0);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Found by the fuzz target: a line with two bounds is one finding, and one
+/// `--fix` must fix both (else a second `--fix` changes something).
+#[test]
+fn every_test_on_a_fixed_line_is_fixed_at_once() {
+    let dir = scratch("twice");
+    let path = dir.join("two.ps1");
+    let text = "if ($build -le 6002) { 'a' } elseif ($old -le 6002 -or $b -le 6002) { 'b' }\n\
+                if ($v.Major -eq 6 -and $v.Minor -eq 0 -and ($v.Build -eq 6002 -and $w.Build -eq 6002)) {}\n";
+    std::fs::write(&path, text).expect("write");
+    assert_eq!(fix_safe(&path), 5);
+    let fixed = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(
+        fixed,
+        "if ($build -le 6003) { 'a' } elseif ($old -le 6003 -or $b -le 6003) { 'b' }\n\
+         if ($v.Major -eq 6 -and $v.Minor -eq 0 -and ($v.Build -ge 6002 -and $w.Build -ge 6002)) {}\n"
+    );
+    assert_eq!(fix_safe(&path), 0);
+    let crash = "if ($build -lt 6002) { 'needs SP2' }\nif ($build -le 6002) { &NT 6.0 ild -le 6002) { &NT 6.0 SP2' }\n";
+    std::fs::write(&path, crash).expect("write");
+    assert_eq!(fix_safe(&path), 2);
+    assert_eq!(fix_safe(&path), 0);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -43,27 +43,39 @@ pub struct Edit {
 
 /// The edits the rules propose for `findings` (all of one file or many).
 pub fn edits(findings: &[Finding]) -> Vec<Edit> {
-    findings.iter().filter_map(edit).collect()
+    findings.iter().flat_map(edits_of).collect()
 }
 
-fn edit(f: &Finding) -> Option<Edit> {
-    let rule = rules::rule(&f.rule)?;
+/// The edits for one finding: its own and those of the same rule's later
+/// tests on its line.
+fn edits_of(f: &Finding) -> Vec<Edit> {
+    let Some(rule) = rules::rule(&f.rule) else {
+        return Vec::new();
+    };
     let at = f
-        .snippet
-        .char_indices()
-        .nth(f.column.checked_sub(1 + f.snippet_offset)?)
-        .map(|(i, _)| i)?;
-    let p = rule.edit(&f.snippet, at)?;
-    Some(Edit {
-        rule: f.rule.clone(),
-        line: f.line,
-        window: f.snippet_offset,
-        start: p.start,
-        end: p.end,
-        expected: f.snippet.get(..p.end)?.to_string(),
-        replacement: p.replacement,
-        safe: p.safe,
-    })
+        .column
+        .checked_sub(1 + f.snippet_offset)
+        .and_then(|n| f.snippet.char_indices().nth(n))
+        .map(|(i, _)| i);
+    let Some(at) = at else {
+        return Vec::new();
+    };
+    let language = super::Language::detect(&f.path, "");
+    rule.edits(&f.snippet, at, language)
+        .into_iter()
+        .filter_map(|p| {
+            Some(Edit {
+                rule: f.rule.clone(),
+                line: f.line,
+                window: f.snippet_offset,
+                start: p.start,
+                end: p.end,
+                expected: f.snippet.get(..p.end)?.to_string(),
+                replacement: p.replacement,
+                safe: p.safe,
+            })
+        })
+        .collect()
 }
 
 /// How a file's text is stored.
@@ -112,7 +124,7 @@ pub struct FilePlan {
 pub fn plan(findings: &[Finding], safe_only: bool) -> Vec<FilePlan> {
     let mut by_path: std::collections::BTreeMap<&str, Vec<Edit>> = Default::default();
     for f in findings {
-        if let Some(e) = edit(f).filter(|e| e.safe || !safe_only) {
+        for e in edits_of(f).into_iter().filter(|e| e.safe || !safe_only) {
             by_path.entry(f.path.as_str()).or_default().push(e);
         }
     }

@@ -68,6 +68,15 @@ impl super::Rule for Rule {
         &META
     }
 
+    fn edits(&self, line: &str, at: usize, _: crate::lint::Language) -> Vec<Proposal> {
+        NUMERIC
+            .captures_iter(line)
+            .filter_map(|c| c.iter().skip(1).flatten().next())
+            .filter(|m| m.start() >= at && !glued_after(line, m.end()))
+            .filter_map(|m| self.edit(line, m.start()))
+            .collect()
+    }
+
     fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
         let c = NUMERIC
             .captures_iter(line)

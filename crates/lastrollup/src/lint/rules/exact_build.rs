@@ -85,6 +85,26 @@ impl super::Rule for Rule {
         &META
     }
 
+    fn edits(&self, line: &str, at: usize, language: crate::lint::Language) -> Vec<Proposal> {
+        let mut forms = vec![&*OP_BEFORE, &*MSI_BUILD];
+        if language.equals_compares() {
+            forms.push(&*SINGLE_EQ);
+        }
+        let mut starts: Vec<usize> = forms
+            .iter()
+            .flat_map(|re| re.captures_iter(line).filter_map(|c| c.get(1)))
+            .map(|m| m.start())
+            .filter(|&s| s > at)
+            .collect();
+        starts.push(at);
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+            .into_iter()
+            .filter_map(|s| self.edit(line, s))
+            .collect()
+    }
+
     fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
         if line.get(at..at + 4) != Some("6002") || glued_after(line, at + 4) {
             return None;

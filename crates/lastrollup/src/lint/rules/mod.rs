@@ -18,6 +18,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::source::Source;
+use super::Language;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -120,6 +121,13 @@ pub trait Rule: Sync {
     fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
         let _ = (line, at);
         None
+    }
+    /// The edits for the hit at byte `at` and for every later test of the
+    /// same form on the line (a finding stands for its line, so one `--fix`
+    /// must fix the whole line to be idempotent).
+    fn edits(&self, line: &str, at: usize, language: Language) -> Vec<Proposal> {
+        let _ = language;
+        self.edit(line, at).into_iter().collect()
     }
 }
 
