@@ -124,6 +124,8 @@ Register-ArgumentCompleter -Native -CommandName 'lastrollup' -ScriptBlock {
             [CompletionResult]::new('--baseline', '--baseline', [CompletionResultType]::ParameterName, 'Report only findings that are not in this earlier `--format json` output')
             [CompletionResult]::new('--config', '--config', [CompletionResultType]::ParameterName, 'Read `[lint]` settings from this file instead of ./lastrollup.toml')
             [CompletionResult]::new('--explain', '--explain', [CompletionResultType]::ParameterName, 'Print a rule''s documentation (or, with `all`, the list of rules) and exit')
+            [CompletionResult]::new('--fix', '--fix', [CompletionResultType]::ParameterName, 'Apply the safe fixes (those that change the test''s outcome for build 6003 only), then report what is left')
+            [CompletionResult]::new('--diff', '--diff', [CompletionResultType]::ParameterName, 'Print every fix, safe and unsafe, as a unified diff instead of the findings; nothing is written. Exit 1 when there is a fix')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -663,7 +663,7 @@ _lastrollup() {
             return 0
             ;;
         lastrollup__subcmd__lint)
-            opts="-h -V --format --select --ignore --baseline --config --explain --help --version"
+            opts="-h -V --format --select --ignore --baseline --config --explain --fix --diff --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

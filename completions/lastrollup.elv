@@ -113,6 +113,8 @@ set edit:completion:arg-completer[lastrollup] = {|@words|
             cand --baseline 'Report only findings that are not in this earlier `--format json` output'
             cand --config 'Read `[lint]` settings from this file instead of ./lastrollup.toml'
             cand --explain 'Print a rule''s documentation (or, with `all`, the list of rules) and exit'
+            cand --fix 'Apply the safe fixes (those that change the test''s outcome for build 6003 only), then report what is left'
+            cand --diff 'Print every fix, safe and unsafe, as a unified diff instead of the findings; nothing is written. Exit 1 when there is a fix'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'

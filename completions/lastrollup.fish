@@ -107,6 +107,8 @@ complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l ignore -d
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l baseline -d 'Report only findings that are not in this earlier `--format json` output' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l config -d 'Read `[lint]` settings from this file instead of ./lastrollup.toml' -r -F
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l explain -d 'Print a rule\'s documentation (or, with `all`, the list of rules) and exit' -r
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l fix -d 'Apply the safe fixes (those that change the test\'s outcome for build 6003 only), then report what is left'
+complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -l diff -d 'Print every fix, safe and unsafe, as a unified diff instead of the findings; nothing is written. Exit 1 when there is a fix'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c lastrollup -n "__fish_lastrollup_using_subcommand identify" -l format -d 'Output format: a readable table, or the `lastrollup.identify/1` JSON contract (docs/identify.md)' -r -f -a "table\t'A table for people'

@@ -119,3 +119,10 @@ for f in "$fixtures"/offline/*.txt "$fixtures/offline"; do
   rm -rf "$out"
 done
 echo "seeded: $(ls "$here/corpus/offline_manifest" | wc -l) files for offline_manifest"
+# lint: the per-rule fixtures and the labelled scripts.
+mkdir -p "$here/corpus/lint"
+cp -t "$here/corpus/lint" "$fixtures"/lint/*
+if [ -d "$shared/corpus/scripts" ]; then
+  find "$shared/corpus/scripts" -type f ! -name '*.csv' -exec cp -t "$here/corpus/lint" {} +
+fi
+echo "seeded: $(ls "$here/corpus/lint" | wc -l) files for lint"

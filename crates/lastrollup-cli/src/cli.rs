@@ -646,6 +646,16 @@ pub struct LintArgs {
     /// Print a rule's documentation (or, with `all`, the list of rules) and exit.
     #[arg(long, value_name = "RULE")]
     pub explain: Option<String>,
+
+    /// Apply the safe fixes (those that change the test's outcome for build 6003 only),
+    /// then report what is left.
+    #[arg(long, conflicts_with = "diff")]
+    pub fix: bool,
+
+    /// Print every fix, safe and unsafe, as a unified diff instead of the findings;
+    /// nothing is written. Exit 1 when there is a fix.
+    #[arg(long)]
+    pub diff: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -90,3 +90,59 @@ fn explain() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn fix_writes_safe_edits_and_diff_writes_nothing() {
+    let dir = std::env::temp_dir().join(format!("lastrollup-cli-fix-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("check.ps1");
+    let text = "if ($os.BuildNumber -le 6002) { 'NT 6.0' }\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\
+                \r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\nif ($os.BuildNumber -eq 6002) { 'SP2' }\r\n";
+    std::fs::write(&path, text).expect("write");
+    let mut cmd = Command::cargo_bin("lastrollup").expect("binary");
+    let out = cmd
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .args(["lint", "--diff", "check.ps1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let diff = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        diff.starts_with(
+            "--- a/check.ps1\n+++ b/check.ps1\n@@ -1,4 +1,4 @@ build-upper-bound (safe)\n"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "-if ($os.BuildNumber -eq 6002) { 'SP2' }\n+if ($os.BuildNumber -ge 6002) { 'SP2' }\n"
+        ),
+        "{diff}"
+    );
+    assert!(diff.contains("exact-build-6002 (unsafe)"), "{diff}");
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), text);
+
+    let mut cmd = Command::cargo_bin("lastrollup").expect("binary");
+    let out = cmd
+        .env("NO_COLOR", "1")
+        .current_dir(&dir)
+        .args(["lint", "--fix", "check.ps1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1), "the unsafe one is left");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("fixed 1 finding(s) in 1 file(s); 1 unsafe fix(es) not applied"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("check.ps1:21:") && !stdout.contains("check.ps1:1:"),
+        "{stdout}"
+    );
+    let fixed = std::fs::read_to_string(&path).expect("read");
+    assert_eq!(fixed, text.replace("-le 6002", "-le 6003"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

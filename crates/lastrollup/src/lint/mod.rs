@@ -21,10 +21,12 @@
 //! ```
 
 pub mod baseline;
+pub mod fix;
 pub mod language;
 pub mod output;
 pub mod rules;
 pub mod source;
+pub mod stream;
 pub mod walk;
 
 use std::path::PathBuf;
@@ -51,8 +53,13 @@ pub struct Finding {
     pub message: String,
     /// What to do about it.
     pub fix: String,
-    /// The offending line without trailing white space (its first 4,096 bytes at most).
+    /// The offending line without trailing white space (its first 4,096 bytes at most,
+    /// or the 4,096-byte window of a longer line that the finding is in).
     pub snippet: String,
+    /// Characters of the line before `snippet` starts: 0 but for a window of
+    /// a line longer than 4,096 bytes. Not part of the JSON contract.
+    #[serde(skip)]
+    pub snippet_offset: usize,
 }
 
 /// Which rules run.
@@ -156,7 +163,7 @@ pub struct Outcome {
 /// name and the first line).
 pub fn lint_text(path: &str, text: &str, config: &Config) -> Vec<Finding> {
     let language = Language::detect(path, text.lines().next().unwrap_or(""));
-    let mut out = source::lint_lines(path, language, text.lines(), 1, config);
+    let mut out = source::lint_text(path, language, text, config);
     sort(&mut out);
     out
 }
@@ -165,6 +172,15 @@ pub fn lint_text(path: &str, text: &str, config: &Config) -> Vec<Finding> {
 /// without a BOM, legacy code pages) and lints the text. Returns `None` for
 /// a binary file.
 pub fn lint_bytes(path: &str, bytes: &[u8], config: &Config) -> Option<Vec<Finding>> {
+    if source::looks_binary(bytes) {
+        return None;
+    }
+    if !source::may_match(bytes) {
+        return Some(Vec::new());
+    }
+    if let Some(text) = source::plain_utf8(bytes) {
+        return Some(lint_text(path, text, config));
+    }
     let text = source::decode(bytes)?;
     Some(lint_text(path, &text, config))
 }

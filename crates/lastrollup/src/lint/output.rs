@@ -63,7 +63,7 @@ pub fn finding_text(out: &mut String, f: &Finding) {
     );
     let number = f.line.to_string();
     let pad = " ".repeat(number.len());
-    let (shown, caret) = display_line(&f.snippet, f.column);
+    let (shown, caret) = display_line(&f.snippet, f.column.saturating_sub(f.snippet_offset));
     let _ = writeln!(out, "{pad} |");
     let _ = writeln!(out, "{number} | {shown}");
     let _ = writeln!(out, "{pad} | {}^", " ".repeat(caret));

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use ignore::{WalkBuilder, WalkState};
 
 use super::source::{self, looks_binary, CHUNK_LINES, CHUNK_OVERLAP, MAX_LINE, WHOLE_FILE_LIMIT};
+use super::stream::{utf16_encoding, Utf16Reader};
 use super::{Config, Finding, Language, LintError, Outcome};
 
 /// Bytes of chunk text above which a large file's chunk is linted.
@@ -92,13 +93,31 @@ pub fn lint_file(path: &Path, config: &Config) -> Result<Option<Vec<Finding>>, L
     lint_large(&name, file, config).map_err(io)
 }
 
-/// Lints a large file chunk by chunk (bounded memory). Large files are read
-/// as UTF-8 (invalid bytes replaced).
+/// Lints a large file chunk by chunk (bounded memory). UTF-16 (with or
+/// without a byte-order mark) is decoded as a stream; anything else is read
+/// as UTF-8, invalid bytes replaced (legacy code pages are not detected in
+/// large files: their ASCII, which is all the rules look for, reads the same).
 fn lint_large(name: &str, file: File, config: &Config) -> std::io::Result<Option<Vec<Finding>>> {
     let mut reader = BufReader::with_capacity(64 * 1024, file);
-    if looks_binary(reader.fill_buf()?) {
+    let head = reader.fill_buf()?;
+    if looks_binary(head) {
         return Ok(None);
     }
+    match utf16_encoding(head) {
+        Some(enc) => {
+            let decoded = BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, enc));
+            lint_lines_of(name, decoded, config)
+        }
+        None => lint_lines_of(name, reader, config),
+    }
+}
+
+/// Lints the lines `reader` yields, in chunks.
+fn lint_lines_of(
+    name: &str,
+    mut reader: impl BufRead,
+    config: &Config,
+) -> std::io::Result<Option<Vec<Finding>>> {
     let mut chunk = Chunk::new(name, config);
     let mut buf = Vec::with_capacity(MAX_LINE);
     while read_capped_line(&mut reader, &mut buf)? {

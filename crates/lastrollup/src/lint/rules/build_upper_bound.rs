@@ -5,7 +5,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::exact_build::REVISION;
-use super::{glued_after, re, Hit, RuleMeta, Severity};
+use super::{glued_after, re, Hit, Proposal, RuleMeta, Severity};
 use crate::lint::source::Source;
 
 /// The rule.
@@ -27,8 +27,15 @@ static META: RuleMeta = RuleMeta {
     bad: "else if (build <= 6002) { major = 6; minor = 0; sp = 2; }\nelse if (build <= 7600) { major = 6; minor = 1; sp = 0; }",
     good: "else if (build < 7600) { major = 6; minor = 0; sp = 2; }   /* 6002..7599: NT 6.0 SP2 */",
     fix: "end the NT 6.0 range below the first NT 6.1 build (build < 7600), or compare major.minor",
-    fix_safety: "No automatic fix: `< 7600` also accepts pre-release builds between 6003 and 7600, \
-                 which is usually what is wanted but is a change in behaviour.",
+    fix_safety: "Numeric bounds get a **safe** edit (applied by `--fix`) that moves the bound to \
+                 include 6003 and nothing else: `<= 6002` / `-le 6002` / `LEQ 6002` / `&lt;= 6002` \
+                 become `<= 6003` (and so on), `< 6003` / `-lt 6003` / `LSS 6003` / `&lt; 6003` \
+                 become `<= 6003` / `-le 6003` / `LEQ 6003` / `&lt;= 6003`, `6002 >= x` becomes \
+                 `6003 >= x` and `6003 > x` becomes `6003 >= x`. Only build 6003 changes sides. \
+                 Version strings (`<= '6.0.6002'`), ranges and `OnlyBelowVersion` get no edit: \
+                 moving those bounds also moves file revisions (6.0.6002.18005) or range ends, \
+                 which needs judgement. The better rewrite, `< 7600` or a major.minor test, \
+                 also accepts pre-release builds between 6003 and 7600 and is left to you.",
     not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); bounds that include \
                   6003 (`<= 6003`, `< 7600`); four-part file versions (`< 6.0.6002.18005`) and \
                   lines that also bound a revision.",
@@ -51,12 +58,64 @@ static RANGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static ONLY_BELOW: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)onlybelowversion\s*[:=]\s*"?(?:[\d.]+\s*,\s*)?(6\.0\.6003)"#));
+/// The strict less-than operator right before `< 6003`'s number.
+static LESS_THAN: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)(<|&lt;|-c?lt\b|\bLSS\b)\s*\(?\s*$"));
 static BUILD_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)build|\bbn\b|\bver|version|osvi"));
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn edits(&self, line: &str, at: usize, _: crate::lint::Language) -> Vec<Proposal> {
+        NUMERIC
+            .captures_iter(line)
+            .filter_map(|c| c.iter().skip(1).flatten().next())
+            .filter(|m| m.start() >= at && !glued_after(line, m.end()))
+            .filter_map(|m| self.edit(line, m.start()))
+            .collect()
+    }
+
+    fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
+        let c = NUMERIC
+            .captures_iter(line)
+            .find(|c| c.iter().skip(1).flatten().any(|m| m.start() == at))?;
+        let number = |m: regex::Match<'_>, new: &str| Proposal {
+            start: m.start(),
+            end: m.end(),
+            replacement: new.to_string(),
+            safe: true,
+        };
+        if let Some(m) = c.get(1).or(c.get(3)) {
+            return Some(number(m, "6003")); // `<= 6002`, `6002 >=`
+        }
+        if let Some(m) = c.get(4) {
+            let gt = line[m.end()..].find('>')? + m.end();
+            return Some(Proposal {
+                start: gt,
+                end: gt + 1,
+                replacement: ">=".into(),
+                safe: true,
+            }); // `6003 > x`
+        }
+        let m = c.get(2)?; // `< 6003`
+        let op = LESS_THAN.captures(&line[..m.start()])?.get(1)?;
+        let replacement = match op.as_str() {
+            "<" => "<=",
+            "&lt;" => "&lt;=",
+            "LSS" => "LEQ",
+            o if o.eq_ignore_ascii_case("lss") => "leq",
+            o if o.eq_ignore_ascii_case("-lt") => "-le",
+            o if o.eq_ignore_ascii_case("-clt") => "-cle",
+            _ => return None,
+        };
+        Some(Proposal {
+            start: op.start(),
+            end: op.end(),
+            replacement: replacement.into(),
+            safe: true,
+        })
     }
 
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {

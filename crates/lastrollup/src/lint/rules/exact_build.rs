@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{clusters, glued_after, re, Hit, RuleMeta, Severity};
+use super::{clusters, glued_after, re, Hit, Proposal, RuleMeta, Severity};
 use crate::lint::source::Source;
 
 /// The rule.
@@ -26,9 +26,14 @@ static META: RuleMeta = RuleMeta {
     bad: "if (osvi.dwBuildNumber == 6002) { name = \"Vista SP2 / Server 2008 SP2\"; }",
     good: "if (osvi.dwMajorVersion == 6 && osvi.dwMinorVersion == 0 && osvi.dwBuildNumber >= 6002) {\n    name = \"Vista SP2 / Server 2008 SP2\";\n}",
     fix: "test the NT 6.0 family (major 6, minor 0) and `build >= 6002` for SP2, or accept both 6002 and 6003",
-    fix_safety: "No automatic fix. Replacing `== 6002` with `>= 6002` changes behaviour for builds \
-                 above 6003 and inside ladders; adding `|| build == 6003` is the smallest safe edit \
-                 but breaks again on the next renumbering.",
+    fix_safety: "The edit turns the equality into a minimum: `== 6002` / `=== 6002` / VB `= 6002` \
+                 become `>= 6002`, `-eq 6002` becomes `-ge 6002`, `EQU 6002` becomes `GEQ 6002`. \
+                 It is **safe** (applied by `--fix`) only when the same condition also pins the NT \
+                 6.0 family with `&&`/`and` and no `||`/`or` (major version 6 and minor version 0, \
+                 or MSI `VersionNT = 600`): NT 6.0 has no build above 6003, so the test changes for \
+                 build 6003 alone. Anywhere else `>= 6002` would also accept Windows 7 and later, \
+                 so the edit is only shown by `--diff`. Tests written `6002 == build`, `case`, \
+                 `when` and lists get no edit.",
     not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); file-version checks that \
                   bound the revision on the same line (`build == 6002 && revision < 19597`: every \
                   6003 file postdates such a fix); `>=` minimums; tests of 6000 or 6001 alone.",
@@ -59,12 +64,66 @@ pub(crate) static REVISION: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)revision|\brev\b|\bqfe\b|\bubr\b|minor_?build|\bspbuild"));
 static HAS_6003: LazyLock<Regex> = LazyLock::new(|| re(r"(?:^|[^\d.])(?:6\.0\.)?6003(?:[^\d]|$)"));
 
+/// The equality operator right before a build number (`at` is the end of
+/// the text searched).
+static EQ_OPERATOR: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[^<>!=:])(===?|-c?eq\b|\bEQU\b|=)\s*\(?\s*$"));
+/// A condition that pins NT 6.0: major 6 and minor 0, or MSI `VersionNT = 600`.
+static NT60_PINNED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)major\w*\s*(?:==|-eq\b|=)\s*6\b.*minor\w*\s*(?:==|-eq\b|=)\s*0\b|minor\w*\s*(?:==|-eq\b|=)\s*0\b.*major\w*\s*(?:==|-eq\b|=)\s*6\b|\bVersionNT\s*=\s*600\b",
+    )
+});
+/// An alternative in the condition, which `>=` could widen.
+static ALTERNATIVE: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\|\||-or\b|\bor\b|\borelse\b"));
+
 /// One equality test of a build number: (line index, byte column, build).
 type Test = (usize, usize, u16);
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
         &META
+    }
+
+    fn edits(&self, line: &str, at: usize, language: crate::lint::Language) -> Vec<Proposal> {
+        let mut forms = vec![&*OP_BEFORE, &*MSI_BUILD];
+        if language.equals_compares() {
+            forms.push(&*SINGLE_EQ);
+        }
+        let mut starts: Vec<usize> = forms
+            .iter()
+            .flat_map(|re| re.captures_iter(line).filter_map(|c| c.get(1)))
+            .map(|m| m.start())
+            .filter(|&s| s > at)
+            .collect();
+        starts.push(at);
+        starts.sort_unstable();
+        starts.dedup();
+        starts
+            .into_iter()
+            .filter_map(|s| self.edit(line, s))
+            .collect()
+    }
+
+    fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
+        if line.get(at..at + 4) != Some("6002") || glued_after(line, at + 4) {
+            return None;
+        }
+        let op = EQ_OPERATOR.captures(line.get(..at)?)?.get(1)?;
+        let replacement = match op.as_str() {
+            "==" | "===" | "=" => ">=",
+            "EQU" => "GEQ",
+            o if o.eq_ignore_ascii_case("equ") => "geq",
+            o if o.eq_ignore_ascii_case("-eq") => "-ge",
+            o if o.eq_ignore_ascii_case("-ceq") => "-cge",
+            _ => return None,
+        };
+        Some(Proposal {
+            start: op.start(),
+            end: op.end(),
+            replacement: replacement.to_string(),
+            safe: NT60_PINNED.is_match(line) && !ALTERNATIVE.is_match(line),
+        })
     }
 
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {

@@ -18,6 +18,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use super::source::Source;
+use super::Language;
 
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -115,6 +116,38 @@ pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Its hits on one source.
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>);
+    /// The edit that fixes this rule's hit at byte `at` of `line`, when the
+    /// rule knows one for the form found there.
+    fn edit(&self, line: &str, at: usize) -> Option<Proposal> {
+        let _ = (line, at);
+        None
+    }
+    /// The edits for the hit at byte `at` and for every later test of the
+    /// same form on the line (a finding stands for its line, so one `--fix`
+    /// must fix the whole line to be idempotent).
+    fn edits(&self, line: &str, at: usize, language: Language) -> Vec<Proposal> {
+        let _ = language;
+        self.edit(line, at).into_iter().collect()
+    }
+}
+
+/// A replacement a rule proposes for part of one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proposal {
+    /// Byte offset in the line where the replaced text starts.
+    pub start: usize,
+    /// Byte offset where it ends.
+    pub end: usize,
+    /// The new text.
+    pub replacement: String,
+    /// Whether the edit is safe: it changes the outcome of the test for
+    /// build 6003 and for no other build, so `--fix` may apply it.
+    pub safe: bool,
+}
+
+/// The rule with this id or code.
+pub fn rule(name: &str) -> Option<&'static dyn Rule> {
+    ALL.iter().copied().find(|r| r.meta().is_named(name))
 }
 
 static ALL: &[&dyn Rule] = &[
