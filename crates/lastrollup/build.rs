@@ -134,8 +134,33 @@ fn encoded_labels(texts: &[Vec<&str>]) -> String {
         .unwrap_or_default();
     }
     out.push_str("];\n");
+    writeln!(
+        out,
+        "static ENCODED_SLOTS: &[u16] = &{:?};",
+        hash_slots(index.keys().map(Vec::as_slice))
+    )
+    .unwrap_or_default();
     writeln!(out, "const ENCODED_MAX_LEN: usize = {max_len};").unwrap_or_default();
     out
+}
+
+/// An open-addressing table over `keys` (in their order): slots found by
+/// `label_key::first_slot`, probed with `next_slot`, at most half full,
+/// each 0 (empty) or the 1-based index of a key.
+fn hash_slots<'a>(keys: impl ExactSizeIterator<Item = &'a [u8]>) -> Vec<u16> {
+    assert!(keys.len() < usize::from(u16::MAX), "too many keys");
+    let len = (keys.len() * 2).next_power_of_two().max(2);
+    let mut slots = vec![0u16; len];
+    for (i, key) in keys.enumerate() {
+        let mut free = first_slot(key, len);
+        // At most half the slots are taken: a free one comes.
+        while slots[free] != 0 {
+            free = next_slot(free, len);
+        }
+        // 1-based: 0 is an empty slot.
+        slots[free] = u16::try_from(i + 1).unwrap_or(u16::MAX);
+    }
+    slots
 }
 
 /// Reads the catalog TOML into the model types, cross-checks them and writes
@@ -416,21 +441,7 @@ fn label_table(text: &str) -> (String, String) {
 /// of `keys`) and the slots that find them, laid out by linear probing
 /// (`label_key::first_slot`, `next_slot`) in a table at most half full.
 fn static_map(keys: &[&str], entries: &[String]) -> String {
-    assert!(
-        keys.len() < usize::from(u16::MAX),
-        "labels.toml: too many labels"
-    );
-    let len = (keys.len() * 2).next_power_of_two().max(2);
-    let mut slots = vec![0u16; len];
-    for (i, key) in keys.iter().enumerate() {
-        let mut free = first_slot(key.as_bytes(), len);
-        // At most half the slots are taken: a free one comes.
-        while slots[free] != 0 {
-            free = next_slot(free, len);
-        }
-        // 1-based: 0 is an empty slot.
-        slots[free] = u16::try_from(i + 1).unwrap_or(u16::MAX);
-    }
+    let slots = hash_slots(keys.iter().map(|k| k.as_bytes()));
     format!(
         "StaticMap {{ slots: &{slots:?}, entries: &[{}] }}",
         entries.join(", ")

@@ -452,14 +452,27 @@ pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
     memchr::memchr(needle, bytes)
 }
 
-/// The position of the first byte that is not ASCII, eight bytes at a time.
+/// The position of the first byte that is not ASCII, 32 bytes at a time.
 fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
-    let mut chunks = bytes.chunks_exact(8);
+    // Whole 32-byte blocks are tested with one OR of their four words (text
+    // is mostly ASCII); the block holding a high byte, and the tail, are
+    // searched a word at a time.
     let mut base = 0;
+    let mut blocks = bytes.chunks_exact(32);
+    for block in blocks.by_ref() {
+        let any = block
+            .chunks_exact(8)
+            .fold(0u64, |acc, w| acc | le_word(w))
+            & splat(0x80);
+        if any != 0 {
+            break;
+        }
+        base += 32;
+    }
+    let rest = bytes.get(base..).unwrap_or_default();
+    let mut chunks = rest.chunks_exact(8);
     for chunk in chunks.by_ref() {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let high = u64::from_le_bytes(word) & splat(0x80);
+        let high = le_word(chunk) & splat(0x80);
         if high != 0 {
             return Some(base + (high.trailing_zeros() / 8) as usize);
         }
@@ -470,6 +483,13 @@ fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|b| !b.is_ascii())
         .map(|p| base + p)
+}
+
+/// Eight bytes as a little-endian word (`chunk` is eight bytes long).
+fn le_word(chunk: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(chunk);
+    u64::from_le_bytes(word)
 }
 
 /// How many spaces `bytes` starts with, counted eight bytes at a time.
@@ -847,6 +867,23 @@ mod tests {
                 (7, "f")
             ]
         );
+    }
+
+    #[test]
+    fn first_non_ascii_byte_at_every_position() {
+        // Long ASCII runs: the high byte falls in every word of the 32-byte
+        // blocks and of the tail.
+        for len in 0..140 {
+            assert_eq!(find_non_ascii(&vec![b'~'; len]), None);
+            for at in 0..len {
+                let mut bytes = vec![b'a'; len];
+                bytes[at] = 0x80 | (at as u8);
+                if let Some(later) = bytes.get_mut(at + 9) {
+                    *later = 0xFF;
+                }
+                assert_eq!(find_non_ascii(&bytes), Some(at), "{len} {at}");
+            }
+        }
     }
 
     #[test]
