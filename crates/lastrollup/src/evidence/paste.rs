@@ -182,6 +182,12 @@ fn suspicious(text: &str, lines: &[Line<'_>]) -> bool {
     // indented, it is a re-indented block.
     let mut paragraph_start = true;
     for line in lines.iter().map(|l| l.text) {
+        // Most lines of a clean capture start with a letter or digit (a
+        // label, a value, a header): nothing below can flag those.
+        if line.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+            paragraph_start = false;
+            continue;
+        }
         let t = &line[leading_blank(line.as_bytes())..];
         match t.as_bytes().first() {
             None => {

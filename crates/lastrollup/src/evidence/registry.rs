@@ -63,10 +63,7 @@ pub(crate) fn parse(lines: &[Line<'_>]) -> ParseResult {
         .iter()
         .map(|l| (l, trim_start(l.text)))
         .take_while(|(_, t)| !t.starts_with('['))
-        .find(|(_, t)| {
-            let t = t.trim_start_matches('\u{FEFF}');
-            t.starts_with("REGEDIT4") || t.starts_with("Windows Registry Editor Version")
-        })
+        .find(|(_, t)| is_header(t))
         .map(|(l, _)| l);
     let (format, values) = match header {
         Some(_) => (Format::RegExport, parse_export(lines)),
@@ -120,7 +117,21 @@ fn parse_dword(data: &str) -> Option<u32> {
     }
 }
 
+/// Whether a line (without its indentation) is a `.reg` export's header.
+fn is_header(t: &str) -> bool {
+    // Settled by the first byte on nearly every line: `R`, `W` or a BOM's.
+    if !matches!(t.as_bytes().first(), Some(b'R' | b'W' | 0xEF)) {
+        return false;
+    }
+    let t = t.trim_start_matches('\u{FEFF}');
+    t.starts_with("REGEDIT4") || t.starts_with("Windows Registry Editor Version")
+}
+
 fn is_key_line(t: &str) -> bool {
+    // Every key line starts with `H` or `h`: most lines end here.
+    if !matches!(t.as_bytes().first(), Some(b'H' | b'h')) {
+        return false;
+    }
     let starts = |prefix: &str| {
         t.get(..prefix.len())
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
