@@ -316,94 +316,14 @@ fn count_zero_bytes(sample: &[u8]) -> (usize, usize) {
 }
 
 fn decode_utf16(bytes: &[u8], little_endian: bool) -> String {
-    // encoding_rs decodes UTF-16 (unpaired surrogates and an odd last byte
-    // become U+FFFD) at about four instructions a byte. Captures are mostly
-    // ASCII: runs of ASCII units are narrowed eight at a time here, and
-    // only the runs between them (which start and end at an ASCII unit or
-    // the end, so no surrogate pair is cut) go to encoding_rs.
+    // encoding_rs decodes UTF-16 in bulk (unpaired surrogates become U+FFFD).
     let enc = if little_endian {
         encoding_rs::UTF_16LE
     } else {
         encoding_rs::UTF_16BE
     };
-    // UTF-8 bytes: narrowed ASCII and encoding_rs's output, both valid.
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() / 2 + 16);
-    let mut rest = bytes;
-    while !rest.is_empty() {
-        let ascii = push_ascii_units(rest, little_endian, &mut out);
-        rest = &rest[ascii..];
-        let other = other_units_len(rest, little_endian);
-        if other > 0 {
-            let (decoded, _) = enc.decode_without_bom_handling(&rest[..other]);
-            out.extend_from_slice(decoded.as_bytes());
-            rest = &rest[other..];
-        }
-    }
-    // Never lossy: every piece is valid UTF-8.
-    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
-}
-
-/// Appends the ASCII code units (below U+0080) at the start of `bytes` as
-/// their bytes, eight units (two words) at a time while they last; returns
-/// the byte length consumed.
-fn push_ascii_units(bytes: &[u8], little_endian: bool, out: &mut Vec<u8>) -> usize {
-    // The bits that must be zero in each unit of an ASCII word, as read
-    // little-endian; a big-endian unit's ASCII byte is its second.
-    let (mask, shift) = if little_endian {
-        (splat_pair(0x80, 0xFF), 0)
-    } else {
-        (splat_pair(0xFF, 0x80), 8)
-    };
-    let mut done = 0;
-    for chunk in bytes.chunks_exact(16) {
-        let (a, b) = (le_word(&chunk[..8]), le_word(&chunk[8..]));
-        if (a | b) & mask != 0 {
-            break;
-        }
-        let narrowed = narrow_units(a >> shift) | narrow_units(b >> shift) << 32;
-        out.extend_from_slice(&narrowed.to_le_bytes());
-        done += 16;
-    }
-    for u in bytes[done..].chunks_exact(2) {
-        let ascii = if little_endian { u[0] } else { u[1] };
-        if unit(u, little_endian) >= 0x80 {
-            break;
-        }
-        out.push(ascii);
-        done += 2;
-    }
-    done
-}
-
-/// A word of the byte pair `lo`, `hi` four times (little-endian).
-const fn splat_pair(lo: u8, hi: u8) -> u64 {
-    u64::from_le_bytes([lo, hi, lo, hi, lo, hi, lo, hi])
-}
-
-/// Four 16-bit lanes, each below 0x100, packed into the low four bytes.
-fn narrow_units(word: u64) -> u64 {
-    let pairs = (word | word >> 8) & 0x0000_FFFF_0000_FFFF;
-    (pairs | pairs >> 16) & 0xFFFF_FFFF
-}
-
-/// The byte length of the code units at the start of `bytes` up to the
-/// next ASCII unit (all of `bytes` when none follows, an odd last byte
-/// included).
-fn other_units_len(bytes: &[u8], little_endian: bool) -> usize {
-    bytes
-        .chunks_exact(2)
-        .position(|u| unit(u, little_endian) < 0x80)
-        .map_or(bytes.len(), |n| n * 2)
-}
-
-/// A two-byte code unit's value.
-fn unit(u: &[u8], little_endian: bool) -> u16 {
-    let pair = [u[0], u[1]];
-    if little_endian {
-        u16::from_le_bytes(pair)
-    } else {
-        u16::from_be_bytes(pair)
-    }
+    let (text, _) = enc.decode_without_bom_handling(bytes);
+    text.into_owned()
 }
 
 /// One line of decoded text with its 1-based line number.
@@ -947,83 +867,6 @@ mod tests {
                 (7, "f")
             ]
         );
-    }
-
-    /// encoding_rs's own decoding of the whole input, which
-    /// [`decode_utf16`] must equal.
-    fn utf16_reference(bytes: &[u8], little_endian: bool) -> String {
-        let enc = if little_endian {
-            encoding_rs::UTF_16LE
-        } else {
-            encoding_rs::UTF_16BE
-        };
-        enc.decode_without_bom_handling(bytes).0.into_owned()
-    }
-
-    proptest::proptest! {
-        /// Runs of ASCII units, other BMP units, surrogates (paired, lone,
-        /// reversed), odd lengths: the same text as encoding_rs gives.
-        #[test]
-        fn utf16_decoding_as_encoding_rs_has_it(
-            units in proptest::collection::vec(
-                proptest::prop_oneof![
-                    6 => 0u16..0x80,
-                    2 => 0x80u16..0x800,
-                    1 => 0xD800u16..0xDC00,
-                    1 => 0xDC00u16..0xE000,
-                    1 => proptest::num::u16::ANY,
-                ],
-                0..120,
-            ),
-            odd in proptest::bool::ANY,
-            little_endian in proptest::bool::ANY,
-        ) {
-            let mut bytes: Vec<u8> = units
-                .iter()
-                .flat_map(|u| if little_endian { u.to_le_bytes() } else { u.to_be_bytes() })
-                .collect();
-            if odd {
-                bytes.push(0x41);
-            }
-            proptest::prop_assert_eq!(
-                decode_utf16(&bytes, little_endian),
-                utf16_reference(&bytes, little_endian)
-            );
-        }
-    }
-
-    #[test]
-    fn utf16_fixtures_decode_as_encoding_rs_has_it() {
-        // Every fixture, read as UTF-16 of both byte orders and at both
-        // alignments: real UTF-16 captures and garbage alike.
-        for bytes in crate::evidence::fixture_files() {
-            for little_endian in [true, false] {
-                for body in [&bytes[..], bytes.get(1..).unwrap_or_default()] {
-                    assert_eq!(
-                        decode_utf16(body, little_endian),
-                        utf16_reference(body, little_endian)
-                    );
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn ascii_runs_of_every_length_and_position() {
-        for len in 0..40 {
-            for at in 0..=len {
-                let text: String = (0..len)
-                    .map(|i| if i == at { 'é' } else { char::from(b'a' + (i % 26) as u8) })
-                    .collect();
-                for little_endian in [true, false] {
-                    let bytes: Vec<u8> = text
-                        .encode_utf16()
-                        .flat_map(|u| if little_endian { u.to_le_bytes() } else { u.to_be_bytes() })
-                        .collect();
-                    assert_eq!(decode_utf16(&bytes, little_endian), text);
-                }
-            }
-        }
     }
 
     #[test]
