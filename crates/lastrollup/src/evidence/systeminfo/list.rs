@@ -211,6 +211,7 @@ fn leading_space(text: &str) -> usize {
 
 /// The value of an item line `   [01]: KB955430` (French: `[01] : …`), at
 /// any indentation: a pasted capture may have lost or changed it.
+#[inline]
 fn item_value(text: &str) -> Option<&str> {
     // Most lines are settled by their first byte that is not a space,
     // found eight bytes at a time.
