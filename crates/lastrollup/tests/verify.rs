@@ -146,7 +146,17 @@ fn run(dir: &Path, m: &Manifest) -> verify::Report {
     let total = listing.bytes_to_read();
     let hashed = verify::hash_all(listing, &mut |n| seen += n);
     assert_eq!(seen, total, "progress covers every byte read");
-    verify::check(m, &hashed)
+    let report = verify::check(m, &hashed);
+    // Every report the tests make holds to the published schema, with the
+    // `seconds` the command line adds.
+    let mut json = serde_json::to_value(&report).unwrap();
+    json["seconds"] = serde_json::json!(0.25);
+    support::json_schema::check_against(
+        &support::json_schema::schema_file("verify-1.schema.json"),
+        &json.to_string(),
+        dir.to_string_lossy().as_ref(),
+    );
+    report
 }
 
 /// The verdict of the line about KB `kb` (or about file `file`).

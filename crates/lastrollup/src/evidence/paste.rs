@@ -184,7 +184,11 @@ fn suspicious(text: &str, lines: &[Line<'_>]) -> bool {
     for line in lines.iter().map(|l| l.text) {
         // Most lines of a clean capture start with a letter or digit (a
         // label, a value, a header): nothing below can flag those.
-        if line.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) {
+        if line
+            .as_bytes()
+            .first()
+            .is_some_and(u8::is_ascii_alphanumeric)
+        {
             paragraph_start = false;
             continue;
         }

@@ -460,10 +460,7 @@ fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
     let mut base = 0;
     let mut blocks = bytes.chunks_exact(32);
     for block in blocks.by_ref() {
-        let any = block
-            .chunks_exact(8)
-            .fold(0u64, |acc, w| acc | le_word(w))
-            & splat(0x80);
+        let any = block.chunks_exact(8).fold(0u64, |acc, w| acc | le_word(w)) & splat(0x80);
         if any != 0 {
             break;
         }

@@ -169,6 +169,9 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The schema id of `verify --format json`.
+pub const VERIFY_SCHEMA: &str = "lastrollup.verify/1";
+
 /// The verdict on one entry of the manifest or one file of the folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -220,6 +223,8 @@ pub struct Check {
 /// The result of `verify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
+    /// The schema id, [`VERIFY_SCHEMA`] (`docs/schema/verify-1.schema.json`).
+    pub schema: &'static str,
     /// Every manifest entry is present and right, and nothing else is there.
     pub complete: bool,
     /// Files the manifest names.
@@ -287,6 +292,7 @@ pub fn check(manifest: &Manifest, files: &[Hashed]) -> Report {
         .filter(|c| c.verdict == Verdict::Ok && c.order.is_some())
         .count();
     Report {
+        schema: VERIFY_SCHEMA,
         complete: checks.iter().all(|c| c.verdict == Verdict::Ok) && ok == manifest.files.len(),
         expected: manifest.files.len(),
         ok,

@@ -1,6 +1,7 @@
 //! Shared helpers of the integration tests.
 #![allow(dead_code)]
 
+pub mod json_schema;
 pub mod mangle;
 
 use std::path::{Path, PathBuf};
