@@ -5,7 +5,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::exact_build::REVISION;
-use super::{glued_after, re, Hit, Proposal, RuleMeta, Severity};
+use super::{
+    glued_after, nsis_int_cmp, operand_is_other_quantity, re, Hit, Proposal, RuleMeta, Severity,
+};
 use crate::lint::source::Source;
 
 /// The rule.
@@ -54,6 +56,14 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(?:\b600[0-2]\s*\.\.=?\s*(6002)\b|\.\.[.<]\s*(6003)\b|\brange\(\s*\d+\s*,\s*(6003)\s*\)|\buntil\s+(6003)\b|\bbetween\s+\d+\s+and\s+(6002)\b)",
+    )
+});
+/// Version tests written as a call: Jinja / Ansible `x is version('6.0.6003',
+/// '<')`, and a three-way compare against zero (`versioncmp($v, '6.0.6003') < 0`,
+/// `version_cmp(...) <= 0` with 6.0.6002, `compareVersions(...)`).
+static VERSION_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bversion(?:_compare)?\(\s*["'](?:(6\.0\.6003)["']\s*,\s*["'](?:<|lt)["']|(6\.0\.6002)["']\s*,\s*["'](?:<=|le)["'])|(?:versioncmp|version_cmp|compare_?versions?|vercmp)\s*\([^()]*["'](?:(6\.0\.6003)["']\s*\)\s*<\s*0|(6\.0\.6002)["']\s*\)\s*<=\s*0)"#,
     )
 });
 static ONLY_BELOW: LazyLock<Regex> =
@@ -146,13 +156,17 @@ fn bound(src: &Source<'_>, i: usize) -> Option<usize> {
             (!glued_after(line, m.end())).then_some(m.start())
         })
     };
-    let numeric = first(&NUMERIC).filter(|_| {
-        src.span(i as isize - 20, i as isize)
-            .iter()
-            .any(|l| BUILD_CONTEXT.is_match(l))
-    });
+    let numeric = first(&NUMERIC)
+        .filter(|&at| !operand_is_other_quantity(line, at))
+        .filter(|_| {
+            src.span(i as isize - 20, i as isize)
+                .iter()
+                .any(|l| BUILD_CONTEXT.is_match(l))
+        });
     numeric
+        .or_else(|| nsis_bound(line))
         .or_else(|| first(&VERSION))
+        .or_else(|| first(&VERSION_CALL))
         .or_else(|| first(&RANGE))
         .or_else(|| {
             ONLY_BELOW
@@ -160,4 +174,17 @@ fn bound(src: &Source<'_>, i: usize) -> Option<usize> {
                 .and_then(|c| c.get(1))
                 .map(|m| m.start())
         })
+}
+
+/// An NSIS `IntCmp` that sends 6002 one way and 6003 the other with the
+/// lower builds on 6002's side: `IntCmp $0 6002 ok ok newer` (`<= 6002`) or
+/// `IntCmp $0 6003 newer ok newer` (`< 6003`).
+fn nsis_bound(line: &str) -> Option<usize> {
+    let (col, value, [equal, less, more]) = nsis_int_cmp(line)?;
+    let bound = match value {
+        6002 => equal == less && equal != more,
+        6003 => less != equal && equal == more,
+        _ => false,
+    };
+    bound.then_some(col)
 }

@@ -44,6 +44,19 @@ static EQUALITY: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\.equals(?:ignorecase)?\s*\(|strcomp\s*\([^,]*,|\bis\s+)\s*["']$"#,
     )
 });
+/// The same equality with the literal first: `"Windows Vista".equals(os.name)`,
+/// `'…' == caption`.
+static EQUALITY_AFTER: LazyLock<Regex> = LazyLock::new(|| {
+    re(r#"(?i)^["']\s*(?:===?|!==?|-c?eq\b|-c?ne\b|\.equals(?:ignorecase)?\s*\()"#)
+});
+/// The file strips the trademark signs before it matches (`Replace("®", "")`,
+/// `-replace '\(R\)'`, `gsub(/®/, '')`): its trademark-free literals are
+/// then right.
+static STRIPS_TRADEMARKS: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:replace\w*|gsub|\bsub|\btr)\s*[(!]?\s*[@"'/\[]?(?:®|\\u00ae|\\xae|&reg;|\\?\(r\\?\))"#,
+    )
+});
 static PRODUCT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)windows|vista|server 20\d\d|\bxp\b"));
 
 impl super::Rule for Rule {
@@ -52,33 +65,38 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
+        let mut stripped: Option<bool> = None;
         for &i in &src.candidates {
             let line = src.lines[i];
             if !CAPTION.is_match(line) {
                 continue;
             }
-            if let Some(hit) = check_line(i, line) {
+            let stripped = *stripped.get_or_insert_with(|| src.any(&STRIPS_TRADEMARKS));
+            if let Some(hit) = check_line(i, line, stripped) {
                 out.push(hit);
             }
         }
     }
 }
 
-fn check_line(i: usize, line: &str) -> Option<Hit> {
+/// The first literal on line `i` that is trademark-free (unless the file
+/// strips the signs) or compared for equality with a product name.
+fn check_line(i: usize, line: &str, stripped: bool) -> Option<Hit> {
     for c in LITERAL.captures_iter(line) {
         let Some(lit) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
         let text = lit.as_str();
-        if TRADEMARK_FREE.is_match(text) && !text.to_ascii_lowercase().contains("r2") {
+        if !stripped && TRADEMARK_FREE.is_match(text) && !text.to_ascii_lowercase().contains("r2") {
             return Some(Hit {
                 index: i,
                 column: lit.start(),
                 message: format!("\"{text}\" never matches an NT 6.0 caption, which reads \"Microsoft® Windows Server® 2008 …\"; without the ® signs only 2008 R2 (or nothing) matches"),
             });
         }
-        let before = &line[..lit.start()];
-        if EQUALITY.is_match(before) && PRODUCT.is_match(text) && !text.contains('*') {
+        let (before, after) = (&line[..lit.start()], &line[lit.end()..]);
+        let equality = EQUALITY.is_match(before) || EQUALITY_AFTER.is_match(after);
+        if equality && PRODUCT.is_match(text) && !text.contains('*') {
             return Some(Hit {
                 index: i,
                 column: lit.start(),

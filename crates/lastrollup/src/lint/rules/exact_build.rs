@@ -4,8 +4,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{clusters, glued_after, re, Hit, Proposal, RuleMeta, Severity};
+use super::{
+    clusters, glued_after, nsis_int_cmp, operand_is_other_quantity, re, single_equals_compares,
+    Hit, Proposal, RuleMeta, Severity,
+};
 use crate::lint::source::Source;
+use crate::lint::Language;
 
 /// The rule.
 pub struct Rule;
@@ -41,23 +45,29 @@ static META: RuleMeta = RuleMeta {
 
 static OP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\bEQU\b|\bNEQ\b|\bcase\b|\bwhen\b|\bis\b)\s*\(?\s*(600[0-3])",
+        r#"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\bEQU\b|\bNEQ\b|\beq\b|\bne\b|\bcase\b|\bwhen\b|\bis\b)\s*\(?\s*["']?(600[0-3])"#,
     )
 });
 static OP_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(600[0-3])\s*(?:===?|!==?|-c?eq\b|\bEQU\b)"));
-static SWITCH_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(600[0-3])\s*(?:\{|=>|->)"));
+static SWITCH_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*(["']?)(600[0-3])["']?\s*(?:\{|=>|->)"#));
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:\bin\b|-in\b|-contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]",
+        r"(?i)(?:\bin\b|-in\b|-contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]|\bis\s+\(?\s*600[0-3](?:\s+or\s+600[0-3])+",
     )
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));
 static SINGLE_EQ: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:build\w*|\bbn|\bver\w*)\s*=\s*(600[0-3])"));
 static MSI_BUILD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bWindowsBuild\s*=\s*(600[0-3])"));
-static VB_CONDITION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:if|elseif|and|or|andalso|orelse|case|when|while|until|then)\b"));
+/// NSIS LogicLib: `${If} $0 = 6002` (`=` is integer equality there) and
+/// `${Case} 6002`.
+static NSIS_LOGIC_EQ: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\$\{(?:If|ElseIf|AndIf|OrIf|IfNot|Unless|AndUnless|OrUnless|ElseUnless|While|Until|DoWhile|DoUntil|LoopWhile|LoopUntil)\}\s+\S+\s*=\s*(600[0-3])|\$\{Case\}\s+(600[0-3])",
+    )
+});
 static BUILD_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)build|\bbn\b|\bver|version|osvi|\$_"));
 pub(crate) static REVISION: LazyLock<Regex> =
@@ -164,14 +174,23 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     }
     let mut found = Vec::new();
     let mut matches: Vec<regex::Match<'_>> = Vec::new();
-    for re in [&*OP_BEFORE, &*OP_AFTER, &*SWITCH_CLAUSE, &*MSI_BUILD] {
+    for re in [&*OP_BEFORE, &*OP_AFTER, &*MSI_BUILD] {
         matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
     }
-    if single_equals_compares(src, line) {
+    matches.extend(SWITCH_CLAUSE.captures_iter(line).filter_map(|c| c.get(2)));
+    if single_equals_compares(src.language, line, true) {
         matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
     }
+    if src.language == Language::Nsis {
+        let logic = NSIS_LOGIC_EQ.captures_iter(line);
+        matches.extend(logic.filter_map(|c| c.get(1).or_else(|| c.get(2))));
+        found.extend(nsis_equality(i, line));
+    }
     for m in matches {
-        if let (false, Ok(b)) = (glued_after(line, m.end()), m.as_str().parse::<u16>()) {
+        if glued_after(line, m.end()) || operand_is_other_quantity(line, m.start()) {
+            continue;
+        }
+        if let Ok(b) = m.as_str().parse::<u16>() {
             found.push((i, m.start(), b));
         }
     }
@@ -195,15 +214,9 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     found
 }
 
-/// Whether a single `=` on this line is a comparison (VB conditions, Pascal).
-fn single_equals_compares(src: &Source<'_>, line: &str) -> bool {
-    if !src.language.equals_compares() || line.contains(":=") {
-        return false;
-    }
-    match src.language {
-        crate::lint::Language::VbScript | crate::lint::Language::VbNet => {
-            VB_CONDITION.is_match(line)
-        }
-        _ => true,
-    }
+/// An NSIS `IntCmp` whose equal jump goes neither where less nor where
+/// greater goes: an equality test (`IntCmp $0 6002 sp2 0 0`).
+fn nsis_equality(i: usize, line: &str) -> Option<Test> {
+    let (col, value, [equal, less, more]) = nsis_int_cmp(line)?;
+    (equal != less && equal != more).then_some((i, col, value))
 }

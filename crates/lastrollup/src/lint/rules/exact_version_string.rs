@@ -5,7 +5,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{clusters, glued_after, glued_before, re, Hit, RuleMeta, Severity, FAMILY_LITERAL};
+use super::{
+    clusters, glued_after, glued_before, re, single_equals_compares, Hit, RuleMeta, Severity,
+    FAMILY_LITERAL,
+};
 use crate::lint::source::Source;
 
 /// The rule.
@@ -48,7 +51,18 @@ static PREFIX_OP: LazyLock<Regex> = LazyLock::new(|| {
 static SUFFIX_OP: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)^[^"']*["']\s*(?:===?|!==?|-eq\b|\.equals)"#));
 static SWITCH_START: LazyLock<Regex> = LazyLock::new(|| re(r#"^\s*["']$"#));
-static SWITCH_END: LazyLock<Regex> = LazyLock::new(|| re(r#"^\*?["']\s*\{"#));
+static SWITCH_END: LazyLock<Regex> = LazyLock::new(|| re(r#"^\*?["']\s*:?\s*\{"#));
+/// A single `=` right before the literal's opening quote (VB, Pascal).
+static SINGLE_EQ_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r#"(?:^|[^<>!=:])=\s*["'][^"']*$"#));
+/// Two or more dotted versions in a comma-separated list (an array, a set,
+/// an `.ini` value): a table of the exact versions accepted.
+static VERSION_LIST: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"["']?\d+\.\d+\.\d+["']?(?:\s*,\s*["']?\d+\.\d+\.\d+["']?)+"#));
+/// A list entry that is a map key (`'6.0.6002': …`, `"6.0.6002" => …`).
+static MAP_KEY: LazyLock<Regex> = LazyLock::new(|| re(r#"^["']?\s*(?::|=>)"#));
+/// A Jinja / Ansible version test for equality: `version('6.0.6002', '==')`.
+static VERSION_TEST_EQ: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)^["']\s*,\s*["'](?:==|eq|=)["']"#));
 static MINIMUM: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)minversion|onlybelowversion"));
 static FULL_EQ_FAMILY: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -127,11 +141,27 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     if !line.contains("600") || MINIMUM.is_match(line) {
         return Vec::new();
     }
+    let single_eq = single_equals_compares(src.language, line, false);
+    let lists: Vec<(usize, usize)> = VERSION_LIST
+        .find_iter(line)
+        .map(|m| (m.start(), m.end()))
+        .collect();
     literals(line)
         .into_iter()
-        .filter(|&(at, end, _)| compared(line, at, end))
+        .filter(|&(at, end, _)| {
+            compared(line, at, end)
+                || (single_eq && SINGLE_EQ_PREFIX.is_match(&line[..at]))
+                || in_list(line, &lists, at, end)
+                || VERSION_TEST_EQ.is_match(&line[end..])
+        })
         .map(|(at, _, b)| (i, at, b))
         .collect()
+}
+
+/// Whether the literal at `at..end` is an entry of one of the version
+/// `lists` of the line, and not a map key.
+fn in_list(line: &str, lists: &[(usize, usize)], at: usize, end: usize) -> bool {
+    lists.iter().any(|&(s, e)| s <= at && end <= e) && !MAP_KEY.is_match(&line[end..])
 }
 
 /// Whether the literal starting at `at` sits in a comparison.

@@ -215,6 +215,79 @@ pub(crate) fn glued_after(line: &str, end: usize) -> bool {
     }
 }
 
+/// A condition keyword of VB or Pascal, where a single `=` compares.
+static CONDITION_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:if|elseif|and|or|andalso|orelse|not|case|when|while|until|then)\b")
+});
+
+/// Whether a single `=` on this line compares (VB and Pascal conditions,
+/// MSI conditions) rather than assigns. `with_wix`: count every WiX / MSI
+/// line, whose bare `=` is always a comparison (but whose quoted `="…"` is
+/// an XML attribute).
+pub(crate) fn single_equals_compares(language: Language, line: &str, with_wix: bool) -> bool {
+    if !language.equals_compares() || line.contains(":=") {
+        return false;
+    }
+    match language {
+        Language::Wix => with_wix,
+        _ => CONDITION_KEYWORD.is_match(line),
+    }
+}
+
+/// The last name of the operand compared with the number at byte `at` of
+/// `line` (`port` in `cfg.port == 6002`, `dwBuildNumber` in
+/// `osvi.dwBuildNumber <= 6002`); empty when there is none.
+fn operand_name(line: &str, at: usize) -> &str {
+    static OPERATOR_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)\s*(?:[=!<>]=?=?|&[lg]t;=?|-c?[a-z]{2}|\b(?:EQU|NEQ|LSS|LEQ|GTR|GEQ|eq|ne|lt|le|gt|ge|is))\s*[("'\s]*$"#,
+        )
+    });
+    let before = &line[..at];
+    let Some(op) = OPERATOR_TAIL.find(before) else {
+        return "";
+    };
+    let before = before[..op.start()].trim_end_matches([')', ']', '"', '\'', '}', ' ']);
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    &before[start..]
+}
+
+static BUILD_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)build|bld|\bbn\b|ver|release|osvi|^v$|^b$"));
+static OTHER_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)port|pid|errno|error|code|status|count|size|length|timeout|offset|index|year|^(?:id|len|idx|rc|err|line)$",
+    )
+});
+
+/// Whether the operand compared with the number at byte `at` of `line` is
+/// named for something that is not a build number (a port, a process id, an
+/// error code, a count), so the comparison is not a build test.
+pub(crate) fn operand_is_other_quantity(line: &str, at: usize) -> bool {
+    let name = operand_name(line, at);
+    !BUILD_NAME.is_match(name) && OTHER_QUANTITY.is_match(name)
+}
+
+/// An NSIS `IntCmp`/`IntCmpU` of a value with 600x: (byte column of the
+/// number, the number, the equal, less and greater jumps, `0` for none).
+pub(crate) fn nsis_int_cmp(line: &str) -> Option<(usize, u16, [&str; 3])> {
+    static INT_CMP: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s*IntCmpU?\s+\S+\s+(600[0-3])\b(?:\s+([^\s;#]+))?(?:\s+([^\s;#]+))?(?:\s+([^\s;#]+))?",
+        )
+    });
+    let c = INT_CMP.captures(line)?;
+    let n = c.get(1)?;
+    let jump = |k: usize| c.get(k).map_or("0", |m| m.as_str());
+    Some((
+        n.start(),
+        n.as_str().parse().ok()?,
+        [jump(2), jump(3), jump(4)],
+    ))
+}
+
 /// Groups sorted line indexes into clusters whose neighbours are at most
 /// `gap` lines apart.
 pub(crate) fn clusters(indexes: &[usize], gap: usize) -> Vec<(usize, usize)> {

@@ -38,11 +38,14 @@ static META: RuleMeta = RuleMeta {
 
 static FAMILY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)["']6\.0\.?["']|\bVersionNT(?:64)?\s*=\s*600\b|major\w*\s*(?:==|-eq|=)\s*6\b[^;{]*minor\w*\s*(?:==|-eq|=)\s*0\b"#,
+        r#"(?i)["']6\.0\.?["']|\bVersionNT(?:64)?\s*=\s*600\b|major\w*\s*(?:==|-eq|=)\s*6\b[^;{]*minor\w*\s*(?:==|-eq|=)\s*0\b|\bIsWindowsVista(?:SP[12])?OrGreater\s*\(\s*\)|\$\{IsWinVista\}"#,
     )
 });
-static OTHER_TEST: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"["']\d+\.\d+\.?["']|\bVersionNT|major\w*\s*(?:==|-eq)"#));
+static OTHER_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"["']\d+\.\d+\.?["']|\bVersionNT|major\w*\s*(?:==|-eq)|\bIsWindows\w+\(|\$\{(?:Is|AtLeast|AtMost)Win"#,
+    )
+});
 static ORDERING: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"(?i)(?:<=?|>=?|-c?(?:lt|le|gt|ge)|\b(?:LSS|LEQ|GTR|GEQ))\s*(?:\[(?:system\.)?version\]\s*)?$"#,

@@ -60,6 +60,33 @@ static TYPED: LazyLock<Regex> = LazyLock::new(|| {
     )
 });
 static WMI: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)win32_operatingsystem"));
+/// A Windows version with its build (`"6.0.6002"`, `'10.0.17763'`): no other
+/// kind of version looks like it, so comparing it as a string is an OS check.
+const NT_BUILD_LIT: &str = r#"["'](?:5\.[012]\.\d{4}|6\.[0-3]\.\d{4}|10\.0\.\d{5})["']"#;
+/// An ordering operator on strings: `<` and friends in the languages where
+/// two strings compare character by character, Perl's `lt`/`gt`/`le`/`ge`.
+const STRING_ORDER: &str = r"(?:<=|>=|<|>|\b(?:lt|gt|le|ge)\b)";
+static BUILD_LITERAL_ORDER: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r#"(?i){STRING_ORDER}\s*{NT_BUILD_LIT}|{NT_BUILD_LIT}\s*{STRING_ORDER}"#
+    ))
+});
+/// Where a string that holds the OS version comes from.
+static OS_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)platform\.(?:version|release)\(\)|os\.release\(\)|win32_ver\(\)|platform_version|kernelrelease|\bosversion\b|GetWindowsVersionString|Win32::GetOSVersion|os\.version|\(\s*["'`]ver["'`]"#,
+    )
+});
+/// `name = <OS version source>` (with `var`/`let`/`const`/`my`, `:=`, a
+/// TypeScript type): the name then holds a version string.
+static ASSIGNED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[\s;(])[$@]?(\w+)\s*(?::\s*\w+\s*)?:?=[^=]"));
+/// Parsed or version-aware comparisons on the line.
+static PARSED: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)looseversion|strictversion|parse_version|version\.parse|gem::version|semver|versioncmp|version_cmp|\[version\]|\bversion\(",
+    )
+});
 
 impl super::Rule for Rule {
     fn meta(&self) -> &'static RuleMeta {
@@ -67,8 +94,13 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
+        let names = if strings_order(src.language) {
+            version_names(src)
+        } else {
+            Vec::new()
+        };
         for &i in &src.candidates {
-            if let Some(col) = compare(src, src.lines[i]) {
+            if let Some(col) = compare(src, src.lines[i], &names) {
                 out.push(Hit {
                     index: i,
                     column: col,
@@ -79,9 +111,18 @@ impl super::Rule for Rule {
     }
 }
 
-fn compare(src: &Source<'_>, line: &str) -> Option<usize> {
+fn compare(src: &Source<'_>, line: &str, names: &[String]) -> Option<usize> {
     if let Some(m) = GENERIC.find(line).or_else(|| COMPARE_TO.find(line)) {
         return Some(m.start());
+    }
+    if strings_order(src.language) && !PARSED.is_match(line) {
+        if let Some(at) = BUILD_LITERAL_ORDER
+            .find(line)
+            .map(|m| m.start())
+            .or_else(|| named_compare(line, names))
+        {
+            return Some(at);
+        }
     }
     let m = match src.language {
         Language::Batch => BATCH.find(line),
@@ -92,4 +133,50 @@ fn compare(src: &Source<'_>, line: &str) -> Option<usize> {
         _ => None,
     }?;
     Some(m.start())
+}
+
+/// Languages in which `<` on two strings compares them character by
+/// character (and Perl, whose `lt` does).
+fn strings_order(language: Language) -> bool {
+    matches!(
+        language,
+        Language::Python
+            | Language::JavaScript
+            | Language::Go
+            | Language::Ruby
+            | Language::Perl
+            | Language::ConfigManagement
+    )
+}
+
+/// The names the file assigns an OS version string to (`ver =
+/// platform.version()`, `const rel = os.release()`).
+fn version_names(src: &Source<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in src.lines.iter().filter(|l| OS_SOURCE.is_match(l)) {
+        let Some(c) = ASSIGNED.captures(line) else {
+            continue;
+        };
+        let Some(name) = c.get(1) else { continue };
+        let source_after = OS_SOURCE.find_at(line, name.end()).is_some();
+        if source_after && !names.iter().any(|n| n == name.as_str()) {
+            names.push(name.as_str().to_string());
+        }
+    }
+    names
+}
+
+/// The byte column of an ordering comparison of one of `names` with a
+/// dotted literal (`ver >= "6.0"`, `"6.1" > rel`).
+fn named_compare(line: &str, names: &[String]) -> Option<usize> {
+    static ORDER: LazyLock<Regex> = LazyLock::new(|| {
+        re(&format!(
+            r#"(?i)([$@]?\w+)\s*{STRING_ORDER}\s*{LIT}|{LIT}\s*{STRING_ORDER}\s*[$@]?(\w+)"#
+        ))
+    });
+    ORDER.captures_iter(line).find_map(|c| {
+        let name = c.get(1).or_else(|| c.get(2))?;
+        let bare = name.as_str().trim_start_matches(['$', '@']);
+        names.iter().any(|n| n == bare).then_some(name.start())
+    })
 }
