@@ -20,8 +20,10 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     what: "Finds build or version upper bounds that stop at SP2's original build: `<= 6002`, \
            `< 6003`, `-le 6002`, `-lt 6003`, `LEQ 6002`, `&lt;= 6002` in XML, `6000..6002`, \
-           `range(6000, 6003)`, `<= '6.0.6002'`, `< [version]'6.0.6003'`, and Inno Setup's \
-           `OnlyBelowVersion: 6.0.6003`.",
+           `range(6000, 6003)`, `<= '6.0.6002'`, `< [version]'6.0.6003'`, Inno Setup's \
+           `OnlyBelowVersion: 6.0.6003`, Ansible / Jinja `is version('6.0.6003', '<')`, a \
+           three-way compare such as `versioncmp($v, '6.0.6003') < 0`, and an NSIS \
+           `IntCmp $0 6002 lower lower higher` (or `IntCmp $0 6003 lower higher higher`).",
     why: "Build 6003 is Vista SP2 / Server 2008 SP2 with a 2019 or later rollup. A bound that \
           ends at 6002 puts every patched host outside the NT 6.0 range: in an ordered ladder \
           (`<= 6000` RTM, `<= 6001` SP1, `<= 6002` SP2, `<= 7600` Windows 7) build 6003 lands in \
@@ -38,7 +40,8 @@ static META: RuleMeta = RuleMeta {
                  moving those bounds also moves file revisions (6.0.6002.18005) or range ends, \
                  which needs judgement. The better rewrite, `< 7600` or a major.minor test, \
                  also accepts pre-release builds between 6003 and 7600 and is left to you.",
-    not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); bounds that include \
+    not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); operands named for \
+                  another quantity (`port <= 6002`); bounds that include \
                   6003 (`<= 6003`, `< 7600`); four-part file versions (`< 6.0.6002.18005`) and \
                   lines that also bound a revision.",
 };

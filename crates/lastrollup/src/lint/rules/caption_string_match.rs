@@ -19,7 +19,8 @@ static META: RuleMeta = RuleMeta {
     what: "Finds an OS caption or product name (`Win32_OperatingSystem.Caption`, systeminfo \
            \"OS Name\", `ProductName`, Java `os.name`, `My.Computer.Info.OSFullName`) compared \
            with a literal that contains \"Server 2008\" or \"Microsoft Windows\" written without \
-           the ® signs, or compared for equality with a product name.",
+           the ® signs, or compared for equality with a product name (either operand first: \
+           `\"Windows Vista\".equals(System.getProperty(\"os.name\"))`).",
     why: "On NT 6.0 the caption is `Microsoft® Windows Server® 2008 Standard` / `Microsoft® Windows \
           Vista™ Business` (consoles show `Microsoftr … Serverr`); Server 2008 R2's has no ®. So \
           `InStr(Caption, \"Windows Server 2008\")` matches only R2, and Server 2008 falls \
@@ -30,7 +31,9 @@ static META: RuleMeta = RuleMeta {
     good: "v = Split(objOS.Version, \".\")\nIf v(0) = \"6\" And v(1) = \"0\" And objOS.ProductType <> 1 Then GetOS = \"Windows Server 2008\"",
     fix: "decide on Version (major.minor) and ProductType; if a caption must be matched, strip ®, ™ and (R) first and match words, not phrases",
     fix_safety: "No automatic fix.",
-    not_flagged: "Literals that already carry ® / (R) or wildcards between the words; substring \
+    not_flagged: "Literals that already carry ® / (R) or wildcards between the words; ®-free \
+                  literals in a file that strips the signs first (`Replace(\"®\", \"\")`, \
+                  `-replace '\\(R\\)'`, `gsub(/®/, '')`); substring \
                   tests for a single word such as \"Server\" or \"Vista\".",
 };
 

@@ -19,9 +19,12 @@ static META: RuleMeta = RuleMeta {
     code: "NT60001",
     summary: "Build number compared for equality with 6002, so build 6003 fails the test",
     severity: Severity::Error,
-    what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, `case`, \
-           `when`, `in (6001, 6002)`, MSI `WindowsBuild = 6002`) when the same group of \
-           tests does not also accept 6003.",
+    what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, Perl `eq`, \
+           `case`, `when`, `in (6001, 6002)`, C# `is 6001 or 6002`, MSI `WindowsBuild = 6002`, \
+           VB `If sBuild = \"6002\"`, NSIS `${If} $0 = 6002` and an `IntCmp $0 6002 eq lt gt` \
+           whose equal jump goes neither where less nor where greater goes), the number \
+           quoted or not (`\"%BUILD%\"==\"6002\"`, `'6002' { }` in a PowerShell `switch`), when \
+           the same group of tests does not also accept 6003.",
     why: "The March 2019 rollups (preview KB4489887, first Patch-Tuesday rollup KB4493471) \
           raised Windows Server 2008 SP2 and Vista SP2 from build 6002 to 6003, because the \
           revision counter had run out. Every host patched since then reports 6003, is still \
@@ -38,7 +41,10 @@ static META: RuleMeta = RuleMeta {
                  build 6003 alone. Anywhere else `>= 6002` would also accept Windows 7 and later, \
                  so the edit is only shown by `--diff`. Tests written `6002 == build`, `case`, \
                  `when` and lists get no edit.",
-    not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); file-version checks that \
+    not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); comparisons whose operand \
+                  is named for another quantity (`port == 6002`, `pid`, `status`, `code`, `count`; \
+                  for a one-letter operand, the line names it: `Atoi(os.Getenv(\"METRICS_PORT\")); \
+                  n == 6002`); file-version checks that \
                   bound the revision on the same line (`build == 6002 && revision < 19597`: every \
                   6003 file postdates such a fix); `>=` minimums; tests of 6000 or 6001 alone.",
 };
@@ -59,7 +65,7 @@ static LIST: LazyLock<Regex> = LazyLock::new(|| {
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));
 static SINGLE_EQ: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?:build\w*|\bbn|\bver\w*)\s*=\s*(600[0-3])"));
+    LazyLock::new(|| re(r#"(?i)(?:\w*build\w*|\bbn|\w*ver\w*)\s*=\s*["']?(600[0-3])"#));
 static MSI_BUILD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bWindowsBuild\s*=\s*(600[0-3])"));
 /// NSIS LogicLib: `${If} $0 = 6002` (`=` is integer equality there) and
 /// `${Case} 6002`.

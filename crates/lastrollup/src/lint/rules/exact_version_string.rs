@@ -21,8 +21,12 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     what: "Finds `6.0.600x` version strings used in an exact or substring match: `== \"6.0.6002\"`, \
            `-eq '6.0.6002'`, `ver | find \"6.0.6002\"`, `Contains(\"6.0.6002\")`, `case \"6.0.6002\":`, \
-           a PowerShell `switch` clause, `OSVersion.ToString() == \"Microsoft Windows NT 6.0.6002 \
-           Service Pack 2\"` — when the same group of tests does not accept both 6.0.6002 and \
+           a PowerShell `switch` clause or a Puppet `case` option (`'6.0.6002': {`), VB / Pascal \
+           `If oOS.Version = \"6.0.6002\"`, a regular expression (`=~ /6\\.0\\.6002/`, \
+           `/^6\\.0\\.6002/.test(…)`, `re.match(r\"6\\.0\\.6002\"`), Ansible \
+           `version('6.0.6002', '==')`, an entry of a comma-separated list of versions (an array \
+           used with `includes`, an `.ini` value), `OSVersion.ToString() == \"Microsoft Windows NT \
+           6.0.6002 Service Pack 2\"` — when the same group of tests does not accept both 6.0.6002 and \
            6.0.6003 and the file has no `\"6.0\"` family fallback. Also finds a full version \
            (`platform_version`, `platform.version()`, `os.release()`) compared for equality with \
            `'6.0'`, which is never true.",
@@ -39,6 +43,7 @@ static META: RuleMeta = RuleMeta {
     not_flagged: "Tables that list both 6.0.6002 and 6.0.6003; files with a `\"6.0\"` / `\"6.0.\"` \
                   family fallback; prefixes such as `find \"6.0.600\"`; four-part file versions \
                   (`6.0.6002.18005`); map keys that are not compared (`'6.0.6002': 'Vista SP2'`); \
+                  a lone version assigned to a key (`Version=6.0.6002`) or a VB variable; \
                   `MinVersion=6.0.6002` (a minimum).",
 };
 
@@ -60,6 +65,15 @@ static VERSION_LIST: LazyLock<Regex> =
     LazyLock::new(|| re(r#"["']?\d+\.\d+\.\d+["']?(?:\s*,\s*["']?\d+\.\d+\.\d+["']?)+"#));
 /// A list entry that is a map key (`'6.0.6002': …`, `"6.0.6002" => …`).
 static MAP_KEY: LazyLock<Regex> = LazyLock::new(|| re(r#"^["']?\s*(?::|=>)"#));
+/// A regular expression that holds the literal, tested against a string
+/// (a substring match): Perl / Ruby `=~ /…/`, JavaScript `/…/.test(`,
+/// `.match(/…/`, Python `re.match(r"…"`.
+static REGEX_PREFIX: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)(?:[=!]~\s*m?/|\.(?:match|search)\(\s*/|\bre\.(?:match|search|fullmatch)\(\s*r?["'])[^/"']*$"#,
+    )
+});
+static REGEX_SUFFIX: LazyLock<Regex> = LazyLock::new(|| re(r"^[^/]*/[a-z]*\.(?:test|exec)\("));
 /// A Jinja / Ansible version test for equality: `version('6.0.6002', '==')`.
 static VERSION_TEST_EQ: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)^["']\s*,\s*["'](?:==|eq|=)["']"#));
@@ -153,6 +167,8 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
                 || (single_eq && SINGLE_EQ_PREFIX.is_match(&line[..at]))
                 || in_list(line, &lists, at, end)
                 || VERSION_TEST_EQ.is_match(&line[end..])
+                || REGEX_PREFIX.is_match(&line[..at])
+                || REGEX_SUFFIX.is_match(&line[end..])
         })
         .map(|(at, _, b)| (i, at, b))
         .collect()

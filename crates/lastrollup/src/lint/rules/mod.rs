@@ -267,6 +267,9 @@ static OTHER_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
 /// error code, a count), so the comparison is not a build test.
 pub(crate) fn operand_is_other_quantity(line: &str, at: usize) -> bool {
     let name = operand_name(line, at);
+    // A short name (`n`, `$0`) says nothing: then what the line says
+    // before the comparison must (`Atoi(os.Getenv("PORT")); n == 6002`).
+    let name = if name.len() < 3 { &line[..at] } else { name };
     !BUILD_NAME.is_match(name) && OTHER_QUANTITY.is_match(name)
 }
 
@@ -326,6 +329,78 @@ mod tests {
     fn clusters_split_on_gaps() {
         assert_eq!(clusters(&[1, 2, 10, 30], 8), vec![(1, 10), (30, 30)]);
         assert!(clusters(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn operands_named_for_other_quantities() {
+        let at = |line: &str| line.find("600").unwrap_or(line.len());
+        for line in [
+            "if (port == 6002)",
+            "if cfg.ListenPort <= 6002 {",
+            "if ($pid -eq 6002)",
+            "if n, _ := strconv.Atoi(os.Getenv(\"METRICS_PORT\")); n == 6002 {",
+        ] {
+            assert!(operand_is_other_quantity(line, at(line)), "{line}");
+        }
+        for line in [
+            "if (osvi.dwBuildNumber == 6002)",
+            "if ($os.BuildNumber -eq \"6002\")",
+            "if \"%BUILD%\"==\"6002\" (",
+            "if ($_ -eq 6002) { $count++ }",
+            "IntCmp $0 6002 ok 0 0",
+        ] {
+            assert!(!operand_is_other_quantity(line, at(line)), "{line}");
+        }
+        assert_eq!(operand_name("x.port == 6002", 10), "port");
+        assert_eq!(operand_name("6002", 0), "");
+    }
+
+    #[test]
+    fn nsis_int_cmp_jumps() {
+        assert_eq!(
+            nsis_int_cmp("  IntCmp $0 6002 sp2 0 0"),
+            Some((12, 6002, ["sp2", "0", "0"]))
+        );
+        assert_eq!(
+            nsis_int_cmp("IntCmpU $R2 6003 a b"),
+            Some((12, 6003, ["a", "b", "0"]))
+        );
+        assert_eq!(nsis_int_cmp("IntCmp $0 7600 a b c"), None);
+        assert_eq!(nsis_int_cmp("StrCmp $0 6002 a b"), None);
+    }
+
+    #[test]
+    fn single_equals() {
+        assert!(single_equals_compares(
+            Language::VbScript,
+            "If v = \"6.0.6002\" Then",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::VbScript,
+            "v = \"6.0.6002\"",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::InnoSetup,
+            "if x then v := 6002",
+            false
+        ));
+        assert!(single_equals_compares(
+            Language::Wix,
+            "WindowsBuild = 6002",
+            true
+        ));
+        assert!(!single_equals_compares(
+            Language::Wix,
+            "WindowsBuild = 6002",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::Python,
+            "if b = 6002",
+            true
+        ));
     }
 
     #[test]

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta {
     summary: "NT 6.0 reported as \"Vista\" with no product-type check, so Windows Server 2008 is misnamed",
     severity: Severity::Warning,
     what: "Finds a family-level NT 6.0 test (`\"6.0\"`, `ver | findstr \"6.0.\"`, `StrCmp $R1 '6.0'`, \
-           `Major == 6 && Minor == 0`) whose result, on the same or the next few lines, is a name \
+           `Major == 6 && Minor == 0`, `IsWindowsVistaSP2OrGreater()` and the other VersionHelpers \
+           Vista tests, NSIS `${IsWinVista}`) whose result, on the same or the next few lines, is a name \
            that says Vista and not Server 2008 — when nothing in the file asks for the product \
            type. Also finds Python's `platform.release() == 'Vista'` in files that never handle \
            `'2008Server'`.",

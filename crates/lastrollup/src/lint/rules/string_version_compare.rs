@@ -20,7 +20,12 @@ static META: RuleMeta = RuleMeta {
            Python `platform.version() >= '6.0'`, Node `os.release() < '6.1'`, Ruby \
            `node['platform_version'] >= '6.0'`, batch `if \"%VER%\" GEQ \"6.0\"`, VBScript \
            `objOS.Version >= \"6.0\"`, PowerShell `(Get-WmiObject Win32_OperatingSystem).Version \
-           -ge \"6.0\"`, Java/C# `compareTo(\"6.0\")`, Inno `GetWindowsVersionString >= '6.0'`.",
+           -ge \"6.0\"`, Java/C# `compareTo(\"6.0\")`, Inno `GetWindowsVersionString >= '6.0'`. \
+           In Python, JavaScript/TypeScript, Go, Ruby, Jinja and Puppet (where `<` on two strings \
+           compares characters) and Perl (`lt`, `gt`, `le`, `ge`), also any ordering comparison \
+           with a Windows version that carries its build (`x < \"6.0.6002\"`, `'10.0.17763'`), \
+           and ordering comparisons of a name the file assigns an OS version string to \
+           (`ver = platform.version()` … `ver >= \"6.0\"`; `const rel = os.release()`).",
     why: "Strings compare character by character: \"10.0.14393\" < \"6.0.6003\" because '1' < '6', \
           and \"6.0.6003\" > \"6.0.10000\". A minimum-version gate written this way refuses \
           Windows 10 and accepts nonsense; an NT 6.0 range test breaks as soon as a component \
@@ -31,8 +36,9 @@ static META: RuleMeta = RuleMeta {
     fix_safety: "No automatic fix: the parse call differs per language and must handle junk input.",
     not_flagged: "Typed versions (`[Environment]::OSVersion.Version -ge \"6.0\"` is converted to \
                   [version] by PowerShell; `[version]$v -ge '6.0'`); numeric comparisons \
-                  (`.to_f < 6.0`, `CInt(...)`); version strings that are not the OS's \
-                  (`puppet_version < '4.0.0'`).",
+                  (`.to_f < 6.0`, `CInt(...)`); version-aware compares on the line (`LooseVersion`, \
+                  `Gem::Version`, `versioncmp`, Jinja `version(...)`); version strings that are \
+                  not the OS's (`puppet_version < '4.0.0'`).",
 };
 
 const LIT: &str = r#"["']\d+\.\d+(?:\.\d+)*["']"#;
