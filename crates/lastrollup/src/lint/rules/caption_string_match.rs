@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
            \"OS Name\", `ProductName`, Java `os.name`, `My.Computer.Info.OSFullName`) compared \
            with a literal that contains \"Server 2008\" or \"Microsoft Windows\" written without \
            the ® signs, or compared for equality with a product name (either operand first: \
-           `\"Windows Vista\".equals(System.getProperty(\"os.name\"))`).",
+           `\"Windows Vista\".equals(System.getProperty(\"os.name\"))`, or a `case \"Windows Vista\":` \
+           label of a `switch` / `Select Case` on the caption).",
     why: "On NT 6.0 the caption is `Microsoft® Windows Server® 2008 Standard` / `Microsoft® Windows \
           Vista™ Business` (consoles show `Microsoftr … Serverr`); Server 2008 R2's has no ®. So \
           `InStr(Caption, \"Windows Server 2008\")` matches only R2, and Server 2008 falls \
@@ -60,6 +61,11 @@ static STRIPS_TRADEMARKS: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i)(?:replace\w*|gsub|\bsub|\btr)\s*[(!]?\s*[@"'/\[]?(?:®|\\u00ae|\\xae|&reg;|\\?\(r\\?\))"#,
     )
 });
+/// A `case "…":` / VB `Case "…"` label: an equality test of the subject of
+/// the `switch` / `Select Case` above it.
+static CASE_LABEL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)^\s*case\s+["']"#));
+static SWITCH_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bswitch\s*\(|\bselect\s+case\b|\bcase\b.*\b(?:of|in)\s*$"));
 static PRODUCT: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)windows|vista|server 20\d\d|\bxp\b"));
 
 impl super::Rule for Rule {
@@ -71,20 +77,34 @@ impl super::Rule for Rule {
         let mut stripped: Option<bool> = None;
         for &i in &src.candidates {
             let line = src.lines[i];
-            if !CAPTION.is_match(line) {
+            let case_of_caption = case_of_caption(src, i);
+            if !case_of_caption && !CAPTION.is_match(line) {
                 continue;
             }
             let stripped = *stripped.get_or_insert_with(|| src.any(&STRIPS_TRADEMARKS));
-            if let Some(hit) = check_line(i, line, stripped) {
+            if let Some(hit) = check_line(i, line, stripped, case_of_caption) {
                 out.push(hit);
             }
         }
     }
 }
 
+/// Whether line `i` is a `case` label of a `switch` on a caption (within
+/// the 15 lines above).
+fn case_of_caption(src: &Source<'_>, i: usize) -> bool {
+    CASE_LABEL.is_match(src.lines[i])
+        && src
+            .span(i as isize - 15, i as isize - 1)
+            .iter()
+            .rev()
+            .find(|l| SWITCH_HEAD.is_match(l))
+            .is_some_and(|l| CAPTION.is_match(l))
+}
+
 /// The first literal on line `i` that is trademark-free (unless the file
-/// strips the signs) or compared for equality with a product name.
-fn check_line(i: usize, line: &str, stripped: bool) -> Option<Hit> {
+/// strips the signs) or compared for equality with a product name (every
+/// literal is, on a `case` label of a switch on the caption).
+fn check_line(i: usize, line: &str, stripped: bool, case_label: bool) -> Option<Hit> {
     for c in LITERAL.captures_iter(line) {
         let Some(lit) = c.get(1).or_else(|| c.get(2)) else {
             continue;
@@ -98,7 +118,7 @@ fn check_line(i: usize, line: &str, stripped: bool) -> Option<Hit> {
             });
         }
         let (before, after) = (&line[..lit.start()], &line[lit.end()..]);
-        let equality = EQUALITY.is_match(before) || EQUALITY_AFTER.is_match(after);
+        let equality = case_label || EQUALITY.is_match(before) || EQUALITY_AFTER.is_match(after);
         if equality && PRODUCT.is_match(text) && !text.contains('*') {
             return Some(Hit {
                 index: i,

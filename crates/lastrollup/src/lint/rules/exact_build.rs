@@ -21,8 +21,10 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, Perl `eq`, \
            `case`, `when`, `in (6001, 6002)`, C# `is 6001 or 6002`, MSI `WindowsBuild = 6002`, \
-           VB `If sBuild = \"6002\"`, NSIS `${If} $0 = 6002` and an `IntCmp $0 6002 eq lt gt` \
-           whose equal jump goes neither where less nor where greater goes), the number \
+           VB `If sBuild = \"6002\"`, NSIS `${If} $0 = 6002`, `StrCmp $0 \"6002\" label` and an \
+           `IntCmp $0 6002 eq lt gt` whose equal jump goes neither where less nor where greater \
+           goes, a named collection of builds (`SUPPORTED = {6001, 6002}`) tested for membership \
+           elsewhere in the file (`build not in SUPPORTED`, `-in $builds`)), the number \
            quoted or not (`\"%BUILD%\"==\"6002\"`, `'6002' { }` in a PowerShell `switch`), when \
            the same group of tests does not also accept 6003.",
     why: "The March 2019 rollups (preview KB4489887, first Patch-Tuesday rollup KB4493471) \
@@ -67,6 +69,16 @@ static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));
 static SINGLE_EQ: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)(?:\w*build\w*|\bbn|\w*ver\w*)\s*=\s*["']?(600[0-3])"#));
 static MSI_BUILD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bWindowsBuild\s*=\s*(600[0-3])"));
+/// NSIS `StrCmp $0 "6002" equal [not_equal]`.
+static NSIS_STRCMP: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)^\s*StrCmpS?\s+\S+\s+["']?(600[0-3])\b"#));
+/// A name bound to a literal collection of builds (`SUPPORTED = {6001, 6002,
+/// 7601}`, `$builds = @(6001, 6002)`, `const BUILDS = [6001, 6002]`).
+static BUILD_SET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)[$@]?(\w+)\s*(?::\s*[\w\[\]<>, ]+)?=\s*(?:new\s*[\w<>\[\]]*\s*)?[@\[{(]+\s*\d{4}(?:\s*,\s*\d{4})+\s*[\]})]",
+    )
+});
 /// NSIS LogicLib: `${If} $0 = 6002` (`=` is integer equality there) and
 /// `${Case} 6002`.
 static NSIS_LOGIC_EQ: LazyLock<Regex> = LazyLock::new(|| {
@@ -190,6 +202,7 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     if src.language == Language::Nsis {
         let logic = NSIS_LOGIC_EQ.captures_iter(line);
         matches.extend(logic.filter_map(|c| c.get(1).or_else(|| c.get(2))));
+        matches.extend(NSIS_STRCMP.captures_iter(line).filter_map(|c| c.get(1)));
         found.extend(nsis_equality(i, line));
     }
     for m in matches {
@@ -200,7 +213,8 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
             found.push((i, m.start(), b));
         }
     }
-    if let Some(m) = LIST.find(line) {
+    let list = LIST.find(line).or_else(|| tested_set(src, line));
+    if let Some(m) = list {
         for n in LIST_ITEM.captures_iter(m.as_str()).filter_map(|c| c.get(1)) {
             if let Ok(b) = n.as_str().parse::<u16>() {
                 found.push((i, m.start() + n.start(), b));
@@ -218,6 +232,22 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
         return Vec::new();
     }
     found
+}
+
+/// The build collection bound to a name on this line, when the file tests
+/// membership in that name elsewhere (`build not in SUPPORTED`, `-in
+/// $builds`, `BUILDS.includes(b)`, `Builds.Contains(b)`).
+fn tested_set<'l>(src: &Source<'_>, line: &'l str) -> Option<regex::Match<'l>> {
+    let c = BUILD_SET.captures(line)?;
+    let name = regex::escape(c.get(1)?.as_str());
+    let member = re(&format!(
+        r"(?i)(?:\bin|-(?:not)?in|-(?:not)?contains)\s+[$@]?{name}\b|\b{name}\s*\.\s*(?:includes|contains|include\?|has|indexOf)\s*\("
+    ));
+    src.lines
+        .iter()
+        .any(|l| member.is_match(l))
+        .then(|| c.get(0))
+        .flatten()
 }
 
 /// An NSIS `IntCmp` whose equal jump goes neither where less nor where

@@ -291,6 +291,34 @@ pub(crate) fn nsis_int_cmp(line: &str) -> Option<(usize, u16, [&str; 3])> {
     ))
 }
 
+/// Where a string that holds the OS version comes from.
+pub(crate) static OS_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)platform\.(?:version|release)\(\)|os\.release\(\)|win32_ver\(\)|platform_version|kernelrelease|\bosversion\b|GetWindowsVersionString|Win32::GetOSVersion|os\.version|\(\s*["'`]ver["'`]"#,
+    )
+});
+/// `name = <OS version source>` (with `var`/`let`/`const`/`my`, `:=`, a
+/// TypeScript type): the name then holds a version string.
+static ASSIGNED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[\s;(])[$@]?(\w+)\s*(?::\s*\w+\s*)?:?=[^=]"));
+
+/// The names the file assigns an OS version string to (`ver =
+/// platform.version()`, `const rel = os.release()`).
+pub(crate) fn version_names(src: &Source<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in src.lines.iter().filter(|l| OS_SOURCE.is_match(l)) {
+        let Some(c) = ASSIGNED.captures(line) else {
+            continue;
+        };
+        let Some(name) = c.get(1) else { continue };
+        let source_after = OS_SOURCE.find_at(line, name.end()).is_some();
+        if source_after && !names.iter().any(|n| n == name.as_str()) {
+            names.push(name.as_str().to_string());
+        }
+    }
+    names
+}
+
 /// Groups sorted line indexes into clusters whose neighbours are at most
 /// `gap` lines apart.
 pub(crate) fn clusters(indexes: &[usize], gap: usize) -> Vec<(usize, usize)> {

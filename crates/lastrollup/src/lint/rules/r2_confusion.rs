@@ -16,7 +16,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Server 2008 and Server 2008 R2 confused: a caption wildcard on \"2008\" or NT 6.1 named Server 2008",
     severity: Severity::Error,
     what: "Finds substring or wildcard matches of an OS caption against \"2008\" (`-like \"*2008*\"`, \
-           `Contains(\"2008\")`, `FINDSTR /C:\"2008\"`, `\"Windows Server 2008*\"`) with no R2 test \
+           `Contains(\"2008\")`, `InStr(1, Caption, \"2008\")`, `FINDSTR /C:\"2008\"`, \
+           `\"Windows Server 2008*\"`) with no R2 test \
            nearby, and NT 6.1 tests (`\"6.1\"`, build 7600/7601) whose result is named \"Server \
            2008\" without R2.",
     why: "Windows Server 2008 is NT 6.0 (builds 6000–6003); Windows Server 2008 R2 is NT 6.1 \
@@ -37,7 +38,7 @@ static CAPTION_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SUBSTRING_2008: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:-i?like|-i?match|contains\s*\(|instr\s*\([^,]*,|indexof\s*\(|includes\s*\(|startswith\s*\(|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|=~)\s*["']([^"']*2008[^"']*)["']"#,
+        r#"(?i)(?:-i?like|-i?match|contains\s*\(|instr\s*\((?:[^,()]*,){1,2}|indexof\s*\(|includes\s*\(|startswith\s*\(|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|=~)\s*["']([^"']*2008[^"']*)["']"#,
     )
 });
 static R2_LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)["'][^"']*r2[^"']*["']|2008r2"#));

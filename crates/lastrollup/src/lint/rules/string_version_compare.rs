@@ -4,7 +4,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{re, Hit, RuleMeta, Severity};
+use super::{re, version_names, Hit, RuleMeta, Severity};
 use crate::lint::source::Source;
 use crate::lint::Language;
 
@@ -77,16 +77,6 @@ static BUILD_LITERAL_ORDER: LazyLock<Regex> = LazyLock::new(|| {
         r#"(?i){STRING_ORDER}\s*{NT_BUILD_LIT}|{NT_BUILD_LIT}\s*{STRING_ORDER}"#
     ))
 });
-/// Where a string that holds the OS version comes from.
-static OS_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r#"(?i)platform\.(?:version|release)\(\)|os\.release\(\)|win32_ver\(\)|platform_version|kernelrelease|\bosversion\b|GetWindowsVersionString|Win32::GetOSVersion|os\.version|\(\s*["'`]ver["'`]"#,
-    )
-});
-/// `name = <OS version source>` (with `var`/`let`/`const`/`my`, `:=`, a
-/// TypeScript type): the name then holds a version string.
-static ASSIGNED: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?:^|[\s;(])[$@]?(\w+)\s*(?::\s*\w+\s*)?:?=[^=]"));
 /// Parsed or version-aware comparisons on the line.
 static PARSED: LazyLock<Regex> = LazyLock::new(|| {
     re(
@@ -100,13 +90,9 @@ impl super::Rule for Rule {
     }
 
     fn check(&self, src: &Source<'_>, out: &mut Vec<Hit>) {
-        let names = if strings_order(src.language) {
-            version_names(src)
-        } else {
-            Vec::new()
-        };
+        let mut names: Option<Vec<String>> = None;
         for &i in &src.candidates {
-            if let Some(col) = compare(src, src.lines[i], &names) {
+            if let Some(col) = compare(src, src.lines[i], &mut names) {
                 out.push(Hit {
                     index: i,
                     column: col,
@@ -117,7 +103,9 @@ impl super::Rule for Rule {
     }
 }
 
-fn compare(src: &Source<'_>, line: &str, names: &[String]) -> Option<usize> {
+/// The byte column of a string comparison of an OS version on `line`;
+/// `names` caches [`version_names`], read only when a line needs them.
+fn compare(src: &Source<'_>, line: &str, names: &mut Option<Vec<String>>) -> Option<usize> {
     if let Some(m) = GENERIC.find(line).or_else(|| COMPARE_TO.find(line)) {
         return Some(m.start());
     }
@@ -125,7 +113,7 @@ fn compare(src: &Source<'_>, line: &str, names: &[String]) -> Option<usize> {
         if let Some(at) = BUILD_LITERAL_ORDER
             .find(line)
             .map(|m| m.start())
-            .or_else(|| named_compare(line, names))
+            .or_else(|| named_compare(src, line, names))
         {
             return Some(at);
         }
@@ -155,31 +143,18 @@ fn strings_order(language: Language) -> bool {
     )
 }
 
-/// The names the file assigns an OS version string to (`ver =
-/// platform.version()`, `const rel = os.release()`).
-fn version_names(src: &Source<'_>) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in src.lines.iter().filter(|l| OS_SOURCE.is_match(l)) {
-        let Some(c) = ASSIGNED.captures(line) else {
-            continue;
-        };
-        let Some(name) = c.get(1) else { continue };
-        let source_after = OS_SOURCE.find_at(line, name.end()).is_some();
-        if source_after && !names.iter().any(|n| n == name.as_str()) {
-            names.push(name.as_str().to_string());
-        }
-    }
-    names
-}
-
 /// The byte column of an ordering comparison of one of `names` with a
 /// dotted literal (`ver >= "6.0"`, `"6.1" > rel`).
-fn named_compare(line: &str, names: &[String]) -> Option<usize> {
+fn named_compare(src: &Source<'_>, line: &str, names: &mut Option<Vec<String>>) -> Option<usize> {
     static ORDER: LazyLock<Regex> = LazyLock::new(|| {
         re(&format!(
             r#"(?i)([$@]?\w+)\s*{STRING_ORDER}\s*{LIT}|{LIT}\s*{STRING_ORDER}\s*[$@]?(\w+)"#
         ))
     });
+    if !ORDER.is_match(line) {
+        return None;
+    }
+    let names = names.get_or_insert_with(|| version_names(src));
     ORDER.captures_iter(line).find_map(|c| {
         let name = c.get(1).or_else(|| c.get(2))?;
         let bare = name.as_str().trim_start_matches(['$', '@']);
