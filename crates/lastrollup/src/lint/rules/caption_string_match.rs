@@ -81,8 +81,8 @@ impl super::Rule for Rule {
             if !case_of_caption && !CAPTION.is_match(line) {
                 continue;
             }
-            let stripped = *stripped.get_or_insert_with(|| src.any(&STRIPS_TRADEMARKS));
-            if let Some(hit) = check_line(i, line, stripped, case_of_caption) {
+            let mut strips = || *stripped.get_or_insert_with(|| src.any(&STRIPS_TRADEMARKS));
+            if let Some(hit) = check_line(i, line, &mut strips, case_of_caption) {
                 out.push(hit);
             }
         }
@@ -101,16 +101,24 @@ fn case_of_caption(src: &Source<'_>, i: usize) -> bool {
             .is_some_and(|l| CAPTION.is_match(l))
 }
 
-/// The first literal on line `i` that is trademark-free (unless the file
-/// strips the signs) or compared for equality with a product name (every
-/// literal is, on a `case` label of a switch on the caption).
-fn check_line(i: usize, line: &str, stripped: bool, case_label: bool) -> Option<Hit> {
+/// The first literal on line `i` that is trademark-free (unless `strips`:
+/// the file strips the signs, asked only then) or compared for equality with
+/// a product name (every literal is, on a `case` label of a switch on the
+/// caption).
+fn check_line(
+    i: usize,
+    line: &str,
+    strips: &mut impl FnMut() -> bool,
+    case_label: bool,
+) -> Option<Hit> {
     for c in LITERAL.captures_iter(line) {
         let Some(lit) = c.get(1).or_else(|| c.get(2)) else {
             continue;
         };
         let text = lit.as_str();
-        if !stripped && TRADEMARK_FREE.is_match(text) && !text.to_ascii_lowercase().contains("r2") {
+        let trademark_free =
+            TRADEMARK_FREE.is_match(text) && !text.to_ascii_lowercase().contains("r2");
+        if trademark_free && !strips() {
             return Some(Hit {
                 index: i,
                 column: lit.start(),
