@@ -190,28 +190,13 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     if !line.contains("600") || REVISION.is_match(line) {
         return Vec::new();
     }
-    let mut found = Vec::new();
-    let mut matches: Vec<regex::Match<'_>> = Vec::new();
-    for re in [&*OP_BEFORE, &*OP_AFTER, &*MSI_BUILD] {
-        matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
-    }
-    matches.extend(SWITCH_CLAUSE.captures_iter(line).filter_map(|c| c.get(2)));
-    if single_equals_compares(src.language, line, true) {
-        matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
-    }
+    let mut found: Vec<Test> = equality_numbers(src.language, line)
+        .into_iter()
+        .filter(|m| !glued_after(line, m.end()) && !operand_is_other_quantity(line, m.start()))
+        .filter_map(|m| Some((i, m.start(), m.as_str().parse::<u16>().ok()?)))
+        .collect();
     if src.language == Language::Nsis {
-        let logic = NSIS_LOGIC_EQ.captures_iter(line);
-        matches.extend(logic.filter_map(|c| c.get(1).or_else(|| c.get(2))));
-        matches.extend(NSIS_STRCMP.captures_iter(line).filter_map(|c| c.get(1)));
         found.extend(nsis_equality(i, line));
-    }
-    for m in matches {
-        if glued_after(line, m.end()) || operand_is_other_quantity(line, m.start()) {
-            continue;
-        }
-        if let Ok(b) = m.as_str().parse::<u16>() {
-            found.push((i, m.start(), b));
-        }
     }
     let list = LIST.find(line).or_else(|| tested_set(src, line));
     if let Some(m) = list {
@@ -232,6 +217,26 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
         return Vec::new();
     }
     found
+}
+
+/// The 600x numbers on `line` that an equality operator, a switch clause
+/// or (in the languages that have them) a single `=` or an NSIS LogicLib /
+/// `StrCmp` test compares with.
+fn equality_numbers(language: Language, line: &str) -> Vec<regex::Match<'_>> {
+    let mut matches: Vec<regex::Match<'_>> = Vec::new();
+    for re in [&*OP_BEFORE, &*OP_AFTER, &*MSI_BUILD] {
+        matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    matches.extend(SWITCH_CLAUSE.captures_iter(line).filter_map(|c| c.get(2)));
+    if single_equals_compares(language, line, true) {
+        matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    if language == Language::Nsis {
+        let logic = NSIS_LOGIC_EQ.captures_iter(line);
+        matches.extend(logic.filter_map(|c| c.get(1).or_else(|| c.get(2))));
+        matches.extend(NSIS_STRCMP.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    matches
 }
 
 /// The build collection bound to a name on this line, when the file tests
