@@ -20,7 +20,8 @@ static META: RuleMeta = RuleMeta {
     summary: "Build number compared for equality with 6002, so build 6003 fails the test",
     severity: Severity::Error,
     what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, Perl `eq`, \
-           `case`, `when`, `in (6001, 6002)`, C# `is 6001 or 6002`, MSI `WindowsBuild = 6002`, \
+           `case`, `when`, `in (6001, 6002)`, `-notin 6001, 6002`, `new[] { 6001, 6002 }.Contains(b)`, \
+           C# `is 6001 or 6002`, Pascal `Result := (V.Build = 6002)`, MSI `WindowsBuild = 6002`, \
            VB `If sBuild = \"6002\"`, NSIS `${If} $0 = 6002`, `StrCmp $0 \"6002\" label` and an \
            `IntCmp $0 6002 eq lt gt` whose equal jump goes neither where less nor where greater \
            goes, a named collection of builds (`SUPPORTED = {6001, 6002}`) tested for membership \
@@ -62,7 +63,7 @@ static SWITCH_CLAUSE: LazyLock<Regex> =
     LazyLock::new(|| re(r#"^\s*(["']?)(600[0-3])["']?\s*(?:\{|=>|->)"#));
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:\bin\b|-in\b|-contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]|\bis\s+\(?\s*600[0-3](?:\s+or\s+600[0-3])+",
+        r"(?i)(?:\bin\b|-(?:not)?in\b|-(?:not)?contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]|\bis\s+\(?\s*600[0-3](?:\s+or\s+600[0-3])+|[\[{(]\s*\d{4}(?:\s*,\s*\d{4})+\s*[\]})]\s*\.\s*(?:contains|includes|include\?|indexof)\s*\(",
     )
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));

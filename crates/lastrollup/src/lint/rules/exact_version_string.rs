@@ -20,7 +20,10 @@ static META: RuleMeta = RuleMeta {
     summary: "Version string matched exactly against 6.0.6002 (or 6.0.6003 alone), so one of the two SP2 builds is missed",
     severity: Severity::Error,
     what: "Finds `6.0.600x` version strings used in an exact or substring match: `== \"6.0.6002\"`, \
-           `-eq '6.0.6002'`, `ver | find \"6.0.6002\"`, `Contains(\"6.0.6002\")`, `case \"6.0.6002\":`, \
+           `-eq '6.0.6002'`, `ver | find \"6.0.6002\"`, `Contains(\"6.0.6002\")`, Go \
+           `strings.HasPrefix(v, \"6.0.6002\")`, Ruby `start_with?('6.0.6002')`, C `wcscmp(v, \
+           L\"6.0.6002\")` and the other `str…cmp` / `wcs…cmp` / `lstrcmp…` functions, \
+           `6.0.6002.0` (a four-part OS version whose revision is 0), `case \"6.0.6002\":`, \
            a PowerShell `switch` clause or a Puppet `case` option (`'6.0.6002': {`), VB / Pascal \
            `If oOS.Version = \"6.0.6002\"`, a regular expression (`=~ /6\\.0\\.6002/`, \
            `/^6\\.0\\.6002/.test(…)`, `re.match(r\"6\\.0\\.6002\"`), Ansible \
@@ -52,7 +55,7 @@ static META: RuleMeta = RuleMeta {
 static LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r"6\\?\.0\\?\.(600[0-3])"));
 static PREFIX_OP: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:===?|!==?|-c?(?:eq|ne|like|notlike|match|notmatch|contains|in)\b|\bEQU\b|\bNEQ\b|equals(?:ignorecase)?\s*\(|contains\s*\(|startswith\s*\(|endswith\s*\(|instr\s*\((?:[^,()]*,){1,2}|indexof\s*\(|includes\s*\(|strcmp\w*\s*\([^,]*,|\bstrcmps?\s+\S+|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|\bcase\b|\bwhen\b|\bin\s*[\[(][^\])]*)\s*(?:\[(?:system\.)?version\]\s*)?[@L$]?["'][^"']*$"#,
+        r#"(?i)(?:===?|!==?|-c?(?:eq|ne|like|notlike|match|notmatch|contains|in)\b|\bEQU\b|\bNEQ\b|equals(?:ignorecase)?\s*\(|contains\s*\(|startswith\s*\(|endswith\s*\(|instr\s*\((?:[^,()]*,){1,2}|indexof\s*\(|includes\s*\(|\b_?(?:str|wcs|mbs|lstr)\w*cmp\w*\s*\([^,]*,|has(?:prefix|suffix)\s*\(.*,|(?:start|end)_with\?\s*\(|\bstrcmps?\s+\S+|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|\bcase\b|\bwhen\b|\bin\s*[\[(][^\])]*)\s*(?:\[(?:system\.)?version\]\s*)?[@L$]?["'][^"']*$"#,
     )
 });
 static SUFFIX_OP: LazyLock<Regex> =
@@ -144,12 +147,24 @@ fn literals(line: &str) -> Vec<(usize, usize, u16)> {
         .captures_iter(line)
         .filter_map(|c| {
             let (all, build) = (c.get(0)?, c.get(1)?);
-            if glued_before(line, all.start()) || glued_after(line, all.end()) {
+            let end = all.end() + zero_revision(&line[all.end()..]);
+            if glued_before(line, all.start()) || glued_after(line, end) {
                 return None;
             }
-            Some((all.start(), all.end(), build.as_str().parse().ok()?))
+            Some((all.start(), end, build.as_str().parse().ok()?))
         })
         .collect()
+}
+
+/// The length of a `.0` revision at the start of `rest`: `6.0.6002.0` is an
+/// OS version (Ansible's `distribution_version`, `[version]` printed with
+/// four parts), not a file version such as `6.0.6002.18005`.
+fn zero_revision(rest: &str) -> usize {
+    match rest.as_bytes() {
+        [b'.', b'0', next, ..] if !next.is_ascii_alphanumeric() && *next != b'.' => 2,
+        [b'.', b'0'] => 2,
+        _ => 0,
+    }
 }
 
 /// The exact-match tests on line `i`. `keyed` caches the maps the file

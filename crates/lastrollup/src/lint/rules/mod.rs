@@ -225,11 +225,14 @@ static CONDITION_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
 /// line, whose bare `=` is always a comparison (but whose quoted `="…"` is
 /// an XML attribute).
 pub(crate) fn single_equals_compares(language: Language, line: &str, with_wix: bool) -> bool {
-    if !language.equals_compares() || line.contains(":=") {
+    if !language.equals_compares() {
         return false;
     }
     match language {
         Language::Wix => with_wix,
+        // Pascal assigns with `:=`, so `Result := (V.Build = 6002)` compares.
+        Language::InnoSetup => CONDITION_KEYWORD.is_match(line) || line.contains(":="),
+        _ if line.contains(":=") => false,
         _ => CONDITION_KEYWORD.is_match(line),
     }
 }
@@ -409,9 +412,14 @@ mod tests {
             "v = \"6.0.6002\"",
             false
         ));
-        assert!(!single_equals_compares(
+        assert!(single_equals_compares(
             Language::InnoSetup,
-            "if x then v := 6002",
+            "Result := (V.Build = 6002);",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::VbNet,
+            "Call F(x := 6002)",
             false
         ));
         assert!(single_equals_compares(
