@@ -24,7 +24,7 @@ static META: RuleMeta = RuleMeta {
            `strings.HasPrefix(v, \"6.0.6002\")`, Ruby `start_with?('6.0.6002')`, C `wcscmp(v, \
            L\"6.0.6002\")` and the other `str…cmp` / `wcs…cmp` / `lstrcmp…` functions, \
            `6.0.6002.0` (a four-part OS version whose revision is 0), `case \"6.0.6002\":`, \
-           a PowerShell `switch` clause or a Puppet `case` option (`'6.0.6002': {`), VB / Pascal \
+           a PowerShell `switch` clause (`'^6\\.0\\.6002' {` under `switch -Regex` too) or a Puppet `case` option (`'6.0.6002': {`), VB / Pascal \
            `If oOS.Version = \"6.0.6002\"`, a regular expression (`=~ /6\\.0\\.6002/`, \
            `/^6\\.0\\.6002/.test(…)`, `re.match(r\"6\\.0\\.6002\"`), Ansible \
            `version('6.0.6002', '==')`, an entry of a comma-separated list of versions (an array \
@@ -60,7 +60,8 @@ static PREFIX_OP: LazyLock<Regex> = LazyLock::new(|| {
 });
 static SUFFIX_OP: LazyLock<Regex> =
     LazyLock::new(|| re(r#"(?i)^[^"']*["']\s*(?:===?|!==?|-eq\b|\.equals)"#));
-static SWITCH_START: LazyLock<Regex> = LazyLock::new(|| re(r#"^\s*["']$"#));
+/// A `switch` clause's opening quote, with a `switch -Regex` anchor.
+static SWITCH_START: LazyLock<Regex> = LazyLock::new(|| re(r#"^\s*["']\^?$"#));
 static SWITCH_END: LazyLock<Regex> = LazyLock::new(|| re(r#"^\*?["']\s*:?\s*\{"#));
 /// A single `=` right before the literal's opening quote (VB, Pascal).
 static SINGLE_EQ_PREFIX: LazyLock<Regex> = LazyLock::new(|| re(r#"(?:^|[^<>!=:])=\s*["'][^"']*$"#));
