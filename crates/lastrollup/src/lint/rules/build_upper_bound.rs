@@ -5,7 +5,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::exact_build::REVISION;
-use super::{glued_after, re, Hit, Proposal, RuleMeta, Severity};
+use super::{
+    glued_after, nsis_int_cmp, operand_is_other_quantity, re, Hit, Proposal, RuleMeta, Severity,
+};
 use crate::lint::source::Source;
 
 /// The rule.
@@ -18,8 +20,10 @@ static META: RuleMeta = RuleMeta {
     severity: Severity::Error,
     what: "Finds build or version upper bounds that stop at SP2's original build: `<= 6002`, \
            `< 6003`, `-le 6002`, `-lt 6003`, `LEQ 6002`, `&lt;= 6002` in XML, `6000..6002`, \
-           `range(6000, 6003)`, `<= '6.0.6002'`, `< [version]'6.0.6003'`, and Inno Setup's \
-           `OnlyBelowVersion: 6.0.6003`.",
+           `range(6000, 6003)`, `<= '6.0.6002'`, `< [version]'6.0.6003'`, Inno Setup's \
+           `OnlyBelowVersion: 6.0.6003`, Ansible / Jinja `is version('6.0.6003', '<')`, a \
+           three-way compare such as `versioncmp($v, '6.0.6003') < 0`, and an NSIS \
+           `IntCmp $0 6002 lower lower higher` (or `IntCmp $0 6003 lower higher higher`).",
     why: "Build 6003 is Vista SP2 / Server 2008 SP2 with a 2019 or later rollup. A bound that \
           ends at 6002 puts every patched host outside the NT 6.0 range: in an ordered ladder \
           (`<= 6000` RTM, `<= 6001` SP1, `<= 6002` SP2, `<= 7600` Windows 7) build 6003 lands in \
@@ -36,7 +40,8 @@ static META: RuleMeta = RuleMeta {
                  moving those bounds also moves file revisions (6.0.6002.18005) or range ends, \
                  which needs judgement. The better rewrite, `< 7600` or a major.minor test, \
                  also accepts pre-release builds between 6003 and 7600 and is left to you.",
-    not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); bounds that include \
+    not_flagged: "`< 6002` / `<= 6001` (before SP2: a legitimate pre-SP2 test); operands named for \
+                  another quantity (`port <= 6002`); bounds that include \
                   6003 (`<= 6003`, `< 7600`); four-part file versions (`< 6.0.6002.18005`) and \
                   lines that also bound a revision.",
 };
@@ -54,6 +59,14 @@ static VERSION: LazyLock<Regex> = LazyLock::new(|| {
 static RANGE: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r"(?i)(?:\b600[0-2]\s*\.\.=?\s*(6002)\b|\.\.[.<]\s*(6003)\b|\brange\(\s*\d+\s*,\s*(6003)\s*\)|\buntil\s+(6003)\b|\bbetween\s+\d+\s+and\s+(6002)\b)",
+    )
+});
+/// Version tests written as a call: Jinja / Ansible `x is version('6.0.6003',
+/// '<')`, and a three-way compare against zero (`versioncmp($v, '6.0.6003') < 0`,
+/// `version_cmp(...) <= 0` with 6.0.6002, `compareVersions(...)`).
+static VERSION_CALL: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)\bversion(?:_compare)?\(\s*["'](?:(6\.0\.6003)["']\s*,\s*["'](?:<|lt)["']|(6\.0\.6002)["']\s*,\s*["'](?:<=|le)["'])|(?:versioncmp|version_cmp|compare_?versions?|vercmp)\s*\([^()]*["'](?:(6\.0\.6003)["']\s*\)\s*<\s*0|(6\.0\.6002)["']\s*\)\s*<=\s*0)"#,
     )
 });
 static ONLY_BELOW: LazyLock<Regex> =
@@ -146,13 +159,17 @@ fn bound(src: &Source<'_>, i: usize) -> Option<usize> {
             (!glued_after(line, m.end())).then_some(m.start())
         })
     };
-    let numeric = first(&NUMERIC).filter(|_| {
-        src.span(i as isize - 20, i as isize)
-            .iter()
-            .any(|l| BUILD_CONTEXT.is_match(l))
-    });
+    let numeric = first(&NUMERIC)
+        .filter(|&at| !operand_is_other_quantity(line, at))
+        .filter(|_| {
+            src.span(i as isize - 20, i as isize)
+                .iter()
+                .any(|l| BUILD_CONTEXT.is_match(l))
+        });
     numeric
+        .or_else(|| nsis_bound(line))
         .or_else(|| first(&VERSION))
+        .or_else(|| first(&VERSION_CALL))
         .or_else(|| first(&RANGE))
         .or_else(|| {
             ONLY_BELOW
@@ -160,4 +177,17 @@ fn bound(src: &Source<'_>, i: usize) -> Option<usize> {
                 .and_then(|c| c.get(1))
                 .map(|m| m.start())
         })
+}
+
+/// An NSIS `IntCmp` that sends 6002 one way and 6003 the other with the
+/// lower builds on 6002's side: `IntCmp $0 6002 ok ok newer` (`<= 6002`) or
+/// `IntCmp $0 6003 newer ok newer` (`< 6003`).
+fn nsis_bound(line: &str) -> Option<usize> {
+    let (col, value, [equal, less, more]) = nsis_int_cmp(line)?;
+    let bound = match value {
+        6002 => equal == less && equal != more,
+        6003 => less != equal && equal == more,
+        _ => false,
+    };
+    bound.then_some(col)
 }

@@ -4,8 +4,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{clusters, glued_after, re, Hit, Proposal, RuleMeta, Severity};
+use super::{
+    clusters, glued_after, nsis_int_cmp, operand_is_other_quantity, re, single_equals_compares,
+    Hit, Proposal, RuleMeta, Severity,
+};
 use crate::lint::source::Source;
+use crate::lint::Language;
 
 /// The rule.
 pub struct Rule;
@@ -15,9 +19,15 @@ static META: RuleMeta = RuleMeta {
     code: "NT60001",
     summary: "Build number compared for equality with 6002, so build 6003 fails the test",
     severity: Severity::Error,
-    what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, `case`, \
-           `when`, `in (6001, 6002)`, MSI `WindowsBuild = 6002`) when the same group of \
-           tests does not also accept 6003.",
+    what: "Finds equality tests of a build number against 6002 (`==`, `-eq`, `EQU`, Perl `eq`, \
+           `case`, `when`, `in (6001, 6002)`, `-notin 6001, 6002`, `new[] { 6001, 6002 }.Contains(b)`, \
+           C# `is 6001 or 6002`, Pascal `Result := (V.Build = 6002)`, MSI `WindowsBuild = 6002`, \
+           VB `If sBuild = \"6002\"`, NSIS `${If} $0 = 6002`, `StrCmp $0 \"6002\" label` and an \
+           `IntCmp $0 6002 eq lt gt` whose equal jump goes neither where less nor where greater \
+           goes, a named collection of builds (`SUPPORTED = {6001, 6002}`) tested for membership \
+           elsewhere in the file (`build not in SUPPORTED`, `-in $builds`)), the number \
+           quoted or not (`\"%BUILD%\"==\"6002\"`, `'6002' { }` in a PowerShell `switch`), when \
+           the same group of tests does not also accept 6003.",
     why: "The March 2019 rollups (preview KB4489887, first Patch-Tuesday rollup KB4493471) \
           raised Windows Server 2008 SP2 and Vista SP2 from build 6002 to 6003, because the \
           revision counter had run out. Every host patched since then reports 6003, is still \
@@ -34,30 +44,49 @@ static META: RuleMeta = RuleMeta {
                  build 6003 alone. Anywhere else `>= 6002` would also accept Windows 7 and later, \
                  so the edit is only shown by `--diff`. Tests written `6002 == build`, `case`, \
                  `when` and lists get no edit.",
-    not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); file-version checks that \
+    not_flagged: "Groups of tests that also accept 6003 (`6002 || 6003`); comparisons whose operand \
+                  is named for another quantity (`port == 6002`, `pid`, `status`, `code`, `count`; \
+                  for a one-letter operand, the line names it: `Atoi(os.Getenv(\"METRICS_PORT\")); \
+                  n == 6002`); file-version checks that \
                   bound the revision on the same line (`build == 6002 && revision < 19597`: every \
                   6003 file postdates such a fix); `>=` minimums; tests of 6000 or 6001 alone.",
 };
 
 static OP_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\bEQU\b|\bNEQ\b|\bcase\b|\bwhen\b|\bis\b)\s*\(?\s*(600[0-3])",
+        r#"(?i)(?:===?|!==?|-c?eq\b|-c?ne\b|\bEQU\b|\bNEQ\b|\beq\b|\bne\b|\bcase\b|\bwhen\b|\bis\b)\s*\(?\s*["']?(600[0-3])"#,
     )
 });
 static OP_AFTER: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)\b(600[0-3])\s*(?:===?|!==?|-c?eq\b|\bEQU\b)"));
-static SWITCH_CLAUSE: LazyLock<Regex> = LazyLock::new(|| re(r"^\s*(600[0-3])\s*(?:\{|=>|->)"));
+static SWITCH_CLAUSE: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"^\s*(["']?)(600[0-3])["']?\s*(?:\{|=>|->)"#));
 static LIST: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:\bin\b|-in\b|-contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]",
+        r"(?i)(?:\bin\b|-(?:not)?in\b|-(?:not)?contains\b|contains\s*\(|includes\s*\(|\bcase\b|\bwhen\b)[^;]*?\b600[0-3]\s*,\s*600[0-3]|\bis\s+\(?\s*600[0-3](?:\s+or\s+600[0-3])+|[\[{(]\s*\d{4}(?:\s*,\s*\d{4})+\s*[\]})]\s*\.\s*(?:contains|includes|include\?|indexof)\s*\(",
     )
 });
 static LIST_ITEM: LazyLock<Regex> = LazyLock::new(|| re(r"\b(600[0-3])\b"));
 static SINGLE_EQ: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?:build\w*|\bbn|\bver\w*)\s*=\s*(600[0-3])"));
+    LazyLock::new(|| re(r#"(?i)(?:\w*build\w*|\bbn|\w*ver\w*)\s*=\s*["']?(600[0-3])"#));
 static MSI_BUILD: LazyLock<Regex> = LazyLock::new(|| re(r"(?i)\bWindowsBuild\s*=\s*(600[0-3])"));
-static VB_CONDITION: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\b(?:if|elseif|and|or|andalso|orelse|case|when|while|until|then)\b"));
+/// NSIS `StrCmp $0 "6002" equal [not_equal]`.
+static NSIS_STRCMP: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"(?i)^\s*StrCmpS?\s+\S+\s+["']?(600[0-3])\b"#));
+/// A name bound to a literal collection of builds (`SUPPORTED = {6001, 6002,
+/// 7601}`, `$builds = @(6001, 6002)`, `const BUILDS = [6001, 6002]`).
+static BUILD_SET: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)[$@]?(\w+)\s*(?::\s*[\w\[\]<>, ]+)?=\s*(?:new\s*[\w<>\[\]]*\s*)?[@\[{(]+\s*\d{4}(?:\s*,\s*\d{4})+\s*[\]})]",
+    )
+});
+/// NSIS LogicLib: `${If} $0 = 6002` (`=` is integer equality there) and
+/// `${Case} 6002`.
+static NSIS_LOGIC_EQ: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\$\{(?:If|ElseIf|AndIf|OrIf|IfNot|Unless|AndUnless|OrUnless|ElseUnless|While|Until|DoWhile|DoUntil|LoopWhile|LoopUntil)\}\s+\S+\s*=\s*(600[0-3])|\$\{Case\}\s+(600[0-3])",
+    )
+});
 static BUILD_CONTEXT: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)build|\bbn\b|\bver|version|osvi|\$_"));
 pub(crate) static REVISION: LazyLock<Regex> =
@@ -162,20 +191,16 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     if !line.contains("600") || REVISION.is_match(line) {
         return Vec::new();
     }
-    let mut found = Vec::new();
-    let mut matches: Vec<regex::Match<'_>> = Vec::new();
-    for re in [&*OP_BEFORE, &*OP_AFTER, &*SWITCH_CLAUSE, &*MSI_BUILD] {
-        matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
+    let mut found: Vec<Test> = equality_numbers(src.language, line)
+        .into_iter()
+        .filter(|m| !glued_after(line, m.end()) && !operand_is_other_quantity(line, m.start()))
+        .filter_map(|m| Some((i, m.start(), m.as_str().parse::<u16>().ok()?)))
+        .collect();
+    if src.language == Language::Nsis {
+        found.extend(nsis_equality(i, line));
     }
-    if single_equals_compares(src, line) {
-        matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
-    }
-    for m in matches {
-        if let (false, Ok(b)) = (glued_after(line, m.end()), m.as_str().parse::<u16>()) {
-            found.push((i, m.start(), b));
-        }
-    }
-    if let Some(m) = LIST.find(line) {
+    let list = LIST.find(line).or_else(|| tested_set(src, line));
+    if let Some(m) = list {
         for n in LIST_ITEM.captures_iter(m.as_str()).filter_map(|c| c.get(1)) {
             if let Ok(b) = n.as_str().parse::<u16>() {
                 found.push((i, m.start() + n.start(), b));
@@ -195,15 +220,45 @@ fn tests_on(src: &Source<'_>, i: usize) -> Vec<Test> {
     found
 }
 
-/// Whether a single `=` on this line is a comparison (VB conditions, Pascal).
-fn single_equals_compares(src: &Source<'_>, line: &str) -> bool {
-    if !src.language.equals_compares() || line.contains(":=") {
-        return false;
+/// The 600x numbers on `line` that an equality operator, a switch clause
+/// or (in the languages that have them) a single `=` or an NSIS LogicLib /
+/// `StrCmp` test compares with.
+fn equality_numbers(language: Language, line: &str) -> Vec<regex::Match<'_>> {
+    let mut matches: Vec<regex::Match<'_>> = Vec::new();
+    for re in [&*OP_BEFORE, &*OP_AFTER, &*MSI_BUILD] {
+        matches.extend(re.captures_iter(line).filter_map(|c| c.get(1)));
     }
-    match src.language {
-        crate::lint::Language::VbScript | crate::lint::Language::VbNet => {
-            VB_CONDITION.is_match(line)
-        }
-        _ => true,
+    matches.extend(SWITCH_CLAUSE.captures_iter(line).filter_map(|c| c.get(2)));
+    if single_equals_compares(language, line, true) {
+        matches.extend(SINGLE_EQ.captures_iter(line).filter_map(|c| c.get(1)));
     }
+    if language == Language::Nsis {
+        let logic = NSIS_LOGIC_EQ.captures_iter(line);
+        matches.extend(logic.filter_map(|c| c.get(1).or_else(|| c.get(2))));
+        matches.extend(NSIS_STRCMP.captures_iter(line).filter_map(|c| c.get(1)));
+    }
+    matches
+}
+
+/// The build collection bound to a name on this line, when the file tests
+/// membership in that name elsewhere (`build not in SUPPORTED`, `-in
+/// $builds`, `BUILDS.includes(b)`, `Builds.Contains(b)`).
+fn tested_set<'l>(src: &Source<'_>, line: &'l str) -> Option<regex::Match<'l>> {
+    let c = BUILD_SET.captures(line)?;
+    let name = regex::escape(c.get(1)?.as_str());
+    let member = re(&format!(
+        r"(?i)(?:\bin|-(?:not)?in|-(?:not)?contains)\s+[$@]?{name}\b|\b{name}\s*\.\s*(?:includes|contains|include\?|has|indexOf)\s*\("
+    ));
+    src.lines
+        .iter()
+        .any(|l| member.is_match(l))
+        .then(|| c.get(0))
+        .flatten()
+}
+
+/// An NSIS `IntCmp` whose equal jump goes neither where less nor where
+/// greater goes: an equality test (`IntCmp $0 6002 sp2 0 0`).
+fn nsis_equality(i: usize, line: &str) -> Option<Test> {
+    let (col, value, [equal, less, more]) = nsis_int_cmp(line)?;
+    (equal != less && equal != more).then_some((i, col, value))
 }

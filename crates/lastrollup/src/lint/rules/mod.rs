@@ -215,6 +215,113 @@ pub(crate) fn glued_after(line: &str, end: usize) -> bool {
     }
 }
 
+/// A condition keyword of VB or Pascal, where a single `=` compares.
+static CONDITION_KEYWORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:if|elseif|and|or|andalso|orelse|not|case|when|while|until|then)\b")
+});
+
+/// Whether a single `=` on this line compares (VB and Pascal conditions,
+/// MSI conditions) rather than assigns. `with_wix`: count every WiX / MSI
+/// line, whose bare `=` is always a comparison (but whose quoted `="…"` is
+/// an XML attribute).
+pub(crate) fn single_equals_compares(language: Language, line: &str, with_wix: bool) -> bool {
+    if !language.equals_compares() {
+        return false;
+    }
+    match language {
+        Language::Wix => with_wix,
+        // Pascal assigns with `:=`, so `Result := (V.Build = 6002)` compares.
+        Language::InnoSetup => CONDITION_KEYWORD.is_match(line) || line.contains(":="),
+        _ if line.contains(":=") => false,
+        _ => CONDITION_KEYWORD.is_match(line),
+    }
+}
+
+/// The last name of the operand compared with the number at byte `at` of
+/// `line` (`port` in `cfg.port == 6002`, `dwBuildNumber` in
+/// `osvi.dwBuildNumber <= 6002`); empty when there is none.
+fn operand_name(line: &str, at: usize) -> &str {
+    static OPERATOR_TAIL: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r#"(?i)\s*(?:[=!<>]=?=?|&[lg]t;=?|-c?[a-z]{2}|\b(?:EQU|NEQ|LSS|LEQ|GTR|GEQ|eq|ne|lt|le|gt|ge|is))\s*[("'\s]*$"#,
+        )
+    });
+    let before = &line[..at];
+    let Some(op) = OPERATOR_TAIL.find(before) else {
+        return "";
+    };
+    let before = before[..op.start()].trim_end_matches([')', ']', '"', '\'', '}', ' ']);
+    let start = before
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    &before[start..]
+}
+
+static BUILD_NAME: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)build|bld|\bbn\b|ver|release|osvi|^v$|^b$"));
+static OTHER_QUANTITY: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)port|pid|errno|error|code|status|count|size|length|timeout|offset|index|year|^(?:id|len|idx|rc|err|line)$",
+    )
+});
+
+/// Whether the operand compared with the number at byte `at` of `line` is
+/// named for something that is not a build number (a port, a process id, an
+/// error code, a count), so the comparison is not a build test.
+pub(crate) fn operand_is_other_quantity(line: &str, at: usize) -> bool {
+    let name = operand_name(line, at);
+    // A short name (`n`, `$0`) says nothing: then what the line says
+    // before the comparison must (`Atoi(os.Getenv("PORT")); n == 6002`).
+    let name = if name.len() < 3 { &line[..at] } else { name };
+    !BUILD_NAME.is_match(name) && OTHER_QUANTITY.is_match(name)
+}
+
+/// An NSIS `IntCmp`/`IntCmpU` of a value with 600x: (byte column of the
+/// number, the number, the equal, less and greater jumps, `0` for none).
+pub(crate) fn nsis_int_cmp(line: &str) -> Option<(usize, u16, [&str; 3])> {
+    static INT_CMP: LazyLock<Regex> = LazyLock::new(|| {
+        re(
+            r"(?i)^\s*IntCmpU?\s+\S+\s+(600[0-3])\b(?:\s+([^\s;#]+))?(?:\s+([^\s;#]+))?(?:\s+([^\s;#]+))?",
+        )
+    });
+    let c = INT_CMP.captures(line)?;
+    let n = c.get(1)?;
+    let jump = |k: usize| c.get(k).map_or("0", |m| m.as_str());
+    Some((
+        n.start(),
+        n.as_str().parse().ok()?,
+        [jump(2), jump(3), jump(4)],
+    ))
+}
+
+/// Where a string that holds the OS version comes from.
+pub(crate) static OS_SOURCE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"(?i)platform\.(?:version|release)\(\)|os\.release\(\)|win32_ver\(\)|platform_version|kernelrelease|\bosversion\b|GetWindowsVersionString|Win32::GetOSVersion|os\.version|\(\s*["'`]ver["'`]"#,
+    )
+});
+/// `name = <OS version source>` (with `var`/`let`/`const`/`my`, `:=`, a
+/// TypeScript type): the name then holds a version string.
+static ASSIGNED: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:^|[\s;(])[$@]?(\w+)\s*(?::\s*\w+\s*)?:?=[^=]"));
+
+/// The names the file assigns an OS version string to (`ver =
+/// platform.version()`, `const rel = os.release()`).
+pub(crate) fn version_names(src: &Source<'_>) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in src.lines.iter().filter(|l| OS_SOURCE.is_match(l)) {
+        let Some(c) = ASSIGNED.captures(line) else {
+            continue;
+        };
+        let Some(name) = c.get(1) else { continue };
+        let source_after = OS_SOURCE.find_at(line, name.end()).is_some();
+        if source_after && !names.iter().any(|n| n == name.as_str()) {
+            names.push(name.as_str().to_string());
+        }
+    }
+    names
+}
+
 /// Groups sorted line indexes into clusters whose neighbours are at most
 /// `gap` lines apart.
 pub(crate) fn clusters(indexes: &[usize], gap: usize) -> Vec<(usize, usize)> {
@@ -253,6 +360,83 @@ mod tests {
     fn clusters_split_on_gaps() {
         assert_eq!(clusters(&[1, 2, 10, 30], 8), vec![(1, 10), (30, 30)]);
         assert!(clusters(&[], 3).is_empty());
+    }
+
+    #[test]
+    fn operands_named_for_other_quantities() {
+        let at = |line: &str| line.find("600").unwrap_or(line.len());
+        for line in [
+            "if (port == 6002)",
+            "if cfg.ListenPort <= 6002 {",
+            "if ($pid -eq 6002)",
+            "if n, _ := strconv.Atoi(os.Getenv(\"METRICS_PORT\")); n == 6002 {",
+        ] {
+            assert!(operand_is_other_quantity(line, at(line)), "{line}");
+        }
+        for line in [
+            "if (osvi.dwBuildNumber == 6002)",
+            "if ($os.BuildNumber -eq \"6002\")",
+            "if \"%BUILD%\"==\"6002\" (",
+            "if ($_ -eq 6002) { $count++ }",
+            "IntCmp $0 6002 ok 0 0",
+        ] {
+            assert!(!operand_is_other_quantity(line, at(line)), "{line}");
+        }
+        assert_eq!(operand_name("x.port == 6002", 10), "port");
+        assert_eq!(operand_name("6002", 0), "");
+    }
+
+    #[test]
+    fn nsis_int_cmp_jumps() {
+        assert_eq!(
+            nsis_int_cmp("  IntCmp $0 6002 sp2 0 0"),
+            Some((12, 6002, ["sp2", "0", "0"]))
+        );
+        assert_eq!(
+            nsis_int_cmp("IntCmpU $R2 6003 a b"),
+            Some((12, 6003, ["a", "b", "0"]))
+        );
+        assert_eq!(nsis_int_cmp("IntCmp $0 7600 a b c"), None);
+        assert_eq!(nsis_int_cmp("StrCmp $0 6002 a b"), None);
+    }
+
+    #[test]
+    fn single_equals() {
+        assert!(single_equals_compares(
+            Language::VbScript,
+            "If v = \"6.0.6002\" Then",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::VbScript,
+            "v = \"6.0.6002\"",
+            false
+        ));
+        assert!(single_equals_compares(
+            Language::InnoSetup,
+            "Result := (V.Build = 6002);",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::VbNet,
+            "Call F(x := 6002)",
+            false
+        ));
+        assert!(single_equals_compares(
+            Language::Wix,
+            "WindowsBuild = 6002",
+            true
+        ));
+        assert!(!single_equals_compares(
+            Language::Wix,
+            "WindowsBuild = 6002",
+            false
+        ));
+        assert!(!single_equals_compares(
+            Language::Python,
+            "if b = 6002",
+            true
+        ));
     }
 
     #[test]

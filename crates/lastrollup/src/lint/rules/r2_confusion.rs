@@ -16,7 +16,9 @@ static META: RuleMeta = RuleMeta {
     summary: "Server 2008 and Server 2008 R2 confused: a caption wildcard on \"2008\" or NT 6.1 named Server 2008",
     severity: Severity::Error,
     what: "Finds substring or wildcard matches of an OS caption against \"2008\" (`-like \"*2008*\"`, \
-           `Contains(\"2008\")`, `FINDSTR /C:\"2008\"`, `\"Windows Server 2008*\"`) with no R2 test \
+           `Contains(\"2008\")`, `InStr(1, Caption, \"2008\")`, `FINDSTR /C:\"2008\"`, Python \
+           `\"2008\" in platform.platform()`, AD's `$_.OperatingSystem -match 'Server 2008'`, \
+           `\"Windows Server 2008*\"`) with no R2 test \
            nearby, and NT 6.1 tests (`\"6.1\"`, build 7600/7601) whose result is named \"Server \
            2008\" without R2.",
     why: "Windows Server 2008 is NT 6.0 (builds 6000–6003); Windows Server 2008 R2 is NT 6.1 \
@@ -33,13 +35,18 @@ static META: RuleMeta = RuleMeta {
 };
 
 static CAPTION_CONTEXT: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)caption|os\s?name|productname|osfullname|os\.name|%osver%|\$osver\b|\bos_?description")
+    re(
+        r"(?i)caption|os\s?name|productname|osfullname|os\.name|%osver%|\$osver\b|\bos_?description|\.operatingsystem\b|platform\.platform\(\)|\bwin32_ver\(\)",
+    )
 });
 static SUBSTRING_2008: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)(?:-i?like|-i?match|contains\s*\(|instr\s*\([^,]*,|indexof\s*\(|includes\s*\(|startswith\s*\(|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|=~)\s*["']([^"']*2008[^"']*)["']"#,
+        r#"(?i)(?:-i?like|-i?match|contains\s*\(|instr\s*\((?:[^,()]*,){1,2}|indexof\s*\(|includes\s*\(|startswith\s*\(|\bfind(?:str)?\b(?:\s+/[a-z]+)*(?:\s+/c:)?|=~)\s*["']([^"']*2008[^"']*)["']"#,
     )
 });
+/// Python's substring test, the literal first: `"2008" in platform.platform()`.
+static IN_2008: LazyLock<Regex> =
+    LazyLock::new(|| re(r#"["']([^"']*2008[^"']*)["']\s+(?:not\s+)?in\s+\S"#));
 static R2_LITERAL: LazyLock<Regex> = LazyLock::new(|| re(r#"(?i)["'][^"']*r2[^"']*["']|2008r2"#));
 static NT61_TEST: LazyLock<Regex> = LazyLock::new(|| {
     re(r#"(?i)["']6\.1(?:\.760[01])?\.?["']|(?:===?|-eq\b|\bcase\b)\s*\(?\s*760[01]\b"#)
@@ -67,7 +74,9 @@ impl super::Rule for Rule {
 
 fn caption_wildcard(src: &Source<'_>, i: usize) -> Option<usize> {
     let line = src.lines[i];
-    let c = SUBSTRING_2008.captures(line)?;
+    let c = SUBSTRING_2008
+        .captures(line)
+        .or_else(|| IN_2008.captures(line))?;
     let lit = c.get(1)?;
     let text = lit.as_str().to_ascii_lowercase();
     if text.contains("r2") || text.contains('®') || text.contains("(r)") {

@@ -17,7 +17,8 @@ static META: RuleMeta = RuleMeta {
     summary: "NT 6.0 reported as \"Vista\" with no product-type check, so Windows Server 2008 is misnamed",
     severity: Severity::Warning,
     what: "Finds a family-level NT 6.0 test (`\"6.0\"`, `ver | findstr \"6.0.\"`, `StrCmp $R1 '6.0'`, \
-           `Major == 6 && Minor == 0`) whose result, on the same or the next few lines, is a name \
+           `Major == 6 && Minor == 0`, `IsWindowsVistaSP2OrGreater()` and the other VersionHelpers \
+           Vista tests, NSIS `${IsWinVista}`) whose result, on the same or the next few lines, is a name \
            that says Vista and not Server 2008 — when nothing in the file asks for the product \
            type. Also finds Python's `platform.release() == 'Vista'` in files that never handle \
            `'2008Server'`.",
@@ -38,11 +39,14 @@ static META: RuleMeta = RuleMeta {
 
 static FAMILY: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r#"(?i)["']6\.0\.?["']|\bVersionNT(?:64)?\s*=\s*600\b|major\w*\s*(?:==|-eq|=)\s*6\b[^;{]*minor\w*\s*(?:==|-eq|=)\s*0\b"#,
+        r#"(?i)["']6\.0\.?["']|\bVersionNT(?:64)?\s*=\s*600\b|major\w*\s*(?:==|-eq|=)\s*6\b[^;{]*minor\w*\s*(?:==|-eq|=)\s*0\b|\bIsWindowsVista(?:SP[12])?OrGreater\s*\(\s*\)|\$\{IsWinVista\}"#,
     )
 });
-static OTHER_TEST: LazyLock<Regex> =
-    LazyLock::new(|| re(r#"["']\d+\.\d+\.?["']|\bVersionNT|major\w*\s*(?:==|-eq)"#));
+static OTHER_TEST: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r#"["']\d+\.\d+\.?["']|\bVersionNT|major\w*\s*(?:==|-eq)|\bIsWindows\w+\(|\$\{(?:Is|AtLeast|AtMost)Win"#,
+    )
+});
 static ORDERING: LazyLock<Regex> = LazyLock::new(|| {
     re(
         r#"(?i)(?:<=?|>=?|-c?(?:lt|le|gt|ge)|\b(?:LSS|LEQ|GTR|GEQ))\s*(?:\[(?:system\.)?version\]\s*)?$"#,
