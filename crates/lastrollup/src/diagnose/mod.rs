@@ -30,6 +30,7 @@ pub mod cabinet;
 pub mod cause;
 pub mod cbs;
 pub mod checksur;
+pub mod clues;
 pub mod eventlog;
 pub mod evtx;
 pub mod host;

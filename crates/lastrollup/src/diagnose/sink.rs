@@ -4,6 +4,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::catalog::Catalog;
 
+use super::clues::Clues;
 use super::model::{hex, Attempt, AttemptResult, Event, Evidence, Signal};
 use super::os::OsScan;
 use super::rules::{self, Level, Record};
@@ -78,13 +79,14 @@ impl<'c> Sink<'c> {
 
     /// Classifies `text` with the shared rules and keeps what it says.
     pub fn record(&mut self, at: At<'_>, text: &str) -> Option<(Signal, Option<u32>)> {
-        self.os.scan(at.line, text);
+        let clues = Clues::find(text);
+        self.os.scan_with(at.line, text, clues);
         let rec = Record {
             text,
             component: at.component,
             level: at.level,
         };
-        let (signal, code) = rules::classify(&rec, self.catalog)?;
+        let (signal, code) = rules::classify_with(&rec, clues, self.catalog)?;
         self.push(signal, code, at, text, url(text));
         Some((signal, code))
     }
