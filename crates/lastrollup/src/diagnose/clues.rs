@@ -9,7 +9,7 @@
 
 use std::sync::OnceLock;
 
-use aho_corasick::automaton::Automaton;
+use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
 use aho_corasick::{Anchored, MatchKind, StartKind};
 
@@ -166,21 +166,11 @@ pub struct Clues(pub u128);
 impl Clues {
     /// Scans `text` once.
     pub fn find(text: &str) -> Self {
-        let Some(dfa) = automaton() else {
-            return Clues(0);
-        };
-        let Ok(mut sid) = dfa.start_state(Anchored::No) else {
+        let Some(anchors) = anchors() else {
             return Clues(0);
         };
         let mut bits = 0u128;
-        for &b in text.as_bytes() {
-            sid = dfa.next_state(Anchored::No, sid, b);
-            if dfa.is_special(sid) && dfa.is_match(sid) {
-                for i in 0..dfa.match_len(sid) {
-                    bits |= 1 << dfa.match_pattern(sid, i).as_usize();
-                }
-            }
-        }
+        anchors.scan(text.as_bytes(), &mut bits);
         Clues(bits)
     }
 
@@ -196,20 +186,127 @@ impl Clues {
     }
 }
 
-/// The automaton over [`FRAGMENTS`]: a DFA, walked byte by byte so that
-/// every match (overlapping) sets its bit.
-fn automaton() -> Option<&'static DFA> {
-    static AC: OnceLock<Option<DFA>> = OnceLock::new();
-    AC.get_or_init(|| {
-        DFA::builder()
+/// Fragments are found by their first [`ANCHOR_LEN`] bytes (their
+/// anchor), then compared whole where an anchor ends.
+const ANCHOR_LEN: usize = 8;
+
+/// Streams walked side by side over one text: the automaton's next state
+/// waits on the table load before it, so one stream per text would leave
+/// the core idle between loads.
+const STREAMS: usize = 4;
+const _: () = assert!(STREAMS == 4, "Anchors::scan walks four streams");
+
+/// The anchors of [`FRAGMENTS`] in one DFA, and which fragments each
+/// anchor starts.
+#[derive(Debug)]
+struct Anchors {
+    dfa: DFA,
+    start: StateID,
+    /// By anchor: its length and the fragments it starts.
+    fragments: Vec<(usize, Vec<usize>)>,
+}
+
+fn anchors() -> Option<&'static Anchors> {
+    static ANCHORS: OnceLock<Option<Anchors>> = OnceLock::new();
+    ANCHORS.get_or_init(Anchors::build).as_ref()
+}
+
+impl Anchors {
+    fn build() -> Option<Self> {
+        let mut list: Vec<&str> = Vec::new();
+        let mut fragments: Vec<(usize, Vec<usize>)> = Vec::new();
+        for (i, f) in FRAGMENTS.iter().enumerate() {
+            let anchor = f.get(..f.len().min(ANCHOR_LEN))?;
+            match list.iter().position(|a| *a == anchor) {
+                Some(k) => fragments[k].1.push(i),
+                None => {
+                    list.push(anchor);
+                    fragments.push((anchor.len(), vec![i]));
+                }
+            }
+        }
+        let dfa = DFA::builder()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .start_kind(StartKind::Unanchored)
             .prefilter(false)
-            .build(FRAGMENTS)
-            .ok()
-    })
-    .as_ref()
+            .build(&list)
+            .ok()?;
+        let start = dfa.start_state(Anchored::No).ok()?;
+        Some(Anchors {
+            dfa,
+            start,
+            fragments,
+        })
+    }
+
+    /// Sets the bit of every fragment in `text`: [`STREAMS`] stretches of
+    /// equal length, each overlapping the next by an anchor less one
+    /// byte, so every anchor lies whole in one of them.
+    fn scan(&self, text: &[u8], bits: &mut u128) {
+        let n = text.len();
+        let len = (n + (STREAMS - 1) * (ANCHOR_LEN - 1)).div_ceil(STREAMS);
+        if n < 8 * STREAMS || len > n {
+            return self.scan_one(text, bits);
+        }
+        let step = len - (ANCHOR_LEN - 1);
+        let start = |j: usize| (j * step).min(n - len);
+        let stretch = |j: usize| text.get(start(j)..start(j) + len).unwrap_or_default();
+        let (t0, t1, t2, t3) = (stretch(0), stretch(1), stretch(2), stretch(3));
+        let dfa = &self.dfa;
+        let (mut s0, mut s1, mut s2, mut s3) = (self.start, self.start, self.start, self.start);
+        let quads = t0.iter().zip(t1).zip(t2).zip(t3);
+        for (i, (((&b0, &b1), &b2), &b3)) in quads.enumerate() {
+            s0 = dfa.next_state(Anchored::No, s0, b0);
+            s1 = dfa.next_state(Anchored::No, s1, b1);
+            s2 = dfa.next_state(Anchored::No, s2, b2);
+            s3 = dfa.next_state(Anchored::No, s3, b3);
+            if dfa.is_special(s0.min(s1).min(s2).min(s3)) {
+                for (j, s) in [s0, s1, s2, s3].into_iter().enumerate() {
+                    if dfa.is_special(s) {
+                        self.matched(s, text, start(j) + i, bits);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One stream over all of `text`.
+    fn scan_one(&self, text: &[u8], bits: &mut u128) {
+        let mut sid = self.start;
+        for (at, &b) in text.iter().enumerate() {
+            sid = self.dfa.next_state(Anchored::No, sid, b);
+            if self.dfa.is_special(sid) {
+                self.matched(sid, text, at, bits);
+            }
+        }
+    }
+
+    /// Checks the fragments of the anchors that end at `at` in state `sid`.
+    fn matched(&self, sid: StateID, text: &[u8], at: usize, bits: &mut u128) {
+        if !self.dfa.is_match(sid) {
+            return;
+        }
+        for m in 0..self.dfa.match_len(sid) {
+            let Some((len, frags)) = self
+                .fragments
+                .get(self.dfa.match_pattern(sid, m).as_usize())
+            else {
+                continue;
+            };
+            let start = at + 1 - len;
+            for &f in frags {
+                let whole = FRAGMENTS[f].as_bytes();
+                if *bits >> f & 1 == 0
+                    && text
+                        .get(start..start + whole.len())
+                        .is_some_and(|t| t.eq_ignore_ascii_case(whole))
+                {
+                    *bits |= 1 << f;
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]

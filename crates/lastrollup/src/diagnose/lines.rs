@@ -65,6 +65,23 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
+    /// A reader of byte text (UTF-8 or a legacy code page) from the
+    /// middle of a file: no byte-order mark or UTF-16 sniffed; `code_page`
+    /// is the legacy code page met earlier in the file, if any.
+    pub fn bytes(inner: R, code_page: Option<u16>) -> Self {
+        Self {
+            layout: Layout::Bytes,
+            code_page,
+            ..Self::new(inner)
+        }
+    }
+
+    /// The legacy code page met so far (on the first line that is not
+    /// UTF-8), if any.
+    pub fn code_page(&self) -> Option<u16> {
+        self.code_page
+    }
+
     /// The encoding detected so far (`utf-8` until something else is seen).
     pub fn encoding(&self) -> TextEncoding {
         match (self.layout, self.code_page) {

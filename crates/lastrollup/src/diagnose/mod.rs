@@ -42,6 +42,7 @@ pub mod report;
 pub mod rules;
 pub mod setupapi;
 pub mod sink;
+pub mod split;
 pub mod text;
 pub mod windowsupdate;
 
@@ -356,13 +357,29 @@ fn collect(
                 catalog,
             ));
         }
-        Ok((f, _)) => out.push(read_log(
-            &name,
-            std::io::BufReader::with_capacity(64 * 1024, f),
-            catalog,
-        )),
+        Ok((f, _)) => out.push(read_plain(&name, path, f, catalog)),
         Err(e) => out.push(Err(unreadable(e))),
     }
+}
+
+/// Reads a plain log file: a large CBS.log over the cores in byte ranges
+/// ([`split`]), anything else in one pass.
+fn read_plain(
+    name: &str,
+    path: &Path,
+    f: std::fs::File,
+    catalog: &Catalog,
+) -> Result<LogFile, EvidenceError> {
+    let len = f.metadata().map_or(0, |m| m.len());
+    let ranges = split::ranges_for(len);
+    if ranges > 1 {
+        return split::read_split(name, &split::FileSource::new(path, len), ranges, catalog);
+    }
+    read_log(
+        name,
+        std::io::BufReader::with_capacity(64 * 1024, f),
+        catalog,
+    )
 }
 
 /// Opens `path` and reads its first eight bytes (fewer when it is

@@ -128,6 +128,17 @@ impl OsScan {
         }
     }
 
+    /// Adds the counts of the lines after this scan's, `offset` lines on
+    /// (`later`'s line numbers count from the first line after them).
+    pub fn absorb(&mut self, later: OsScan, offset: u64) {
+        for (family, line, n) in later.hits {
+            match self.hits.iter_mut().find(|(f, _, _)| *f == family) {
+                Some(h) => h.2 += n,
+                None => self.hits.push((family, line + offset, n)),
+            }
+        }
+    }
+
     /// The family with most fingerprints (ties: NT 6.0 first), and the
     /// line of its first one.
     pub fn verdict(&self) -> Option<(OsFamily, u64)> {

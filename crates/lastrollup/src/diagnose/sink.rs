@@ -117,6 +117,36 @@ impl<'c> Sink<'c> {
         });
     }
 
+    /// Takes in what `later` found in the lines after this sink's, whose
+    /// line numbers count from the first line after `offset`: as if this
+    /// sink had read those lines itself (events kept up to the per-signal
+    /// limit in file order, the newest attempts, fingerprints added).
+    pub fn absorb(&mut self, later: Sink<'_>, offset: u64) {
+        for mut event in later.events {
+            let n = self.per_signal.entry(event.signal).or_insert(0);
+            *n += 1;
+            if *n > EVENTS_PER_SIGNAL {
+                self.dropped += 1;
+            } else {
+                event.evidence.line += offset;
+                self.events.push(event);
+            }
+        }
+        for (signal, seen) in later.per_signal {
+            let kept = seen.min(EVENTS_PER_SIGNAL);
+            *self.per_signal.entry(signal).or_insert(0) += seen - kept;
+        }
+        self.dropped += later.dropped;
+        for mut attempt in later.attempts {
+            if self.attempts.len() == ATTEMPTS_KEPT {
+                self.attempts.pop_front();
+            }
+            attempt.evidence.line += offset;
+            self.attempts.push_back(attempt);
+        }
+        self.os.absorb(later.os, offset);
+    }
+
     /// Keeps an install attempt.
     pub fn attempt(
         &mut self,
