@@ -39,19 +39,25 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
         return None;
     }
     let time = text.get(..19)?;
-    let rest = text.get(19..)?.strip_prefix(',')?.trim_start();
+    let rest = trim_start(text.get(19..)?.strip_prefix(',')?);
     let (level, rest) = rest.split_once(char::is_whitespace)?;
     if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
         return None;
     }
-    let rest = rest.trim_start();
+    let rest = trim_start(rest);
     let (component, message) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
     Some(CbsLine {
         time,
         level,
         component,
-        message: message.trim_start(),
+        message: trim_start(message),
     })
+}
+
+/// `str::trim_start`, the padding spaces of the columns skipped by byte.
+fn trim_start(s: &str) -> &str {
+    let pad = s.bytes().take_while(|&b| b == b' ').count();
+    s.get(pad..).unwrap_or(s).trim_start()
 }
 
 /// Whether `text` is a CBS line.

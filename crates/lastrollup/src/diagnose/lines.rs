@@ -94,6 +94,13 @@ impl<R: BufRead> LineReader<R> {
 
     /// The next line, or `None` at the end of the input.
     pub fn next_line(&mut self) -> io::Result<Option<LogLine>> {
+        let mut line = LogLine::default();
+        Ok(self.read_into(&mut line)?.then_some(line))
+    }
+
+    /// Reads the next line into `line`, reusing its text's buffer;
+    /// `false` at the end of the input (`line` then unchanged).
+    pub fn read_into(&mut self, line: &mut LogLine) -> io::Result<bool> {
         if self.layout == Layout::Unknown {
             self.sniff()?;
         }
@@ -103,15 +110,13 @@ impl<R: BufRead> LineReader<R> {
             _ => self.read_bytes()?,
         };
         let Some(truncated) = found else {
-            return Ok(None);
+            return Ok(false);
         };
         self.number += 1;
-        let text = self.decode();
-        Ok(Some(LogLine {
-            number: self.number,
-            text,
-            truncated,
-        }))
+        self.decode(&mut line.text);
+        line.number = self.number;
+        line.truncated = truncated;
+        Ok(true)
     }
 
     fn sniff(&mut self) -> io::Result<()> {
@@ -194,32 +199,38 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    fn decode(&mut self) -> String {
-        let mut text = match self.layout {
+    /// Decodes `raw` into `text`: NUL characters dropped, trailing white
+    /// space trimmed.
+    fn decode(&mut self, text: &mut String) {
+        let utf8 = match self.layout {
             Layout::Utf16(_) => {
                 let units: Vec<u16> = self
                     .raw
                     .chunks_exact(2)
                     .map(|c| u16::from_le_bytes([c[0], c[1]]))
                     .collect();
-                String::from_utf16_lossy(&units)
+                *text = String::from_utf16_lossy(&units);
+                false
             }
-            _ => self.decode_bytes(),
+            _ => self.decode_bytes(text),
         };
-        if text.contains('\0') {
+        // UTF-8 from bytes without NUL has none.
+        if !utf8 && text.contains('\0') {
             text.retain(|c| c != '\0');
         }
         let keep = text.trim_end().len();
         text.truncate(keep);
-        text
     }
 
-    fn decode_bytes(&mut self) -> String {
+    /// Decodes byte text, NULs dropped; `true` when it was UTF-8.
+    fn decode_bytes(&mut self, text: &mut String) -> bool {
         if memchr::memchr(0, &self.raw).is_some() {
             self.raw.retain(|&b| b != 0);
         }
         if let Ok(s) = std::str::from_utf8(&self.raw) {
-            return s.to_owned();
+            text.clear();
+            text.push_str(s);
+            return true;
         }
         let cp = match self.code_page {
             Some(cp) => cp,
@@ -233,7 +244,8 @@ impl<R: BufRead> LineReader<R> {
                 cp
             }
         };
-        text::decode_code_page(&self.raw, cp)
+        *text = text::decode_code_page(&self.raw, cp);
+        false
     }
 }
 

@@ -247,7 +247,8 @@ pub fn read_log_as<R: BufRead>(
     for l in &first {
         feed(l, &mut sink);
     }
-    while let Some(l) = lines.next_line().map_err(io_err)? {
+    let mut l = LogLine::default();
+    while lines.read_into(&mut l).map_err(io_err)? {
         feed(&l, &mut sink);
     }
     reader.finish(&mut sink);

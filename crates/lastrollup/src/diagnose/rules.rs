@@ -209,19 +209,10 @@ fn has_hr_code(b: &[u8]) -> bool {
 /// A run of exactly ten ASCII digits starting with `2`: what
 /// `(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)` matches.
 fn has_ten_digit_two(b: &[u8]) -> bool {
-    let mut i = 0;
-    while i < b.len() {
-        if !b[i].is_ascii_digit() {
-            i += 1;
-            continue;
-        }
-        let run = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if run == 10 && b[i] == b'2' {
-            return true;
-        }
-        i += run;
-    }
-    false
+    memchr::memchr_iter(b'2', b).any(|i| {
+        let starts_run = i == 0 || !b[i - 1].is_ascii_digit();
+        starts_run && b[i..].iter().take_while(|c| c.is_ascii_digit()).count() == 10
+    })
 }
 
 /// Markers that say what happened whatever the code.
@@ -364,19 +355,32 @@ fn is_bare_number(s: &str) -> bool {
 }
 
 /// Every error code written on the line, in order.
-pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
+pub fn codes<'a>(text: &'a str, catalog: &Catalog) -> Vec<u32> {
     let mut out = Vec::new();
     let mut previous = "";
-    for token in text.split(is_separator) {
+    let mut token = |token: &'a str| {
+        // The shortest code is seven characters (`0x10000`, `2359302`);
         // `[gle=0x80004005]` is the thread's last error, not the status.
-        if !previous.ends_with("gle") {
-            if let Some(code) = token_code(token, catalog) {
-                out.push(code);
-            }
+        if token.len() >= 7 && !previous.ends_with("gle") {
+            out.extend(token_code(token, catalog));
         }
         if !token.is_empty() {
             previous = token;
         }
+    };
+    if text.is_ascii() {
+        // The same tokens, split by byte.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if ASCII_SEPARATORS.get(usize::from(b)) == Some(&true) {
+                token(text.get(start..i).unwrap_or_default());
+                start = i + 1;
+            }
+        }
+        token(text.get(start..).unwrap_or_default());
+    } else {
+        text.split(is_separator).for_each(token);
     }
     if let Some(code) = win32_wrapper(text) {
         out.push(code);
@@ -384,22 +388,23 @@ pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
     out
 }
 
+/// The ASCII separators of [`codes`], by byte: white space and `,;'"=()[]<>`.
+const ASCII_SEPARATORS: [bool; 128] = {
+    let mut t = [false; 128];
+    let list = b",;'\"=()[]<> \t\n\x0b\x0c\r";
+    let mut i = 0;
+    while i < list.len() {
+        t[list[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Whether `c` separates the tokens [`codes`] looks at: white space or
 /// one of `,;'"=()[]<>`.
 fn is_separator(c: char) -> bool {
-    /// The ASCII separators, by byte.
-    const ASCII: [bool; 128] = {
-        let mut t = [false; 128];
-        let list = b",;'\"=()[]<> \t\n\x0b\x0c\r";
-        let mut i = 0;
-        while i < list.len() {
-            t[list[i] as usize] = true;
-            i += 1;
-        }
-        t
-    };
     match u8::try_from(c) {
-        Ok(b) if b < 128 => ASCII[usize::from(b)],
+        Ok(b) if b < 128 => ASCII_SEPARATORS[usize::from(b)],
         _ => c.is_whitespace(),
     }
 }
@@ -452,7 +457,9 @@ fn decimal_code(t: &str, catalog: &Catalog) -> Option<u32> {
 
 /// `HRESULT_FROM_WIN32(1605)` → 0x80070645.
 fn win32_wrapper(text: &str) -> Option<u32> {
-    let start = text.find("HRESULT_FROM_WIN32(")? + "HRESULT_FROM_WIN32(".len();
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new("HRESULT_FROM_WIN32("));
+    let start = finder.find(text.as_bytes())? + finder.needle().len();
     let rest = text.get(start..)?;
     let end = rest.find(')')?;
     let n: u32 = rest.get(..end)?.trim().parse().ok()?;

@@ -224,7 +224,8 @@ fn read_range<'c, S: RangeSource + ?Sized>(
     let mut sink = Sink::new(name, catalog);
     let mut reader = cbs::CbsReader::default();
     let (mut count, mut truncated) = (0, 0);
-    while let Some(l) = lines.next_line()? {
+    let mut l = super::LogLine::default();
+    while lines.read_into(&mut l)? {
         count = l.number;
         truncated += u64::from(l.truncated);
         reader.line(&l, &mut sink);
