@@ -410,6 +410,22 @@ mod reference {
     }
 }
 
+/// `cbs::parse_line` as it was: split with `char::is_whitespace`.
+fn reference_parse_line(text: &str) -> Option<(&str, &str, &str, &str)> {
+    if !lastrollup::diagnose::record::starts_with_date(text) || text.len() < 21 {
+        return None;
+    }
+    let time = text.get(..19)?;
+    let rest = text.get(19..)?.strip_prefix(',')?.trim_start();
+    let (level, rest) = rest.split_once(char::is_whitespace)?;
+    if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
+        return None;
+    }
+    let rest = rest.trim_start();
+    let (component, message) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    Some((time, level, component, message.trim_start()))
+}
+
 fn catalog() -> &'static Catalog {
     Catalog::embedded()
 }
@@ -487,6 +503,22 @@ fn same_as_reference(text: &str, level: Level, component: Option<&str>) {
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+    #[test]
+    fn cbs_lines_split_as_before(
+        level in "(Info|Warning|Error|Perf|Inf|)",
+        pads in proptest::collection::vec("[ \t\u{b}\u{c}\u{85}\u{a0}\u{2003}\u{1c}]{0,3}", 4),
+        component in "[A-Za-z\u{e9}]{0,4}",
+        text in record_text(),
+    ) {
+        let line = format!(
+            "2011-04-20 03:05:41,{}{level}{}{component}{}{text}{}",
+            pads[0], pads[1], pads[2], pads[3]
+        );
+        let new = lastrollup::diagnose::cbs::parse_line(&line)
+            .map(|p| (p.time, p.level, p.component, p.message));
+        prop_assert_eq!(new, reference_parse_line(&line));
+    }
 
     #[test]
     fn classify_and_os_scan_match_the_old_code(

@@ -104,6 +104,12 @@ impl<R: BufRead> LineReader<R> {
         if self.layout == Layout::Unknown {
             self.sniff()?;
         }
+        if self.layout == Layout::Bytes && self.whole_in_buffer(&mut line.text)? {
+            self.number += 1;
+            line.number = self.number;
+            line.truncated = false;
+            return Ok(true);
+        }
         self.raw.clear();
         let found = match self.layout {
             Layout::Utf16(le) => self.read_utf16(le)?,
@@ -133,6 +139,28 @@ impl<R: BufRead> LineReader<R> {
         self.inner.consume(skip);
         self.layout = layout;
         Ok(())
+    }
+
+    /// The common case of byte text, without copying the line twice: a
+    /// whole line in the buffer, UTF-8, no NUL, not over the limit, goes
+    /// straight into `text` (trailing white space trimmed). `false` when
+    /// the line is not such a one (nothing consumed).
+    fn whole_in_buffer(&mut self, text: &mut String) -> io::Result<bool> {
+        let buf = self.inner.fill_buf()?;
+        let Some(end) = memchr::memchr(b'\n', buf) else {
+            return Ok(false);
+        };
+        let line = &buf[..end];
+        if end > MAX_LINE_BYTES || memchr::memchr(0, line).is_some() {
+            return Ok(false);
+        }
+        let Ok(s) = std::str::from_utf8(line) else {
+            return Ok(false);
+        };
+        text.clear();
+        text.push_str(s.trim_end());
+        self.inner.consume(end + 1);
+        Ok(true)
     }
 
     /// Reads one raw line into `raw` (capped); `Some(truncated)` or `None` at EOF.

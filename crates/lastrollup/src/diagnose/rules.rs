@@ -359,9 +359,13 @@ pub fn codes<'a>(text: &'a str, catalog: &Catalog) -> Vec<u32> {
     let mut out = Vec::new();
     let mut previous = "";
     let mut token = |token: &'a str| {
-        // The shortest code is seven characters (`0x10000`, `2359302`);
+        // The shortest code is seven characters (`0x10000`, `2359302`),
+        // every one with a digit;
         // `[gle=0x80004005]` is the thread's last error, not the status.
-        if token.len() >= 7 && !previous.ends_with("gle") {
+        if token.len() >= 7
+            && token.bytes().any(|b| b.is_ascii_digit())
+            && !previous.ends_with("gle")
+        {
             out.extend(token_code(token, catalog));
         }
         if !token.is_empty() {
