@@ -294,7 +294,9 @@ impl Anchors {
             else {
                 continue;
             };
-            let start = at + 1 - len;
+            let Some(start) = (at + 1).checked_sub(*len) else {
+                continue;
+            };
             for &f in frags {
                 let whole = FRAGMENTS[f].as_bytes();
                 if *bits >> f & 1 == 0

@@ -9,7 +9,9 @@
 //!
 //! Logs are read line by line through a [`std::io::BufRead`] and never held
 //! whole ([`lines`]); the format of each file is detected from its first
-//! lines, not its name. Every reader hands its records to the shared rules
+//! lines, not its name. A CBS.log of 64 MiB or more is read in byte ranges
+//! on every core and the ranges' findings merged in file order
+//! ([`split`]), with the result of the one-pass reading. Every reader hands its records to the shared rules
 //! ([`rules`]), which key on what the servicing stack, the Windows Update
 //! Agent, wusa and the event log write when something fails. [`cause`]
 //! turns the events of all files into causes, ranked, each with its

@@ -357,6 +357,10 @@ fn is_bare_number(s: &str) -> bool {
 /// Every error code written on the line, in order.
 pub fn codes<'a>(text: &'a str, catalog: &Catalog) -> Vec<u32> {
     let mut out = Vec::new();
+    // Every spelling of a code has a digit.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     let mut previous = "";
     let mut token = |token: &'a str| {
         // The shortest code is seven characters (`0x10000`, `2359302`),
