@@ -122,8 +122,13 @@ pub const FRAGMENTS: &[&str] = &[
     "\\windows\\softwaredistribution\\download\\s-1-5-18",
 ];
 
-/// The bit of `fragment` in [`Clues`]; fails to compile (in a `const`
-/// context) when it is not in [`FRAGMENTS`].
+/// The bit of `fragment` in [`Clues`].
+///
+/// # Panics
+///
+/// When `fragment` is not in [`FRAGMENTS`]; [`frag!`](crate::frag) and the
+/// tables of [`super::os`] call it in `const` context, where that is a
+/// compile error, never a panic at run time.
 pub const fn bit(fragment: &str) -> u128 {
     let mut i = 0;
     while i < FRAGMENTS.len() {
