@@ -104,7 +104,7 @@ impl OsScan {
     }
 
     /// [`OsScan::scan`] with the text's [`Clues`] already found: the first
-    /// fingerprint of [`FINGERPRINTS`] the text holds counts, when the
+    /// fingerprint in the list order the text holds counts, when the
     /// text has a digit or a `v`.
     pub fn scan_with(&mut self, line: u64, text: &str, clues: Clues) {
         if !clues.any(FINGERPRINT_MASK)
