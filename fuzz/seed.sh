@@ -22,7 +22,7 @@ for q in 6.0.6003.20491 6.0.6002.24565 6.0.6001.18000 6003.20491.amd64fre.vistas
 done
 echo "seeded: $(ls "$here/corpus/read_file" | wc -l) files per target"
 # The diagnose targets: the per-cause fixtures and the labelled logs.
-for t in diagnose diagnose_cbs diagnose_windowsupdate diagnose_checksur diagnose_setupapi diagnose_eventlog diagnose_text; do
+for t in diagnose diagnose_cbs diagnose_split diagnose_windowsupdate diagnose_checksur diagnose_setupapi diagnose_eventlog diagnose_text; do
   mkdir -p "$here/corpus/$t"
   cp -t "$here/corpus/$t" "$fixtures"/diagnose/*
   if [ -d "$shared/corpus" ]; then

@@ -33,7 +33,15 @@ for _ in $(seq "$reps"); do cat "$work/block.txt"; done > "$work/CBS.log"
 ls -l "$work/CBS.log"
 cat "$work/CBS.log" > /dev/null   # warm the page cache for both
 echo "grep -c ', Error':"
-/usr/bin/time -f "  %e s, %M KB max RSS" grep -c ', Error' "$work/CBS.log"
-echo "lastrollup diagnose:"
-/usr/bin/time -f "  %e s, %M KB max RSS" "$bin" diagnose "$work/CBS.log" > "$work/out.txt" || true
+/usr/bin/time -f "  %e s, %U s user, %S s sys, %M KB max RSS" grep -c ', Error' "$work/CBS.log"
+echo "lastrollup diagnose (every core; RAYON_NUM_THREADS=1: one):"
+/usr/bin/time -f "  %e s, %U s user, %S s sys, %M KB max RSS" "$bin" diagnose "$work/CBS.log" > "$work/out.txt" || true
+RAYON_NUM_THREADS=1 /usr/bin/time -f "  one thread: %e s, %U s user, %S s sys, %M KB max RSS" \
+  "$bin" diagnose "$work/CBS.log" > /dev/null || true
 head -5 "$work/out.txt"
+# Side by side (--output=pipe: GNU grep stops at the first match when its
+# output is /dev/null, hyperfine's default).
+if command -v hyperfine > /dev/null; then
+  hyperfine -N --output=pipe -w 1 -r "${RUNS:-5}" -i "grep -c ', Error' $work/CBS.log" \
+    "$bin diagnose $work/CBS.log" "env RAYON_NUM_THREADS=1 $bin diagnose $work/CBS.log"
+fi

@@ -39,19 +39,49 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
         return None;
     }
     let time = text.get(..19)?;
-    let rest = text.get(19..)?.strip_prefix(',')?.trim_start();
-    let (level, rest) = rest.split_once(char::is_whitespace)?;
+    let rest = trim_start(text.get(19..)?.strip_prefix(',')?);
+    let (level, rest) = split_white(rest)?;
     if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
         return None;
     }
-    let rest = rest.trim_start();
-    let (component, message) = rest.split_once(char::is_whitespace).unwrap_or((rest, ""));
+    let rest = trim_start(rest);
+    let (component, message) = split_white(rest).unwrap_or((rest, ""));
     Some(CbsLine {
         time,
         level,
         component,
-        message: message.trim_start(),
+        message: trim_start(message),
     })
+}
+
+/// ASCII white space, as `char::is_whitespace` has it.
+fn ascii_white(b: u8) -> bool {
+    matches!(b, b'\t'..=b'\r' | b' ')
+}
+
+/// `str::trim_start`, ASCII white space skipped by byte.
+fn trim_start(s: &str) -> &str {
+    let pad = s.bytes().take_while(|&b| ascii_white(b)).count();
+    let rest = s.get(pad..).unwrap_or(s);
+    if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
+        rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// `s.split_once(char::is_whitespace)`, by byte up to the first byte that
+/// is not ASCII.
+fn split_white(s: &str) -> Option<(&str, &str)> {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if ascii_white(b) {
+            return Some((s.get(..i)?, s.get(i + 1..)?));
+        }
+        if b >= 0x80 {
+            return s.split_once(char::is_whitespace);
+        }
+    }
+    None
 }
 
 /// Whether `text` is a CBS line.
@@ -117,6 +147,23 @@ fn field<'a>(text: &'a str, key: &str) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn byte_splits_as_char_splits() {
+        for s in [
+            "a b",
+            "a\u{a0}b c",
+            "\u{2003} x",
+            "ab",
+            "",
+            " \u{85}y",
+            "\u{b}z",
+            "\u{1c}q r",
+        ] {
+            assert_eq!(split_white(s), s.split_once(char::is_whitespace), "{s:?}");
+            assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+        }
+    }
 
     #[test]
     fn splits_padded_columns() {

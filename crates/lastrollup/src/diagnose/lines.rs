@@ -65,6 +65,23 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
+    /// A reader of byte text (UTF-8 or a legacy code page) from the
+    /// middle of a file: no byte-order mark or UTF-16 sniffed; `code_page`
+    /// is the legacy code page met earlier in the file, if any.
+    pub fn bytes(inner: R, code_page: Option<u16>) -> Self {
+        Self {
+            layout: Layout::Bytes,
+            code_page,
+            ..Self::new(inner)
+        }
+    }
+
+    /// The legacy code page met so far (on the first line that is not
+    /// UTF-8), if any.
+    pub fn code_page(&self) -> Option<u16> {
+        self.code_page
+    }
+
     /// The encoding detected so far (`utf-8` until something else is seen).
     pub fn encoding(&self) -> TextEncoding {
         match (self.layout, self.code_page) {
@@ -77,8 +94,21 @@ impl<R: BufRead> LineReader<R> {
 
     /// The next line, or `None` at the end of the input.
     pub fn next_line(&mut self) -> io::Result<Option<LogLine>> {
+        let mut line = LogLine::default();
+        Ok(self.read_into(&mut line)?.then_some(line))
+    }
+
+    /// Reads the next line into `line`, reusing its text's buffer;
+    /// `false` at the end of the input (`line` then unchanged).
+    pub fn read_into(&mut self, line: &mut LogLine) -> io::Result<bool> {
         if self.layout == Layout::Unknown {
             self.sniff()?;
+        }
+        if self.layout == Layout::Bytes && self.whole_in_buffer(&mut line.text)? {
+            self.number += 1;
+            line.number = self.number;
+            line.truncated = false;
+            return Ok(true);
         }
         self.raw.clear();
         let found = match self.layout {
@@ -86,15 +116,13 @@ impl<R: BufRead> LineReader<R> {
             _ => self.read_bytes()?,
         };
         let Some(truncated) = found else {
-            return Ok(None);
+            return Ok(false);
         };
         self.number += 1;
-        let text = self.decode();
-        Ok(Some(LogLine {
-            number: self.number,
-            text,
-            truncated,
-        }))
+        self.decode(&mut line.text);
+        line.number = self.number;
+        line.truncated = truncated;
+        Ok(true)
     }
 
     fn sniff(&mut self) -> io::Result<()> {
@@ -111,6 +139,28 @@ impl<R: BufRead> LineReader<R> {
         self.inner.consume(skip);
         self.layout = layout;
         Ok(())
+    }
+
+    /// The common case of byte text, without copying the line twice: a
+    /// whole line in the buffer, UTF-8, no NUL, not over the limit, goes
+    /// straight into `text` (trailing white space trimmed). `false` when
+    /// the line is not such a one (nothing consumed).
+    fn whole_in_buffer(&mut self, text: &mut String) -> io::Result<bool> {
+        let buf = self.inner.fill_buf()?;
+        let Some(end) = memchr::memchr(b'\n', buf) else {
+            return Ok(false);
+        };
+        let line = &buf[..end];
+        if end > MAX_LINE_BYTES || memchr::memchr(0, line).is_some() {
+            return Ok(false);
+        }
+        let Ok(s) = std::str::from_utf8(line) else {
+            return Ok(false);
+        };
+        text.clear();
+        text.push_str(s.trim_end());
+        self.inner.consume(end + 1);
+        Ok(true)
     }
 
     /// Reads one raw line into `raw` (capped); `Some(truncated)` or `None` at EOF.
@@ -177,32 +227,38 @@ impl<R: BufRead> LineReader<R> {
         }
     }
 
-    fn decode(&mut self) -> String {
-        let mut text = match self.layout {
+    /// Decodes `raw` into `text`: NUL characters dropped, trailing white
+    /// space trimmed.
+    fn decode(&mut self, text: &mut String) {
+        let utf8 = match self.layout {
             Layout::Utf16(_) => {
                 let units: Vec<u16> = self
                     .raw
                     .chunks_exact(2)
                     .map(|c| u16::from_le_bytes([c[0], c[1]]))
                     .collect();
-                String::from_utf16_lossy(&units)
+                *text = String::from_utf16_lossy(&units);
+                false
             }
-            _ => self.decode_bytes(),
+            _ => self.decode_bytes(text),
         };
-        if text.contains('\0') {
+        // UTF-8 from bytes without NUL has none.
+        if !utf8 && text.contains('\0') {
             text.retain(|c| c != '\0');
         }
         let keep = text.trim_end().len();
         text.truncate(keep);
-        text
     }
 
-    fn decode_bytes(&mut self) -> String {
+    /// Decodes byte text, NULs dropped; `true` when it was UTF-8.
+    fn decode_bytes(&mut self, text: &mut String) -> bool {
         if memchr::memchr(0, &self.raw).is_some() {
             self.raw.retain(|&b| b != 0);
         }
         if let Ok(s) = std::str::from_utf8(&self.raw) {
-            return s.to_owned();
+            text.clear();
+            text.push_str(s);
+            return true;
         }
         let cp = match self.code_page {
             Some(cp) => cp,
@@ -216,7 +272,8 @@ impl<R: BufRead> LineReader<R> {
                 cp
             }
         };
-        text::decode_code_page(&self.raw, cp)
+        *text = text::decode_code_page(&self.raw, cp);
+        false
     }
 }
 

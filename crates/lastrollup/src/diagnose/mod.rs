@@ -9,7 +9,9 @@
 //!
 //! Logs are read line by line through a [`std::io::BufRead`] and never held
 //! whole ([`lines`]); the format of each file is detected from its first
-//! lines, not its name. Every reader hands its records to the shared rules
+//! lines, not its name. A CBS.log of 64 MiB or more is read in byte ranges
+//! on every core and the ranges' findings merged in file order
+//! ([`split`]), with the result of the one-pass reading. Every reader hands its records to the shared rules
 //! ([`rules`]), which key on what the servicing stack, the Windows Update
 //! Agent, wusa and the event log write when something fails. [`cause`]
 //! turns the events of all files into causes, ranked, each with its
@@ -30,6 +32,7 @@ pub mod cabinet;
 pub mod cause;
 pub mod cbs;
 pub mod checksur;
+pub mod clues;
 pub mod eventlog;
 pub mod evtx;
 pub mod host;
@@ -41,6 +44,7 @@ pub mod report;
 pub mod rules;
 pub mod setupapi;
 pub mod sink;
+pub mod split;
 pub mod text;
 pub mod windowsupdate;
 
@@ -245,7 +249,8 @@ pub fn read_log_as<R: BufRead>(
     for l in &first {
         feed(l, &mut sink);
     }
-    while let Some(l) = lines.next_line().map_err(io_err)? {
+    let mut l = LogLine::default();
+    while lines.read_into(&mut l).map_err(io_err)? {
         feed(&l, &mut sink);
     }
     reader.finish(&mut sink);
@@ -355,13 +360,29 @@ fn collect(
                 catalog,
             ));
         }
-        Ok((f, _)) => out.push(read_log(
-            &name,
-            std::io::BufReader::with_capacity(64 * 1024, f),
-            catalog,
-        )),
+        Ok((f, _)) => out.push(read_plain(&name, path, f, catalog)),
         Err(e) => out.push(Err(unreadable(e))),
     }
+}
+
+/// Reads a plain log file: a large CBS.log over the cores in byte ranges
+/// ([`split`]), anything else in one pass.
+fn read_plain(
+    name: &str,
+    path: &Path,
+    f: std::fs::File,
+    catalog: &Catalog,
+) -> Result<LogFile, EvidenceError> {
+    let len = f.metadata().map_or(0, |m| m.len());
+    let ranges = split::ranges_for(len);
+    if ranges > 1 {
+        return split::read_split(name, &split::FileSource::new(path, len), ranges, catalog);
+    }
+    read_log(
+        name,
+        std::io::BufReader::with_capacity(64 * 1024, f),
+        catalog,
+    )
 }
 
 /// Opens `path` and reads its first eight bytes (fewer when it is

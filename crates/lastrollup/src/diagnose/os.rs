@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::clues::{self, Clues};
+
 /// A Windows family a fingerprint points to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -67,6 +69,28 @@ const FINGERPRINTS: &[(&str, OsFamily)] = &[
     ),
 ];
 
+/// The [`Clues`] bit of each of [`FINGERPRINTS`], in its order.
+const FINGERPRINT_BITS: [u128; FINGERPRINTS.len()] = {
+    let mut bits = [0; FINGERPRINTS.len()];
+    let mut i = 0;
+    while i < FINGERPRINTS.len() {
+        bits[i] = clues::bit(FINGERPRINTS[i].0);
+        i += 1;
+    }
+    bits
+};
+
+/// The [`Clues`] bits of every fingerprint.
+const FINGERPRINT_MASK: u128 = {
+    let mut m = 0;
+    let mut i = 0;
+    while i < FINGERPRINT_BITS.len() {
+        m |= FINGERPRINT_BITS[i];
+        i += 1;
+    }
+    m
+};
+
 /// Fingerprint counts of one file.
 #[derive(Debug, Clone, Default)]
 pub struct OsScan {
@@ -76,20 +100,41 @@ pub struct OsScan {
 impl OsScan {
     /// Looks for fingerprints on line `line`.
     pub fn scan(&mut self, line: u64, text: &str) {
-        if !text
-            .bytes()
-            .any(|b| b.is_ascii_digit() || b == b'v' || b == b'V')
+        self.scan_with(line, text, Clues::find(text));
+    }
+
+    /// [`OsScan::scan`] with the text's [`Clues`] already found: the first
+    /// fingerprint in the list order the text holds counts, when the
+    /// text has a digit or a `v`.
+    pub fn scan_with(&mut self, line: u64, text: &str, clues: Clues) {
+        if !clues.any(FINGERPRINT_MASK)
+            || !text
+                .bytes()
+                .any(|b| b.is_ascii_digit() || b == b'v' || b == b'V')
         {
             return;
         }
-        let lower = text.to_ascii_lowercase();
-        for (print, family) in FINGERPRINTS {
-            if lower.contains(print) {
-                match self.hits.iter_mut().find(|(f, _, _)| f == family) {
-                    Some(h) => h.2 += 1,
-                    None => self.hits.push((*family, line, 1)),
-                }
-                return;
+        let Some(family) = FINGERPRINTS
+            .iter()
+            .zip(FINGERPRINT_BITS)
+            .find(|(_, bit)| clues.has(*bit))
+            .map(|((_, family), _)| *family)
+        else {
+            return;
+        };
+        match self.hits.iter_mut().find(|(f, _, _)| *f == family) {
+            Some(h) => h.2 += 1,
+            None => self.hits.push((family, line, 1)),
+        }
+    }
+
+    /// Adds the counts of the lines after this scan's, `offset` lines on
+    /// (`later`'s line numbers count from the first line after them).
+    pub fn absorb(&mut self, later: OsScan, offset: u64) {
+        for (family, line, n) in later.hits {
+            match self.hits.iter_mut().find(|(f, _, _)| *f == family) {
+                Some(h) => h.2 += n,
+                None => self.hits.push((family, line + offset, n)),
             }
         }
     }

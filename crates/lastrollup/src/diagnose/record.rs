@@ -44,7 +44,7 @@ impl Pending {
         self.text.push_str(text);
         self.raw.clear();
         self.raw.push_str(&line.text);
-        self.last_width = line.text.chars().count();
+        self.last_width = width(&line.text);
     }
 
     /// Appends a continuation line: glued when the previous line was cut
@@ -63,7 +63,7 @@ impl Pending {
             }
             self.raw.push_str(&line.text);
         }
-        self.last_width = line.text.chars().count();
+        self.last_width = width(&line.text);
         true
     }
 
@@ -103,6 +103,15 @@ impl Pending {
             raw: Some(&self.raw),
         };
         f(sink, at, &self.text);
+    }
+}
+
+/// Length in characters (ASCII text: its length in bytes, not counted).
+fn width(text: &str) -> usize {
+    if text.is_ascii() {
+        text.len()
+    } else {
+        text.chars().count()
     }
 }
 

@@ -14,7 +14,9 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
+use crate::frag;
 
+use super::clues::Clues;
 use super::model::Signal;
 
 /// How severe the writer said the record is.
@@ -99,165 +101,203 @@ pub fn code_cause(catalog: &Catalog, code: u32) -> (bool, Option<&'static str>) 
 /// The signal, code and KB of one record; `None` when it says nothing
 /// about a failure.
 pub fn classify(rec: &Record<'_>, catalog: &Catalog) -> Option<(Signal, Option<u32>)> {
-    if rec.level == Level::Info && !may_matter(rec.text) {
+    classify_with(rec, Clues::find(rec.text), catalog)
+}
+
+/// [`classify`] with the record's [`Clues`] already found.
+pub fn classify_with(
+    rec: &Record<'_>,
+    clues: Clues,
+    catalog: &Catalog,
+) -> Option<(Signal, Option<u32>)> {
+    if rec.level == Level::Info && !may_matter(rec.text, clues) {
         return None;
     }
-    let lower = rec.text.to_ascii_lowercase();
     let code = line_code(rec.text, catalog);
     let cause = code.and_then(|c| code_cause(catalog, c).1);
-    let markers = Markers::find(&lower);
-    let signal = specific(&markers, rec, cause).or_else(|| by_code(&lower, rec, code, catalog))?;
+    let signal = specific(clues, rec, cause).or_else(|| by_code(clues, rec, code, catalog))?;
     Some((signal, code))
 }
 
-/// A fast first look at an informational record (most of a CBS.log): one
-/// scan for any fragment a rule or a code needs. Records without one say
-/// nothing about a failure.
-fn may_matter(text: &str) -> bool {
-    static SET: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
-    let set = SET.get_or_init(|| {
-        regex::bytes::Regex::new(concat!(
-            "(?i)fail|error|fatal|warning|esu:|pending (?:transaction|operations)|catroot|catdb|",
-            "corrupt|not enough space|insufficient disk space|disk is full|does not apply|",
-            "not applicable|already installed|requires servicing stack|modules installer|",
-            "no parents|\\(f\\)|status_sxs|over-removing|0x[08c]|hr ?[=:]? ?[0-9a-f]{8}|",
-            "signature|did not verify|missingfilesystemresource|reboot|shutdown|selfupdate|",
-            "self-update|2359302|(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)",
-        ))
-        .ok()
-    });
-    set.as_ref().is_none_or(|re| re.is_match(text.as_bytes()))
+/// The fragments of [`MAY_MATTER`] that are plain text.
+const MAY_MATTER_FRAGMENTS: u128 = frag!("fail")
+    | frag!("error")
+    | frag!("fatal")
+    | frag!("warning")
+    | frag!("esu:")
+    | frag!("pending transaction")
+    | frag!("pending operations")
+    | frag!("catroot")
+    | frag!("catdb")
+    | frag!("corrupt")
+    | frag!("not enough space")
+    | frag!("insufficient disk space")
+    | frag!("disk is full")
+    | frag!("does not apply")
+    | frag!("not applicable")
+    | frag!("already installed")
+    | frag!("requires servicing stack")
+    | frag!("modules installer")
+    | frag!("no parents")
+    | frag!("(f)")
+    | frag!("status_sxs")
+    | frag!("over-removing")
+    | frag!("0x0")
+    | frag!("0x8")
+    | frag!("0xc")
+    | frag!("signature")
+    | frag!("did not verify")
+    | frag!("missingfilesystemresource")
+    | frag!("reboot")
+    | frag!("shutdown")
+    | frag!("selfupdate")
+    | frag!("self-update")
+    | frag!("2359302");
+
+/// The first look at an informational record, as one regular expression:
+/// any fragment a rule or a code needs.
+pub const MAY_MATTER: &str = concat!(
+    "(?i)fail|error|fatal|warning|esu:|pending (?:transaction|operations)|catroot|catdb|",
+    "corrupt|not enough space|insufficient disk space|disk is full|does not apply|",
+    "not applicable|already installed|requires servicing stack|modules installer|",
+    "no parents|\\(f\\)|status_sxs|over-removing|0x[08c]|hr ?[=:]? ?[0-9a-f]{8}|",
+    "signature|did not verify|missingfilesystemresource|reboot|shutdown|selfupdate|",
+    "self-update|2359302|(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)",
+);
+
+/// A fast first look at an informational record (most of a CBS.log):
+/// whether it has any fragment a rule or a code needs ([`MAY_MATTER`]).
+/// Records without one say nothing about a failure.
+///
+/// ASCII text is answered from its [`Clues`] and two byte scans (the
+/// `hr` form and ten-digit decimals); other text by the expression, whose
+/// case folding is Unicode's (`ſ` matches `s`).
+fn may_matter(text: &str, clues: Clues) -> bool {
+    if !text.is_ascii() {
+        return may_matter_regex(text);
+    }
+    clues.any(MAY_MATTER_FRAGMENTS)
+        || clues.has(frag!("hr")) && has_hr_code(text.as_bytes())
+        || has_ten_digit_two(text.as_bytes())
 }
 
-/// The fixed phrases the rules look for (lower case).
-const MARKERS: &[&str] = &[
-    "esu:",
-    "no esu key",
-    "not activated",
-    "not eligible",
-    "checks failed",
-    "requires servicing stack",
-    "modules installer must be updated",
-    "no parents for sp package",
-    "must be installed or scheduled for installation",
-    "pending transaction content must be resolved",
-    "because of pending operations",
-    "catroot2",
-    "catdb",
-    "-614",
-    "rollback",
-    "rejected",
-    "not enough space",
-    "insufficient disk space",
-    "disk is full",
-    "does not apply to your",
-    "not applicable to your",
-    "failed to reboot",
-    "initiatesystemshutdown",
-    "failed",
-    "failed to filter search results",
-    "no signature",
-    "signature of the object did not verify",
-    "mark store corruption",
-    "store corruption flag",
-    "missingfilesystemresource",
-    "failed to verify manifest against catalog",
-    "component store corrupt",
-    "(f)",
-    "status_sxs_",
-    "over-removing a tlc",
-];
+fn may_matter_regex(text: &str) -> bool {
+    static RE: OnceLock<Option<regex::bytes::Regex>> = OnceLock::new();
+    let re = RE.get_or_init(|| regex::bytes::Regex::new(MAY_MATTER).ok());
+    re.as_ref().is_none_or(|re| re.is_match(text.as_bytes()))
+}
 
-/// Which [`MARKERS`] a record has, found in one scan.
-struct Markers(Option<regex::SetMatches>);
+/// `hr ?[=:]? ?[0-9a-f]{8}`, ASCII case-insensitive, anywhere.
+fn has_hr_code(b: &[u8]) -> bool {
+    memchr::memchr2_iter(b'h', b'H', b).any(|i| {
+        let Some(rest) = b.get(i + 1..) else {
+            return false;
+        };
+        let Some(rest) = rest.strip_prefix(b"r").or_else(|| rest.strip_prefix(b"R")) else {
+            return false;
+        };
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        let rest = rest
+            .strip_prefix(b"=")
+            .or_else(|| rest.strip_prefix(b":"))
+            .unwrap_or(rest);
+        let rest = rest.strip_prefix(b" ").unwrap_or(rest);
+        rest.len() >= 8 && rest[..8].iter().all(u8::is_ascii_hexdigit)
+    })
+}
 
-impl Markers {
-    fn find(lower: &str) -> Self {
-        static SET: OnceLock<Option<regex::RegexSet>> = OnceLock::new();
-        let set =
-            SET.get_or_init(|| regex::RegexSet::new(MARKERS.iter().map(|m| regex::escape(m))).ok());
-        Markers(set.as_ref().map(|s| s.matches(lower)))
-    }
-
-    fn has(&self, marker: &str) -> bool {
-        let i = MARKERS.iter().position(|m| *m == marker);
-        debug_assert!(i.is_some(), "{marker:?} is not in MARKERS");
-        match (&self.0, i) {
-            (Some(hits), Some(i)) => hits.matched(i),
-            _ => false,
-        }
-    }
+/// A run of exactly ten ASCII digits starting with `2`: what
+/// `(?:^|[^0-9])-?2[0-9]{9}(?:[^0-9]|$)` matches.
+fn has_ten_digit_two(b: &[u8]) -> bool {
+    memchr::memchr_iter(b'2', b).any(|i| {
+        let starts_run = i == 0 || !b[i - 1].is_ascii_digit();
+        starts_run && b[i..].iter().take_while(|c| c.is_ascii_digit()).count() == 10
+    })
 }
 
 /// Markers that say what happened whatever the code.
-fn specific(markers: &Markers, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
-    let has = |s: &str| markers.has(s);
-    if has("esu:") {
-        if has("no esu key") || has("not activated") {
+fn specific(clues: Clues, rec: &Record<'_>, code_cause: Option<&str>) -> Option<Signal> {
+    if clues.has(frag!("esu:")) {
+        if clues.any(frag!("no esu key") | frag!("not activated")) {
             return Some(Signal::EsuNotLicensed);
         }
-        if has("not eligible") || has("checks failed") {
+        if clues.any(frag!("not eligible") | frag!("checks failed")) {
             return Some(Signal::EsuNotEligible);
         }
         return None;
     }
-    if has("requires servicing stack") || has("modules installer must be updated") {
+    if clues.any(frag!("requires servicing stack") | frag!("modules installer must be updated")) {
         return Some(Signal::StackTooOld);
     }
-    if has("no parents for sp package") || has("must be installed or scheduled for installation") {
+    if clues.any(
+        frag!("no parents for sp package")
+            | frag!("must be installed or scheduled for installation"),
+    ) {
         return Some(Signal::NoParent);
     }
-    if has("pending transaction content must be resolved") || has("because of pending operations") {
+    if clues.any(
+        frag!("pending transaction content must be resolved")
+            | frag!("because of pending operations"),
+    ) {
         return Some(Signal::PendingOperations);
     }
-    if (has("catroot2") || has("catdb"))
-        && (has("-614") || has("rollback") || has("rejected") || rec.level == Level::Error)
+    if clues.any(frag!("catroot2") | frag!("catdb"))
+        && (clues.any(frag!("-614") | frag!("rollback") | frag!("rejected"))
+            || rec.level == Level::Error)
     {
         return Some(Signal::CatrootDatabase);
     }
     // A CSI failure whose code names another cause (`(F) 80092004`) is
     // that cause, not corruption.
     let elsewhere = code_cause.is_some_and(|id| id != "store-corruption");
-    if !elsewhere && is_store_marker(markers, rec) {
+    if !elsewhere && is_store_marker(clues, rec) {
         return Some(Signal::StoreCorrupt);
     }
-    if has("not enough space") || has("insufficient disk space") || has("disk is full") {
+    later_markers(clues)
+}
+
+/// The markers [`specific`] looks at after store corruption.
+fn later_markers(clues: Clues) -> Option<Signal> {
+    if clues
+        .any(frag!("not enough space") | frag!("insufficient disk space") | frag!("disk is full"))
+    {
         return Some(Signal::DiskFull);
     }
-    if has("does not apply to your") || has("not applicable to your") {
+    if clues.any(frag!("does not apply to your") | frag!("not applicable to your")) {
         return Some(Signal::NotApplicable);
     }
-    if has("failed to reboot") || (has("initiatesystemshutdown") && has("failed")) {
+    if clues.has(frag!("failed to reboot"))
+        || clues.has(frag!("initiatesystemshutdown") | frag!("failed"))
+    {
         return Some(Signal::RebootFailed);
     }
-    if has("failed to filter search results") {
+    if clues.has(frag!("failed to filter search results")) {
         return Some(Signal::ScanCancelled);
     }
-    if has("no signature") || has("signature of the object did not verify") {
+    if clues.any(frag!("no signature") | frag!("signature of the object did not verify")) {
         return Some(Signal::Signature);
     }
     None
 }
 
 /// CSI failure records and the servicing stack's corruption markers.
-fn is_store_marker(markers: &Markers, rec: &Record<'_>) -> bool {
-    let has = |s: &str| markers.has(s);
-    has("mark store corruption")
-        || has("store corruption flag")
-        || has("missingfilesystemresource")
-        || has("failed to verify manifest against catalog")
-        || has("component store corrupt")
-        || (rec.component == Some("CSI") && rec.level == Level::Error && has("(f)"))
-        || has("status_sxs_")
-        || has("over-removing a tlc")
+fn is_store_marker(clues: Clues, rec: &Record<'_>) -> bool {
+    clues.any(
+        frag!("mark store corruption")
+            | frag!("store corruption flag")
+            | frag!("missingfilesystemresource")
+            | frag!("failed to verify manifest against catalog")
+            | frag!("component store corrupt"),
+    ) || (rec.component == Some("CSI") && rec.level == Level::Error && clues.has(frag!("(f)")))
+        || clues.any(frag!("status_sxs_") | frag!("over-removing a tlc"))
 }
 
 /// A record whose meaning comes from its code (and the catalog's
 /// `diagnose` field), or a failure worded as such.
-fn by_code(lower: &str, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) -> Option<Signal> {
+fn by_code(clues: Clues, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) -> Option<Signal> {
     let code = code?;
     let id = code_cause(catalog, code).1;
-    let failing = is_failure_context(lower, rec);
+    let failing = is_failure_context(clues, rec);
     match id {
         Some("not-applicable") => Some(Signal::NotApplicable),
         Some("already-installed") => Some(Signal::AlreadyInstalled),
@@ -269,50 +309,44 @@ fn by_code(lower: &str, rec: &Record<'_>, code: Option<u32>, catalog: &Catalog) 
         _ if !failing => None,
         Some("wsus-server") => Some(Signal::WsusProtocol),
         Some("network-proxy") => Some(Signal::Network),
-        Some("missing-sha2") if is_network(lower, rec) => Some(Signal::Network),
+        Some("missing-sha2") if is_network(clues, rec) => Some(Signal::Network),
         Some("missing-sha2") => Some(Signal::Signature),
         // CBS logs many lookups of absent files at Info level.
         Some("store-corruption") if rec.level == Level::Info && code == 0x8007_0002 => None,
-        _ if lower.contains("selfupdate") || lower.contains("self-update") => {
+        _ if clues.any(frag!("selfupdate") | frag!("self-update")) => {
             Some(Signal::SelfUpdateFailed)
         }
         _ if rec.component == Some("PT") => Some(Signal::WsusProtocol),
         // A warning with a code nothing names is routine agent chatter
         // (`WARNING: … hr = 8024400D`), not a failure, unless it is the
         // result of the run.
-        _ if rec.level == Level::Warning && !lower.contains("exit code") => None,
+        _ if rec.level == Level::Warning && !clues.has(frag!("exit code")) => None,
         _ if code >= 0x8000_0000 => Some(Signal::Failure),
         _ if id.is_some() => Some(Signal::Failure),
         _ => None,
     }
 }
 
-fn is_network(lower: &str, rec: &Record<'_>) -> bool {
-    lower.contains("winhttp")
-        || lower.contains("send failed")
-        || lower.contains("sendrequest")
-        || lower.contains("http")
-        || rec.component == Some("Misc") && lower.contains("proxy")
+fn is_network(clues: Clues, rec: &Record<'_>) -> bool {
+    clues.any(frag!("winhttp") | frag!("send failed") | frag!("sendrequest") | frag!("http"))
+        || rec.component == Some("Misc") && clues.has(frag!("proxy"))
 }
 
 /// Whether the record reports a failure (rather than quoting a code).
-fn is_failure_context(lower: &str, rec: &Record<'_>) -> bool {
+fn is_failure_context(clues: Clues, rec: &Record<'_>) -> bool {
     if matches!(rec.level, Level::Error | Level::Warning) {
         return true;
     }
-    [
-        "fail",
-        "error",
-        "fatal",
-        "returned",
-        "exit code",
-        "errorlevel",
-        "could not",
-        "status:",
-    ]
-    .iter()
-    .any(|w| lower.contains(w))
-        || rec.level == Level::Unstated && is_bare_number(lower)
+    clues.any(
+        frag!("fail")
+            | frag!("error")
+            | frag!("fatal")
+            | frag!("returned")
+            | frag!("exit code")
+            | frag!("errorlevel")
+            | frag!("could not")
+            | frag!("status:"),
+    ) || rec.level == Level::Unstated && is_bare_number(rec.text)
 }
 
 fn is_bare_number(s: &str) -> bool {
@@ -321,24 +355,66 @@ fn is_bare_number(s: &str) -> bool {
 }
 
 /// Every error code written on the line, in order.
-pub fn codes(text: &str, catalog: &Catalog) -> Vec<u32> {
+pub fn codes<'a>(text: &'a str, catalog: &Catalog) -> Vec<u32> {
     let mut out = Vec::new();
+    // Every spelling of a code has a digit.
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return out;
+    }
     let mut previous = "";
-    for token in text.split(|c: char| c.is_whitespace() || ",;'\"=()[]<>".contains(c)) {
+    let mut token = |token: &'a str| {
+        // The shortest code is seven characters (`0x10000`, `2359302`),
+        // every one with a digit;
         // `[gle=0x80004005]` is the thread's last error, not the status.
-        if !previous.ends_with("gle") {
-            if let Some(code) = token_code(token, catalog) {
-                out.push(code);
-            }
+        if token.len() >= 7
+            && token.bytes().any(|b| b.is_ascii_digit())
+            && !previous.ends_with("gle")
+        {
+            out.extend(token_code(token, catalog));
         }
         if !token.is_empty() {
             previous = token;
         }
+    };
+    if text.is_ascii() {
+        // The same tokens, split by byte.
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if ASCII_SEPARATORS.get(usize::from(b)) == Some(&true) {
+                token(text.get(start..i).unwrap_or_default());
+                start = i + 1;
+            }
+        }
+        token(text.get(start..).unwrap_or_default());
+    } else {
+        text.split(is_separator).for_each(token);
     }
     if let Some(code) = win32_wrapper(text) {
         out.push(code);
     }
     out
+}
+
+/// The ASCII separators of [`codes`], by byte: white space and `,;'"=()[]<>`.
+const ASCII_SEPARATORS: [bool; 128] = {
+    let mut t = [false; 128];
+    let list = b",;'\"=()[]<> \t\n\x0b\x0c\r";
+    let mut i = 0;
+    while i < list.len() {
+        t[list[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// Whether `c` separates the tokens [`codes`] looks at: white space or
+/// one of `,;'"=()[]<>`.
+fn is_separator(c: char) -> bool {
+    match u8::try_from(c) {
+        Ok(b) if b < 128 => ASCII_SEPARATORS[usize::from(b)],
+        _ => c.is_whitespace(),
+    }
 }
 
 /// The code that matters on a line: the first failure HRESULT or code
@@ -389,7 +465,9 @@ fn decimal_code(t: &str, catalog: &Catalog) -> Option<u32> {
 
 /// `HRESULT_FROM_WIN32(1605)` → 0x80070645.
 fn win32_wrapper(text: &str) -> Option<u32> {
-    let start = text.find("HRESULT_FROM_WIN32(")? + "HRESULT_FROM_WIN32(".len();
+    static FINDER: OnceLock<memchr::memmem::Finder<'static>> = OnceLock::new();
+    let finder = FINDER.get_or_init(|| memchr::memmem::Finder::new("HRESULT_FROM_WIN32("));
+    let start = finder.find(text.as_bytes())? + finder.needle().len();
     let rest = text.get(start..)?;
     let end = rest.find(')')?;
     let n: u32 = rest.get(..end)?.trim().parse().ok()?;

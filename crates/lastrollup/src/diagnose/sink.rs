@@ -4,6 +4,7 @@ use std::collections::{HashMap, VecDeque};
 
 use crate::catalog::Catalog;
 
+use super::clues::Clues;
 use super::model::{hex, Attempt, AttemptResult, Event, Evidence, Signal};
 use super::os::OsScan;
 use super::rules::{self, Level, Record};
@@ -78,13 +79,14 @@ impl<'c> Sink<'c> {
 
     /// Classifies `text` with the shared rules and keeps what it says.
     pub fn record(&mut self, at: At<'_>, text: &str) -> Option<(Signal, Option<u32>)> {
-        self.os.scan(at.line, text);
+        let clues = Clues::find(text);
+        self.os.scan_with(at.line, text, clues);
         let rec = Record {
             text,
             component: at.component,
             level: at.level,
         };
-        let (signal, code) = rules::classify(&rec, self.catalog)?;
+        let (signal, code) = rules::classify_with(&rec, clues, self.catalog)?;
         self.push(signal, code, at, text, url(text));
         Some((signal, code))
     }
@@ -113,6 +115,36 @@ impl<'c> Sink<'c> {
             detail,
             evidence: self.evidence(at.line, at.raw.unwrap_or(text)),
         });
+    }
+
+    /// Takes in what `later` found in the lines after this sink's, whose
+    /// line numbers count from the first line after `offset`: as if this
+    /// sink had read those lines itself (events kept up to the per-signal
+    /// limit in file order, the newest attempts, fingerprints added).
+    pub fn absorb(&mut self, later: Sink<'_>, offset: u64) {
+        for mut event in later.events {
+            let n = self.per_signal.entry(event.signal).or_insert(0);
+            *n += 1;
+            if *n > EVENTS_PER_SIGNAL {
+                self.dropped += 1;
+            } else {
+                event.evidence.line += offset;
+                self.events.push(event);
+            }
+        }
+        for (signal, seen) in later.per_signal {
+            let kept = seen.min(EVENTS_PER_SIGNAL);
+            *self.per_signal.entry(signal).or_insert(0) += seen - kept;
+        }
+        self.dropped += later.dropped;
+        for mut attempt in later.attempts {
+            if self.attempts.len() == ATTEMPTS_KEPT {
+                self.attempts.pop_front();
+            }
+            attempt.evidence.line += offset;
+            self.attempts.push_back(attempt);
+        }
+        self.os.absorb(later.os, offset);
     }
 
     /// Keeps an install attempt.
