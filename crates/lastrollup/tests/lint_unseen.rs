@@ -19,40 +19,12 @@
 
 mod support;
 
-use lastrollup::lint::{lint_bytes, Config};
-
 #[test]
 fn unseen_set_precision_and_recall() {
-    let dir = support::fixtures().join("lint_unseen");
-    let rows = support::csv_rows(&dir.join("LABELS.csv"));
-    let (mut tp, mut fp, mut fn_, mut tn) = (0u32, 0u32, 0u32, 0u32);
-    let mut report = String::new();
-    for row in &rows {
-        let (file, verdict) = (&row["file"], row["verdict"].as_str());
-        let bytes = std::fs::read(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let findings = lint_bytes(file, &bytes, &Config::default()).unwrap_or_default();
-        let flagged = !findings.is_empty();
-        let rules: Vec<String> = findings
-            .iter()
-            .map(|f| format!("{}@{}", f.rule, f.line))
-            .collect();
-        match (verdict, flagged) {
-            ("brittle", true) => tp += 1,
-            ("brittle", false) => fn_ += 1,
-            ("ok", true) => fp += 1,
-            ("ok", false) => tn += 1,
-            _ => {}
-        }
-        report.push_str(&format!("{verdict:8} {flagged:5} {file} {rules:?}\n"));
-    }
-    let precision = f64::from(tp) / f64::from((tp + fp).max(1));
-    let recall = f64::from(tp) / f64::from((tp + fn_).max(1));
-    println!("{report}");
-    println!("tp={tp} fp={fp} fn={fn_} tn={tn} precision={precision:.3} recall={recall:.3}");
-    assert!(tp + fn_ >= 30 && fp + tn >= 30, "labels not read");
+    let score = support::lint_score::score(&support::fixtures().join("lint_unseen"));
     assert!(
-        precision >= 0.95,
-        "precision {precision:.3} < 0.95\n{report}"
+        score.tp + score.fn_ >= 30 && score.fp + score.tn >= 30,
+        "labels not read"
     );
-    assert!(recall >= 0.95, "recall {recall:.3} < 0.95\n{report}");
+    score.print_and_assert(0.95);
 }

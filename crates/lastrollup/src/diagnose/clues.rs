@@ -132,27 +132,12 @@ pub const FRAGMENTS: &[&str] = &[
 pub const fn bit(fragment: &str) -> u128 {
     let mut i = 0;
     while i < FRAGMENTS.len() {
-        if str_eq(FRAGMENTS[i], fragment) {
+        if crate::evidence::text::str_eq(FRAGMENTS[i], fragment) {
             return 1 << i;
         }
         i += 1;
     }
     panic!("not in clues::FRAGMENTS")
-}
-
-const fn str_eq(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
 }
 
 /// The bit of a fragment, computed when compiling: `frag!("esu:")`.

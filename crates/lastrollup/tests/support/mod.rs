@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod json_schema;
+pub mod lint_score;
 pub mod mangle;
 
 use std::path::{Path, PathBuf};
