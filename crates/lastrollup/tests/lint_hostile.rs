@@ -185,3 +185,18 @@ fn a_directory_of_100000_files() {
     assert!(out.errors.is_empty(), "{:?}", out.errors);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_build_set_with_a_huge_name_is_not_compiled_into_a_pattern() {
+    // `tested_set` builds a regex from the set's name; a name as long as a
+    // line window must neither panic nor stall, and a short one still works.
+    let long = format!("{}_BUILDS", "S".repeat(4000));
+    for name in [long.as_str(), "SUPPORTED_BUILDS"] {
+        let text = format!(
+            "import sys\n\n{name} = {{6001, 6002, 7601}}\n\ndef check():\n    if sys.getwindowsversion().build not in {name}:\n        raise SystemExit(1)\n"
+        );
+        let findings = lint_bytes("check.py", text.as_bytes(), &Config::default());
+        let flagged = findings.is_some_and(|f| !f.is_empty());
+        assert_eq!(flagged, name.len() < 100, "{}", name.len());
+    }
+}

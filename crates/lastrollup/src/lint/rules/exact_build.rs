@@ -240,15 +240,25 @@ fn equality_numbers(language: Language, line: &str) -> Vec<regex::Match<'_>> {
     matches
 }
 
+/// The longest collection name [`tested_set`] looks up.
+const MAX_SET_NAME: usize = 128;
+
 /// The build collection bound to a name on this line, when the file tests
 /// membership in that name elsewhere (`build not in SUPPORTED`, `-in
 /// $builds`, `BUILDS.includes(b)`, `Builds.Contains(b)`).
 fn tested_set<'l>(src: &Source<'_>, line: &'l str) -> Option<regex::Match<'l>> {
     let c = BUILD_SET.captures(line)?;
-    let name = regex::escape(c.get(1)?.as_str());
-    let member = re(&format!(
+    // The name comes from the file: no identifier is this long, and the
+    // pattern built from it is compiled without a panic on any error.
+    let name = c.get(1)?.as_str();
+    if name.len() > MAX_SET_NAME {
+        return None;
+    }
+    let name = regex::escape(name);
+    let member = Regex::new(&format!(
         r"(?i)(?:\bin|-(?:not)?in|-(?:not)?contains)\s+[$@]?{name}\b|\b{name}\s*\.\s*(?:includes|contains|include\?|has|indexOf)\s*\("
-    ));
+    ))
+    .ok()?;
     src.lines
         .iter()
         .any(|l| member.is_match(l))
