@@ -459,21 +459,17 @@ impl<'a> Builder<'a> {
             self.last = Last::Other;
             return;
         }
-        match self.entry(number, text, known) {
-            Some(e) => {
-                let (block, _) = self.block();
-                block.last_line = number;
-                block.entries.push(e);
-                self.anchor = None;
-                self.last = Last::Value;
-            }
-            None if self.last == Last::Value && self.rewrap(number, text) => {}
-            None if self.cut_number(number, text) => {}
+        if self.entry(number, text, known) {
+            self.anchor = None;
+            self.last = Last::Value;
+            return;
+        }
+        let joined = (self.last == Last::Value && self.rewrap(number, text))
+            || self.cut_number(number, text);
+        if !joined {
             // A line that is not a field ends the block (a prompt, other output).
-            None => {
-                self.close();
-                self.last = Last::Other;
-            }
+            self.close();
+            self.last = Last::Other;
         }
     }
 
@@ -497,10 +493,15 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The entry of a line that does not start with white space: a known
-    /// label, or an unknown one whose value starts in the value column.
-    fn entry(&mut self, number: u32, text: &Cow<'a, str>, known: Known) -> Option<RawEntry<'a>> {
-        if let Some((field, lang, split)) = known {
+    /// Adds the entry of a line that does not start with white space to the
+    /// current block (a known label, or an unknown one whose value starts in
+    /// the value column); false when the line is no entry.
+    ///
+    /// The entry is built where it is pushed: returned in an `Option` and
+    /// moved, its field's tag byte was read back as part of a wide copy,
+    /// which stalls store forwarding.
+    fn entry(&mut self, number: u32, text: &Cow<'a, str>, known: Known) -> bool {
+        let (field, label, value) = if let Some((field, lang, split)) = known {
             if field == Field::HostName
                 && self.current.as_ref().is_some_and(|(b, _)| {
                     b.entries.iter().any(|e| e.field == Some(Field::HostName))
@@ -510,29 +511,33 @@ impl<'a> Builder<'a> {
             }
             let (_, langs) = self.block();
             langs.push(lang);
-            return Some(RawEntry {
-                field: Some(field),
-                label: reborrow(text, trim(&text[..split.colon])),
-                value: reborrow(text, trim(&text[split.value_start..])),
-                line: number,
-                items: Vec::new(),
-            });
-        }
-        let (column, aligned) = (self.column, self.aligned);
-        splits(text)
-            .into_iter()
-            .find(|s| {
+            (
+                Some(field),
+                &text[..split.colon],
+                &text[split.value_start..],
+            )
+        } else {
+            let (column, aligned) = (self.column, self.aligned);
+            let found = splits(text).into_iter().find(|s| {
                 !aligned
                     || s.value_col == column
                     || (s.value_start == text.len() && s.value_col < column)
-            })
-            .map(|s| RawEntry {
-                field: None,
-                label: reborrow(text, trim(&text[..s.colon])),
-                value: reborrow(text, trim(&text[s.value_start..])),
-                line: number,
-                items: Vec::new(),
-            })
+            });
+            let Some(s) = found else {
+                return false;
+            };
+            (None, &text[..s.colon], &text[s.value_start..])
+        };
+        let (block, _) = self.block();
+        block.last_line = number;
+        block.entries.push(RawEntry {
+            field,
+            label: reborrow(text, trim(label)),
+            value: reborrow(text, trim(value)),
+            line: number,
+            items: Vec::new(),
+        });
+        true
     }
 
     /// The digits a hard wrap moved off a hotfix item (`[117]: KB45` then
