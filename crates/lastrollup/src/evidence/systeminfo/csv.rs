@@ -66,36 +66,41 @@ pub(super) fn parse<'a>(lines: &[Line<'a>]) -> Option<Vec<RawBlock<'a>>> {
             last_line: number,
             ..RawBlock::default()
         };
-        for (i, cell) in record.into_iter().enumerate() {
-            let (field, label): (_, Cow<'a, str>) = match &header {
-                Some((fields, names, _)) => (
-                    fields.get(i).copied().flatten(),
-                    names.get(i).cloned().unwrap_or_default(),
-                ),
-                None => (
-                    Field::ALL.get(i).copied(),
-                    Cow::Borrowed(Field::ALL.get(i).map_or("", |f| f.key())),
-                ),
-            };
-            let (value, items): (Cow<'a, str>, _) =
-                if field.is_some_and(Field::is_multi_valued) || has_first_item(&cell) {
-                    let (head, items) = inline_items(&cell);
-                    (
-                        reborrow(&cell, head),
-                        items.map(|it| (reborrow(&cell, it), number)).collect(),
-                    )
-                } else {
-                    // Cells come trimmed.
-                    (cell, Vec::new())
+        // Extended from an exact-length iterator, each entry is written in
+        // its slot; pushed one by one, it was built on the stack and copied,
+        // a copy that stalled store forwarding on its field's tag byte.
+        block
+            .entries
+            .extend(record.into_iter().enumerate().map(|(i, cell)| {
+                let (field, label): (_, Cow<'a, str>) = match &header {
+                    Some((fields, names, _)) => (
+                        fields.get(i).copied().flatten(),
+                        names.get(i).cloned().unwrap_or_default(),
+                    ),
+                    None => (
+                        Field::ALL.get(i).copied(),
+                        Cow::Borrowed(Field::ALL.get(i).map_or("", |f| f.key())),
+                    ),
                 };
-            block.entries.push(RawEntry {
-                field,
-                label,
-                value,
-                line: number,
-                items,
-            });
-        }
+                let (value, items): (Cow<'a, str>, _) =
+                    if field.is_some_and(Field::is_multi_valued) || has_first_item(&cell) {
+                        let (head, items) = inline_items(&cell);
+                        (
+                            reborrow(&cell, head),
+                            items.map(|it| (reborrow(&cell, it), number)).collect(),
+                        )
+                    } else {
+                        // Cells come trimmed.
+                        (cell, Vec::new())
+                    };
+                RawEntry {
+                    field,
+                    label,
+                    value,
+                    line: number,
+                    items,
+                }
+            }));
         block.language = header.as_ref().and_then(|h| h.2.clone());
         if block.is_plausible() {
             blocks.push(block);
