@@ -500,6 +500,7 @@ impl<'a> Builder<'a> {
     /// The entry is built where it is pushed: returned in an `Option` and
     /// moved, its field's tag byte was read back as part of a wide copy,
     /// which stalls store forwarding.
+    #[allow(clippy::ptr_arg)] // `reborrow` keeps a borrowed value's `'a`
     fn entry(&mut self, number: u32, text: &Cow<'a, str>, known: Known) -> bool {
         let (field, label, value) = if let Some((field, lang, split)) = known {
             if field == Field::HostName
