@@ -95,10 +95,22 @@ fn summary(m: &offline::Manifest, out: &Path) {
             h.excluded.as_deref().unwrap_or_default()
         );
     }
-    println!(
-        "  next: fetch the files in DOWNLOAD.txt into payloads/, then `lastrollup verify {}`",
-        out.display()
-    );
+    for h in m.hosts.iter() {
+        if let Some(why) = &h.nothing_to_install {
+            println!(
+                "  nothing to install on {}: {why}",
+                h.name.as_deref().unwrap_or(&h.id)
+            );
+        }
+    }
+    if m.files.is_empty() {
+        println!("  nothing to fetch: no host of the kit needs a file (no install.cmd written)");
+    } else {
+        println!(
+            "  next: fetch the files in DOWNLOAD.txt into payloads/, then `lastrollup verify {}`",
+            out.display()
+        );
+    }
 }
 
 /// A byte progress bar on stderr, when stderr is a terminal.

@@ -141,3 +141,20 @@ fn verify_names_the_line_of_a_broken_manifest() {
         .stderr(predicate::str::contains(format!("manifest.json:{line}:")));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn a_kit_with_nothing_to_install_says_why_and_has_no_installer() {
+    let dir = temp("nothing");
+    lastrollup(&["offline", "--as-of", "2026-06-30", "--out"])
+        .arg(&dir)
+        .arg(fixtures().join("systeminfo/ja_vista_business_x86_6002.txt"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "nothing to install on JIMU-PC12: Windows Vista SP2 never had monthly rollups",
+        ))
+        .stdout(predicate::str::contains("nothing to fetch"))
+        .stdout(predicate::str::contains("next: fetch").not());
+    assert!(!dir.join("install.cmd").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

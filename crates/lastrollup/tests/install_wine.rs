@@ -666,6 +666,7 @@ fn a_kit_made_from_plans_installs_in_the_manifest_order() {
         family: Some("windows-server-2008".into()),
         arch: Some(Arch::X64),
         excluded: None,
+        empty_plan: None,
         plan,
     };
     let mine: &'static [Step] = Box::leak(Box::new(mine));

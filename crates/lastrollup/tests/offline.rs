@@ -278,3 +278,46 @@ fn the_install_script_plan_follows_the_manifest() {
     );
     assert!(script::script_plan(&m, catalog).is_none());
 }
+
+#[test]
+fn a_host_with_nothing_to_install_is_told_why() {
+    let (m, _) = manifest_of(
+        &[
+            support::fixtures().join("systeminfo/ja_vista_business_x86_6002.txt"),
+            support::fixtures().join("check/final-x64-systeminfo.txt"),
+        ],
+        Goal::Final,
+    );
+    assert!(m.files.is_empty(), "{:?}", m.files);
+    assert_eq!(m.hosts.len(), 2);
+    let why = |name: &str| {
+        let h = m
+            .hosts
+            .iter()
+            .find(|h| h.name.as_deref() == Some(name))
+            .unwrap();
+        assert!(h.excluded.is_none() && h.files.is_empty(), "{h:?}");
+        h.nothing_to_install.clone().unwrap_or_default()
+    };
+    // Vista SP2: the assessment's own words, not a bare "nothing".
+    assert!(why("JIMU-PC12").contains("never had monthly rollups"));
+    // The server has the final rollup already.
+    assert_eq!(why("PLANT-HMI07"), "it is at the goal already");
+    let readme = readme::render(&m);
+    assert!(
+        readme.contains("JIMU-PC12 (Windows Vista SP2, x86): nothing to install: Windows Vista"),
+        "{readme}"
+    );
+    // The field is optional on reading: a kit written before it existed
+    // (no such key) reads, with no reason.
+    let json = manifest::to_json(&m);
+    let old: String = json
+        .lines()
+        .filter(|l| !l.contains("\"nothing_to_install\""))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace("\"excluded\": null,", "\"excluded\": null");
+    assert_ne!(old, json);
+    let back = read::parse("manifest.json", old.as_bytes(), Catalog::embedded()).unwrap();
+    assert!(back.hosts.iter().all(|h| h.nothing_to_install.is_none()));
+}

@@ -118,6 +118,7 @@ fn test_manifest(catalog: &Catalog) -> Manifest {
         family: Some("windows-server-2008".into()),
         arch: Some(Arch::X64),
         excluded: None,
+        empty_plan: None,
         plan: &plan,
     };
     manifest::build(

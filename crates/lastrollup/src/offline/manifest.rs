@@ -36,6 +36,8 @@ pub struct HostPlan<'a> {
     /// Why the host gets nothing from the kit although it may need updates
     /// (not NT 6.0, not assessed, architecture unknown).
     pub excluded: Option<String>,
+    /// Why an assessed host's plan is empty (see [`KitHost::nothing_to_install`]).
+    pub empty_plan: Option<String>,
     /// The install plan, in order (restart steps included).
     pub plan: &'a [Step],
 }
@@ -59,6 +61,12 @@ pub struct KitHost {
     pub files: Vec<usize>,
     /// Why the kit holds nothing for it, when that is so.
     pub excluded: Option<String>,
+    /// Why the kit holds no file for a host it was made for and that is not
+    /// excluded: the host is at the goal already, or its product never had
+    /// rollups (Windows Vista SP2). Absent from kits written before it was
+    /// added, hence the default.
+    #[serde(default)]
+    pub nothing_to_install: Option<String>,
 }
 
 /// One file to fetch.
@@ -152,6 +160,7 @@ pub fn host_plans<'a>(report: &'a FleetReport<'_>, catalog: &Catalog) -> Vec<Hos
                 None
             };
             HostPlan {
+                empty_plan: (excluded.is_none() && p.plan.is_empty()).then(|| empty_plan_reason(p)),
                 id: h.id.clone(),
                 name: h.host.name.clone(),
                 product: p.product_name.clone(),
@@ -166,6 +175,16 @@ pub fn host_plans<'a>(report: &'a FleetReport<'_>, catalog: &Catalog) -> Vec<Hos
             }
         })
         .collect()
+}
+
+/// Why an assessed state has nothing to install: the assessment's
+/// `no-rollups` finding when it made one (Windows Vista SP2), else the host
+/// is at the goal.
+fn empty_plan_reason(p: &crate::fleet::profile::Profile<'_>) -> String {
+    match p.findings.iter().find(|f| f.id == "no-rollups") {
+        Some(f) => f.message.clone(),
+        None => "it is at the goal already".to_owned(),
+    }
 }
 
 /// Where a step of `kind` goes in install order, as the plans order them;
@@ -348,8 +367,14 @@ fn kit_hosts(hosts: &[HostPlan<'_>], files: &[KitFile]) -> Vec<KitHost> {
                 .map(|f| f.order)
                 .collect(),
             excluded: h.excluded.clone(),
+            nothing_to_install: None,
         })
         .collect();
+    for (k, h) in out.iter_mut().zip(hosts) {
+        if k.files.is_empty() {
+            k.nothing_to_install.clone_from(&h.empty_plan);
+        }
+    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }

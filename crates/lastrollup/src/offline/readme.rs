@@ -110,7 +110,12 @@ fn host_line(h: &KitHost) -> String {
         } else {
             ""
         };
-        return format!("{name} ({product}, {arch}): {restart}nothing to install");
+        let why = h
+            .nothing_to_install
+            .as_deref()
+            .map(|w| format!(": {w}"))
+            .unwrap_or_default();
+        return format!("{name} ({product}, {arch}): {restart}nothing to install{why}");
     }
     let orders: Vec<String> = h.files.iter().map(usize::to_string).collect();
     format!(

@@ -154,6 +154,7 @@ mod tests {
             family: Some("windows-server-2008".into()),
             arch: Some(Arch::X64),
             excluded: None,
+            empty_plan: None,
             plan,
         }
     }
