@@ -7,7 +7,9 @@
 //! report for package: …, status: 0x…` and `Exec: Processing complete`
 //! records are install attempts.
 
-use super::lines::LogLine;
+use std::io::{self, BufRead};
+
+use super::lines::{whole_line, LineReader, LogLine};
 use super::model::AttemptResult;
 use super::record::{starts_with_date, Pending};
 use super::rules::{self, Level};
@@ -94,6 +96,79 @@ fn level(s: &str) -> Level {
         "Error" => Level::Error,
         "Warning" => Level::Warning,
         _ => Level::Info,
+    }
+}
+
+impl CbsReader {
+    /// Reads every line of `lines` (after those already fed), counting
+    /// lines and cut lines in `count` as the line loop of
+    /// [`super::read_log`] does.
+    ///
+    /// A record of one line, followed by a line that starts a record,
+    /// is taken where it lies in the read buffer ([`Self::take_buffered`]):
+    /// the one-pass reading would copy it into the open record only to
+    /// hand it to the rules when the next line closes it. Every other
+    /// line goes through [`LogReader::line`].
+    pub fn read_all<R: BufRead>(
+        &mut self,
+        lines: &mut LineReader<R>,
+        sink: &mut Sink<'_>,
+        count: &mut (u64, u64),
+    ) -> io::Result<()> {
+        let mut l = LogLine::default();
+        loop {
+            if self.take_buffered(lines, sink)? {
+                count.0 = lines.number();
+            }
+            if !lines.read_into(&mut l)? {
+                return Ok(());
+            }
+            count.0 = l.number;
+            count.1 += u64::from(l.truncated);
+            self.line(&l, sink);
+        }
+    }
+
+    /// Takes the one-line records at the front of the read buffer, each
+    /// followed there by a line that starts a record, without copying
+    /// them: the open record is closed (the first of them starts a
+    /// record) and each is handed to the rules as its own line would be
+    /// when the next line closes it. `true` when any was taken.
+    fn take_buffered<R: BufRead>(
+        &mut self,
+        lines: &mut LineReader<R>,
+        sink: &mut Sink<'_>,
+    ) -> io::Result<bool> {
+        let first = lines.number() + 1;
+        let buf = lines.buffered()?;
+        let Some((mut text, mut len)) = whole_line(buf) else {
+            return Ok(false);
+        };
+        let Some(mut parts) = parse_line(text) else {
+            return Ok(false);
+        };
+        let (mut at, mut taken) = (0, 0u64);
+        while let Some((next_text, next_len)) = buf.get(at + len..).and_then(whole_line) {
+            let Some(next) = parse_line(next_text) else {
+                break;
+            };
+            if taken == 0 {
+                self.pending.flush(sink, handle);
+            }
+            let record = At {
+                line: first + taken,
+                time: Some(parts.time),
+                component: Some(parts.component),
+                level: level(parts.level),
+                raw: Some(text),
+            };
+            handle(sink, record, parts.message);
+            taken += 1;
+            at += len;
+            (text, len, parts) = (next_text, next_len, next);
+        }
+        lines.skip(at, taken);
+        Ok(taken > 0)
     }
 }
 
