@@ -9,7 +9,7 @@
 
 use std::io::{self, BufRead};
 
-use super::lines::{whole_line, LineReader, LogLine};
+use super::lines::{LineReader, LogLine, MAX_LINE_BYTES};
 use super::model::AttemptResult;
 use super::record::{starts_with_date, Pending};
 use super::rules::{self, Level};
@@ -61,9 +61,20 @@ fn ascii_white(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// `str::trim_start`, ASCII white space skipped by byte.
+/// `str::trim_start`, ASCII white space skipped by byte (the padding
+/// between CBS columns eight spaces at a time).
 fn trim_start(s: &str) -> &str {
-    let pad = s.bytes().take_while(|&b| ascii_white(b)).count();
+    let bytes = s.as_bytes();
+    let mut pad = 0;
+    while bytes.get(pad..pad + 8) == Some(b"        ") {
+        pad += 8;
+    }
+    pad += bytes
+        .get(pad..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| ascii_white(b))
+        .count();
     let rest = s.get(pad..).unwrap_or(s);
     if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
         rest.trim_start()
@@ -104,11 +115,10 @@ impl CbsReader {
     /// lines and cut lines in `count` as the line loop of
     /// [`super::read_log`] does.
     ///
-    /// A record of one line, followed by a line that starts a record,
-    /// is taken where it lies in the read buffer ([`Self::take_buffered`]):
-    /// the one-pass reading would copy it into the open record only to
-    /// hand it to the rules when the next line closes it. Every other
-    /// line goes through [`LogReader::line`].
+    /// The whole lines in the read buffer are read where they lie
+    /// ([`Self::take_buffered`]); the rest (a line cut by the buffer's
+    /// end, one that is not UTF-8, holds a NUL or is too long, UTF-16
+    /// text) through [`LineReader::read_into`] and [`LogReader::line`].
     pub fn read_all<R: BufRead>(
         &mut self,
         lines: &mut LineReader<R>,
@@ -117,7 +127,7 @@ impl CbsReader {
     ) -> io::Result<()> {
         let mut l = LogLine::default();
         loop {
-            if self.take_buffered(lines, sink)? {
+            if self.take_buffered(lines, sink, &mut l)? {
                 count.0 = lines.number();
             }
             if !lines.read_into(&mut l)? {
@@ -129,46 +139,81 @@ impl CbsReader {
         }
     }
 
-    /// Takes the one-line records at the front of the read buffer, each
-    /// followed there by a line that starts a record, without copying
-    /// them: the open record is closed (the first of them starts a
-    /// record) and each is handed to the rules as its own line would be
-    /// when the next line closes it. `true` when any was taken.
+    /// Reads the lines at the front of the read buffer that read the same
+    /// in every code page (whole, UTF-8, no NUL, not over the limit;
+    /// checked once for all of them), as [`LogLine`]s of their text would
+    /// be read. A record of one line, whose next line starts a record, is
+    /// handed to the rules where it lies: the open record is closed (the
+    /// line starts a record) and the line classified as it would be when
+    /// the next line closes it, without being copied into the open
+    /// record. Other lines go through [`LogReader::line`] (`scratch` holds
+    /// their text). `true` when any line was read.
     fn take_buffered<R: BufRead>(
         &mut self,
         lines: &mut LineReader<R>,
         sink: &mut Sink<'_>,
+        scratch: &mut LogLine,
     ) -> io::Result<bool> {
         let first = lines.number() + 1;
         let buf = lines.buffered()?;
-        let Some((mut text, mut len)) = whole_line(buf) else {
+        let Some(last) = memchr::memrchr(b'\n', buf) else {
             return Ok(false);
         };
-        let Some(mut parts) = parse_line(text) else {
-            return Ok(false);
+        let whole = buf.get(..=last).unwrap_or_default();
+        let text = match std::str::from_utf8(whole) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(whole.get(..e.valid_up_to()).unwrap_or_default())
+                .unwrap_or_default(),
         };
-        let (mut at, mut taken) = (0, 0u64);
-        while let Some((next_text, next_len)) = buf.get(at + len..).and_then(whole_line) {
-            let Some(next) = parse_line(next_text) else {
+        let text = match memchr::memchr(0, text.as_bytes()) {
+            Some(nul) => text.get(..nul).unwrap_or_default(),
+            None => text,
+        };
+        let (mut number, mut at) = (first, 0);
+        // A record start not handed on yet: its line, text and parts.
+        let mut open: Option<(u64, &str, CbsLine<'_>)> = None;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            if end - at > MAX_LINE_BYTES {
                 break;
-            };
-            if taken == 0 {
-                self.pending.flush(sink, handle);
             }
-            let record = At {
-                line: first + taken,
-                time: Some(parts.time),
-                component: Some(parts.component),
-                level: level(parts.level),
-                raw: Some(text),
-            };
-            handle(sink, record, parts.message);
-            taken += 1;
-            at += len;
-            (text, len, parts) = (next_text, next_len, next);
+            let line = text.get(at..end).unwrap_or_default().trim_end();
+            let parts = parse_line(line);
+            match (open.take(), parts.is_some()) {
+                (Some((n, raw, p)), true) => {
+                    self.pending.flush(sink, handle);
+                    let record = At {
+                        line: n,
+                        time: Some(p.time),
+                        component: Some(p.component),
+                        level: level(p.level),
+                        raw: Some(raw),
+                    };
+                    handle(sink, record, p.message);
+                }
+                (Some((n, raw, _)), false) => self.copied(scratch, n, raw, sink),
+                (None, _) => {}
+            }
+            match parts {
+                Some(p) => open = Some((number, line, p)),
+                None => self.copied(scratch, number, line, sink),
+            }
+            number += 1;
+            at = end + 1;
         }
-        lines.skip(at, taken);
-        Ok(taken > 0)
+        if let Some((n, raw, _)) = open {
+            self.copied(scratch, n, raw, sink);
+        }
+        lines.skip(at, number - first);
+        Ok(number > first)
+    }
+
+    /// Reads line `number` of text `text` the way a [`LogLine`] is read.
+    fn copied(&mut self, scratch: &mut LogLine, number: u64, text: &str, sink: &mut Sink<'_>) {
+        scratch.number = number;
+        scratch.text.clear();
+        scratch.text.push_str(text);
+        scratch.truncated = false;
+        self.line(scratch, sink);
     }
 }
 
