@@ -42,10 +42,7 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
     }
     let time = text.get(..19)?;
     let rest = trim_start(text.get(19..)?.strip_prefix(',')?);
-    let (level, rest) = split_white(rest)?;
-    if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
-        return None;
-    }
+    let (level, rest) = split_level(rest)?;
     let rest = trim_start(rest);
     let (component, message) = split_white(rest).unwrap_or((rest, ""));
     Some(CbsLine {
@@ -54,6 +51,26 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
         component,
         message: trim_start(message),
     })
+}
+
+/// The level column and what follows the white space after it:
+/// `split_white` and a check for the four levels, told by the first
+/// letter.
+fn split_level(s: &str) -> Option<(&str, &str)> {
+    let level = match s.as_bytes().first()? {
+        b'I' => "Info",
+        b'W' => "Warning",
+        b'E' => "Error",
+        b'P' => "Perf",
+        _ => return None,
+    };
+    let after = s.strip_prefix(level)?;
+    match *after.as_bytes().first()? {
+        b if ascii_white(b) => Some((level, after.get(1..)?)),
+        // Perhaps white space that is not ASCII.
+        b if b >= 0x80 => split_white(s).filter(|(l, _)| *l == level),
+        _ => None,
+    }
 }
 
 /// ASCII white space, as `char::is_whitespace` has it.
@@ -240,6 +257,9 @@ impl LogReader for CbsReader {
 
 fn handle(sink: &mut Sink<'_>, at: At<'_>, text: &str) {
     let found = sink.record(at, text);
+    if !matches!(text.as_bytes().first(), Some(b'W' | b'E')) {
+        return;
+    }
     if let Some(rest) = text.strip_prefix("WER: Generating failure report for package:") {
         let code = field(rest, "status:").and_then(|s| rules::line_code(s, sink.catalog));
         sink.attempt(at, rules::kb(rest), AttemptResult::Failed, code, text);
