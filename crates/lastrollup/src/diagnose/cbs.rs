@@ -133,7 +133,7 @@ impl CbsReader {
     /// [`super::read_log`] does.
     ///
     /// The whole lines in the read buffer are read where they lie
-    /// ([`Self::take_buffered`]); the rest (a line cut by the buffer's
+    /// (`take_buffered`); the rest (a line cut by the buffer's
     /// end, one that is not UTF-8, holds a NUL or is too long, UTF-16
     /// text) through [`LineReader::read_into`] and [`LogReader::line`].
     pub fn read_all<R: BufRead>(
