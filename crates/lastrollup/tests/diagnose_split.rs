@@ -82,6 +82,81 @@ proptest! {
     }
 }
 
+/// What `bytes` gives read as CBS line by line, every line copied into a
+/// `LogLine` and fed to `LogReader::line` (the reading before
+/// `CbsReader::read_all` took whole lines from the read buffer), against
+/// `read_log_as` through a buffer of `capacity` bytes.
+fn same_as_line_by_line(bytes: &[u8], capacity: usize) {
+    use lastrollup::diagnose::cbs::CbsReader;
+    use lastrollup::diagnose::sink::Sink;
+    use lastrollup::diagnose::{LineReader, LogFormat, LogReader};
+    let catalog = Catalog::embedded();
+    // The same buffer for both: a byte-order mark is told from the bytes
+    // of the first fill.
+    let input = || std::io::BufReader::with_capacity(capacity, bytes);
+    let Ok(file) = diagnose::read_log_as("s.log", input(), Some(LogFormat::Cbs), catalog) else {
+        return;
+    };
+    let mut lines = LineReader::new(input());
+    let mut sink = Sink::new("s.log", catalog);
+    let mut reader = CbsReader::default();
+    let (mut count, mut truncated) = (0, 0);
+    while let Some(l) = lines.next_line().expect("in-memory read") {
+        count = l.number;
+        truncated += u64::from(l.truncated);
+        reader.line(&l, &mut sink);
+    }
+    reader.finish(&mut sink);
+    assert_eq!(file.events, sink.events, "events, buffer of {capacity}");
+    assert_eq!(
+        file.attempts,
+        sink.attempts.into_iter().collect::<Vec<_>>(),
+        "attempts"
+    );
+    assert_eq!(file.dropped_events, sink.dropped);
+    assert_eq!((file.lines, file.truncated_lines), (count, truncated));
+    let os = sink.os.verdict();
+    assert_eq!(
+        (file.os.family, file.os.line),
+        (os.map(|(f, _)| f.label()), os.map(|(_, l)| l))
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn buffered_lines_read_as_line_by_line(
+        bytes in log(),
+        capacity in prop_oneof![1usize..300, 300usize..70_000],
+    ) {
+        same_as_line_by_line(&bytes, capacity);
+    }
+}
+
+#[test]
+fn buffered_records_between_continuations() {
+    let start = "2011-04-20 03:05:41, Info                  CBS    Loaded Servicing Stack v6.0.6002.18005\r\n";
+    let failed = "2011-04-20 03:05:42, Error                 CSI    00000004 (F) STATUS_SXS_ASSEMBLY_MISSING\r\n";
+    let reboot = "2011-04-20 03:05:43, Error                 CBS    Failed to reboot system. [HRESULT = 0x80070bc9]\r\n";
+    let quiet = "2011-04-20 03:05:44, Info                  CBS    Session: 30145891_290218745 initialized\r\n";
+    let mut log = start.repeat(70);
+    for i in 0..2000 {
+        // A record with a continuation, closed by a record of one line
+        // that is read in place: its events come after the open one's.
+        log.push_str(match i % 6 {
+            0 => failed,
+            1 => "   [gle=0x80004005] 0x800f0823 failed\r\n",
+            2 => reboot,
+            4 => "\r\n",
+            _ => quiet,
+        });
+    }
+    for capacity in [1, 7, 64, 100, 333, 4096, 65_536] {
+        same_as_line_by_line(log.as_bytes(), capacity);
+    }
+}
+
 #[test]
 fn many_events_of_one_kind_across_ranges() {
     let line = "2011-04-20 03:05:41, Error                 CSI    00000004 (F) STATUS_SXS_ASSEMBLY_MISSING\r\n";

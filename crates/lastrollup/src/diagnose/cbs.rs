@@ -7,7 +7,9 @@
 //! report for package: …, status: 0x…` and `Exec: Processing complete`
 //! records are install attempts.
 
-use super::lines::LogLine;
+use std::io::{self, BufRead};
+
+use super::lines::{LineReader, LogLine, MAX_LINE_BYTES};
 use super::model::AttemptResult;
 use super::record::{starts_with_date, Pending};
 use super::rules::{self, Level};
@@ -40,10 +42,7 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
     }
     let time = text.get(..19)?;
     let rest = trim_start(text.get(19..)?.strip_prefix(',')?);
-    let (level, rest) = split_white(rest)?;
-    if !matches!(level, "Info" | "Warning" | "Error" | "Perf") {
-        return None;
-    }
+    let (level, rest) = split_level(rest)?;
     let rest = trim_start(rest);
     let (component, message) = split_white(rest).unwrap_or((rest, ""));
     Some(CbsLine {
@@ -54,14 +53,45 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
     })
 }
 
+/// The level column and what follows the white space after it:
+/// `split_white` and a check for the four levels, told by the first
+/// letter.
+fn split_level(s: &str) -> Option<(&str, &str)> {
+    let level = match s.as_bytes().first()? {
+        b'I' => "Info",
+        b'W' => "Warning",
+        b'E' => "Error",
+        b'P' => "Perf",
+        _ => return None,
+    };
+    let after = s.strip_prefix(level)?;
+    match *after.as_bytes().first()? {
+        b if ascii_white(b) => Some((level, after.get(1..)?)),
+        // Perhaps white space that is not ASCII.
+        b if b >= 0x80 => split_white(s).filter(|(l, _)| *l == level),
+        _ => None,
+    }
+}
+
 /// ASCII white space, as `char::is_whitespace` has it.
 fn ascii_white(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
 }
 
-/// `str::trim_start`, ASCII white space skipped by byte.
+/// `str::trim_start`, ASCII white space skipped by byte (the padding
+/// between CBS columns eight spaces at a time).
 fn trim_start(s: &str) -> &str {
-    let pad = s.bytes().take_while(|&b| ascii_white(b)).count();
+    let bytes = s.as_bytes();
+    let mut pad = 0;
+    while bytes.get(pad..pad + 8) == Some(b"        ") {
+        pad += 8;
+    }
+    pad += bytes
+        .get(pad..)
+        .unwrap_or_default()
+        .iter()
+        .take_while(|&&b| ascii_white(b))
+        .count();
     let rest = s.get(pad..).unwrap_or(s);
     if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
         rest.trim_start()
@@ -97,6 +127,113 @@ fn level(s: &str) -> Level {
     }
 }
 
+impl CbsReader {
+    /// Reads every line of `lines` (after those already fed), counting
+    /// lines and cut lines in `count` as the line loop of
+    /// [`super::read_log`] does.
+    ///
+    /// The whole lines in the read buffer are read where they lie
+    /// (`take_buffered`); the rest (a line cut by the buffer's
+    /// end, one that is not UTF-8, holds a NUL or is too long, UTF-16
+    /// text) through [`LineReader::read_into`] and [`LogReader::line`].
+    pub fn read_all<R: BufRead>(
+        &mut self,
+        lines: &mut LineReader<R>,
+        sink: &mut Sink<'_>,
+        count: &mut (u64, u64),
+    ) -> io::Result<()> {
+        let mut l = LogLine::default();
+        loop {
+            if self.take_buffered(lines, sink, &mut l)? {
+                count.0 = lines.number();
+            }
+            if !lines.read_into(&mut l)? {
+                return Ok(());
+            }
+            count.0 = l.number;
+            count.1 += u64::from(l.truncated);
+            self.line(&l, sink);
+        }
+    }
+
+    /// Reads the lines at the front of the read buffer that read the same
+    /// in every code page (whole, UTF-8, no NUL, not over the limit;
+    /// checked once for all of them), as [`LogLine`]s of their text would
+    /// be read. A record of one line, whose next line starts a record, is
+    /// handed to the rules where it lies: the open record is closed (the
+    /// line starts a record) and the line classified as it would be when
+    /// the next line closes it, without being copied into the open
+    /// record. Other lines go through [`LogReader::line`] (`scratch` holds
+    /// their text). `true` when any line was read.
+    fn take_buffered<R: BufRead>(
+        &mut self,
+        lines: &mut LineReader<R>,
+        sink: &mut Sink<'_>,
+        scratch: &mut LogLine,
+    ) -> io::Result<bool> {
+        let first = lines.number() + 1;
+        let buf = lines.buffered()?;
+        let Some(last) = memchr::memrchr(b'\n', buf) else {
+            return Ok(false);
+        };
+        let whole = buf.get(..=last).unwrap_or_default();
+        let text = match std::str::from_utf8(whole) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(whole.get(..e.valid_up_to()).unwrap_or_default())
+                .unwrap_or_default(),
+        };
+        let text = match memchr::memchr(0, text.as_bytes()) {
+            Some(nul) => text.get(..nul).unwrap_or_default(),
+            None => text,
+        };
+        let (mut number, mut at) = (first, 0);
+        // A record start not handed on yet: its line, text and parts.
+        let mut open: Option<(u64, &str, CbsLine<'_>)> = None;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            if end - at > MAX_LINE_BYTES {
+                break;
+            }
+            let line = text.get(at..end).unwrap_or_default().trim_end();
+            let parts = parse_line(line);
+            match (open.take(), parts.is_some()) {
+                (Some((n, raw, p)), true) => {
+                    self.pending.flush(sink, handle);
+                    let record = At {
+                        line: n,
+                        time: Some(p.time),
+                        component: Some(p.component),
+                        level: level(p.level),
+                        raw: Some(raw),
+                    };
+                    handle(sink, record, p.message);
+                }
+                (Some((n, raw, _)), false) => self.copied(scratch, n, raw, sink),
+                (None, _) => {}
+            }
+            match parts {
+                Some(p) => open = Some((number, line, p)),
+                None => self.copied(scratch, number, line, sink),
+            }
+            number += 1;
+            at = end + 1;
+        }
+        if let Some((n, raw, _)) = open {
+            self.copied(scratch, n, raw, sink);
+        }
+        lines.skip(at, number - first);
+        Ok(number > first)
+    }
+
+    /// Reads line `number` of text `text` the way a [`LogLine`] is read.
+    fn copied(&mut self, scratch: &mut LogLine, number: u64, text: &str, sink: &mut Sink<'_>) {
+        scratch.number = number;
+        scratch.text.clear();
+        scratch.text.push_str(text);
+        scratch.truncated = false;
+        self.line(scratch, sink);
+    }
+}
+
 impl LogReader for CbsReader {
     fn line(&mut self, line: &LogLine, sink: &mut Sink<'_>) {
         if let Some(p) = parse_line(&line.text) {
@@ -120,6 +257,9 @@ impl LogReader for CbsReader {
 
 fn handle(sink: &mut Sink<'_>, at: At<'_>, text: &str) {
     let found = sink.record(at, text);
+    if !matches!(text.as_bytes().first(), Some(b'W' | b'E')) {
+        return;
+    }
     if let Some(rest) = text.strip_prefix("WER: Generating failure report for package:") {
         let code = field(rest, "status:").and_then(|s| rules::line_code(s, sink.catalog));
         sink.attempt(at, rules::kb(rest), AttemptResult::Failed, code, text);

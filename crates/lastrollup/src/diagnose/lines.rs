@@ -147,20 +147,39 @@ impl<R: BufRead> LineReader<R> {
     /// the line is not such a one (nothing consumed).
     fn whole_in_buffer(&mut self, text: &mut String) -> io::Result<bool> {
         let buf = self.inner.fill_buf()?;
-        let Some(end) = memchr::memchr(b'\n', buf) else {
-            return Ok(false);
-        };
-        let line = &buf[..end];
-        if end > MAX_LINE_BYTES || memchr::memchr(0, line).is_some() {
-            return Ok(false);
-        }
-        let Ok(s) = std::str::from_utf8(line) else {
+        let Some((s, used)) = whole_line(buf) else {
             return Ok(false);
         };
         text.clear();
-        text.push_str(s.trim_end());
-        self.inner.consume(end + 1);
+        text.push_str(s);
+        self.inner.consume(used);
         Ok(true)
+    }
+
+    /// The lines read so far (the number of the last one).
+    pub fn number(&self) -> u64 {
+        self.number
+    }
+
+    /// The bytes read but not yet taken, for a reader that takes whole
+    /// lines where they are ([`whole_line`]) instead of copying them:
+    /// empty when the text is not byte text (UTF-16) or at the end of the
+    /// input. [`LineReader::skip`] then says what was taken.
+    pub fn buffered(&mut self) -> io::Result<&[u8]> {
+        if self.layout == Layout::Unknown {
+            self.sniff()?;
+        }
+        if self.layout != Layout::Bytes {
+            return Ok(&[]);
+        }
+        self.inner.fill_buf()
+    }
+
+    /// Takes `bytes` bytes of [`LineReader::buffered`] that held `lines`
+    /// whole lines, each of them what [`whole_line`] reads.
+    pub fn skip(&mut self, bytes: usize, lines: u64) {
+        self.inner.consume(bytes);
+        self.number += lines;
     }
 
     /// Reads one raw line into `raw` (capped); `Some(truncated)` or `None` at EOF.
@@ -275,6 +294,21 @@ impl<R: BufRead> LineReader<R> {
         *text = text::decode_code_page(&self.raw, cp);
         false
     }
+}
+
+/// The first line of byte text `buf` when it is there whole and reads
+/// the same in every code page: a line break ends it, it is UTF-8, holds
+/// no NUL and is not over [`MAX_LINE_BYTES`]. Its text as
+/// [`LineReader::read_into`] gives it (line break and trailing white space
+/// trimmed), and the bytes it takes with its line break.
+pub fn whole_line(buf: &[u8]) -> Option<(&str, usize)> {
+    let end = memchr::memchr(b'\n', buf)?;
+    let line = buf.get(..end)?;
+    if end > MAX_LINE_BYTES || memchr::memchr(0, line).is_some() {
+        return None;
+    }
+    let text = std::str::from_utf8(line).ok()?;
+    Some((text.trim_end(), end + 1))
 }
 
 /// `Some(little_endian)` when the first bytes look like BOM-less UTF-16.

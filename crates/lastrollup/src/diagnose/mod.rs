@@ -239,6 +239,20 @@ pub fn read_log_as<R: BufRead>(
     }
     let format = format.unwrap_or_else(|| detect(&first));
     let mut sink = Sink::new(name, catalog);
+    if format == LogFormat::Cbs {
+        let mut reader = cbs::CbsReader::default();
+        let mut count = (0u64, 0u64);
+        for l in &first {
+            count.0 = l.number;
+            count.1 += u64::from(l.truncated);
+            reader.line(l, &mut sink);
+        }
+        reader
+            .read_all(&mut lines, &mut sink, &mut count)
+            .map_err(io_err)?;
+        reader.finish(&mut sink);
+        return Ok(finish_file(sink, format, lines.encoding().name(), count));
+    }
     let mut reader = reader_for(format);
     let mut count = (0u64, 0u64);
     let mut feed = |l: &LogLine, sink: &mut Sink<'_>| {

@@ -361,39 +361,67 @@ pub fn codes<'a>(text: &'a str, catalog: &Catalog) -> Vec<u32> {
     if !text.bytes().any(|b| b.is_ascii_digit()) {
         return out;
     }
-    let mut previous = "";
-    let mut token = |token: &'a str| {
-        // The shortest code is seven characters (`0x10000`, `2359302`),
-        // every one with a digit;
-        // `[gle=0x80004005]` is the thread's last error, not the status.
-        if token.len() >= 7
-            && token.bytes().any(|b| b.is_ascii_digit())
-            && !previous.ends_with("gle")
-        {
-            out.extend(token_code(token, catalog));
-        }
-        if !token.is_empty() {
-            previous = token;
-        }
-    };
     if text.is_ascii() {
-        // The same tokens, split by byte.
-        let bytes = text.as_bytes();
-        let mut start = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if ASCII_SEPARATORS.get(usize::from(b)) == Some(&true) {
-                token(text.get(start..i).unwrap_or_default());
-                start = i + 1;
-            }
-        }
-        token(text.get(start..).unwrap_or_default());
+        ascii_codes(text, catalog, &mut out);
     } else {
-        text.split(is_separator).for_each(token);
+        let mut previous = "";
+        text.split(is_separator).for_each(|token: &'a str| {
+            // The shortest code is seven characters (`0x10000`, `2359302`),
+            // every one with a digit;
+            // `[gle=0x80004005]` is the thread's last error, not the status.
+            if token.len() >= 7
+                && token.bytes().any(|b| b.is_ascii_digit())
+                && !previous.ends_with("gle")
+            {
+                out.extend(token_code(token, catalog));
+            }
+            if !token.is_empty() {
+                previous = token;
+            }
+        });
     }
     if let Some(code) = win32_wrapper(text) {
         out.push(code);
     }
     out
+}
+
+/// [`codes`] of ASCII text: the same tokens, found from their digits
+/// (a token without one holds no code) and split by byte; the token
+/// before one is found by looking back from it.
+fn ascii_codes(text: &str, catalog: &Catalog, out: &mut Vec<u32>) {
+    let bytes = text.as_bytes();
+    let separator = |b: u8| ASCII_SEPARATORS.get(usize::from(b)) == Some(&true);
+    let mut from = 0;
+    while let Some(digit) = bytes
+        .get(from..)
+        .and_then(|rest| rest.iter().position(u8::is_ascii_digit))
+    {
+        let digit = from + digit;
+        let before = bytes.get(..digit).unwrap_or_default();
+        let start = before
+            .iter()
+            .rposition(|&b| separator(b))
+            .map_or(0, |i| i + 1);
+        let after = bytes.get(digit..).unwrap_or_default();
+        let end = digit
+            + after
+                .iter()
+                .position(|&b| separator(b))
+                .unwrap_or(after.len());
+        // The token before: back over the separators, then its end.
+        let mut previous_end = start;
+        while previous_end > 0 && bytes.get(previous_end - 1).is_some_and(|&b| separator(b)) {
+            previous_end -= 1;
+        }
+        let after_gle =
+            previous_end >= 3 && bytes.get(previous_end - 3..previous_end) == Some(b"gle");
+        let token = text.get(start..end).unwrap_or_default();
+        if token.len() >= 7 && !after_gle {
+            out.extend(token_code(token, catalog));
+        }
+        from = end;
+    }
 }
 
 /// The ASCII separators of [`codes`], by byte: white space and `,;'"=()[]<>`.

@@ -223,18 +223,13 @@ fn read_range<'c, S: RangeSource + ?Sized>(
     };
     let mut sink = Sink::new(name, catalog);
     let mut reader = cbs::CbsReader::default();
-    let (mut count, mut truncated) = (0, 0);
-    let mut l = super::LogLine::default();
-    while lines.read_into(&mut l)? {
-        count = l.number;
-        truncated += u64::from(l.truncated);
-        reader.line(&l, &mut sink);
-    }
+    let mut count = (0, 0);
+    reader.read_all(&mut lines, &mut sink, &mut count)?;
     reader.finish(&mut sink);
     Ok(Part {
         sink,
-        lines: count,
-        truncated,
+        lines: count.0,
+        truncated: count.1,
         code_page: lines.code_page(),
         encoding: lines.encoding(),
     })
