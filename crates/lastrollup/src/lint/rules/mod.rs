@@ -402,41 +402,28 @@ mod tests {
 
     #[test]
     fn single_equals() {
-        assert!(single_equals_compares(
-            Language::VbScript,
-            "If v = \"6.0.6002\" Then",
-            false
-        ));
-        assert!(!single_equals_compares(
-            Language::VbScript,
-            "v = \"6.0.6002\"",
-            false
-        ));
-        assert!(single_equals_compares(
-            Language::InnoSetup,
-            "Result := (V.Build = 6002);",
-            false
-        ));
-        assert!(!single_equals_compares(
-            Language::VbNet,
-            "Call F(x := 6002)",
-            false
-        ));
-        assert!(single_equals_compares(
-            Language::Wix,
-            "WindowsBuild = 6002",
-            true
-        ));
-        assert!(!single_equals_compares(
-            Language::Wix,
-            "WindowsBuild = 6002",
-            false
-        ));
-        assert!(!single_equals_compares(
-            Language::Python,
-            "if b = 6002",
-            true
-        ));
+        // (language, line, with_wix, expected)
+        let cases = [
+            (Language::VbScript, "If v = \"6.0.6002\" Then", false, true),
+            (Language::VbScript, "v = \"6.0.6002\"", false, false),
+            (
+                Language::InnoSetup,
+                "Result := (V.Build = 6002);",
+                false,
+                true,
+            ),
+            (Language::VbNet, "Call F(x := 6002)", false, false),
+            (Language::Wix, "WindowsBuild = 6002", true, true),
+            (Language::Wix, "WindowsBuild = 6002", false, false),
+            (Language::Python, "if b = 6002", true, false),
+        ];
+        for (language, line, with_wix, expected) in cases {
+            assert_eq!(
+                single_equals_compares(language, line, with_wix),
+                expected,
+                "{language:?} {line:?} with_wix {with_wix}"
+            );
+        }
     }
 
     #[test]
