@@ -315,6 +315,49 @@ mod tests {
         }
     }
 
+    /// Texts of fragments, their halves and other bytes, of every length
+    /// around the stretch cuts and the one-stream limit: the scan finds
+    /// what `contains` does.
+    #[test]
+    fn finds_what_contains_finds_at_every_cut() {
+        let mut pieces: Vec<&[u8]> = FRAGMENTS.iter().map(|f| f.as_bytes()).collect();
+        pieces.extend(FRAGMENTS.iter().map(|f| &f.as_bytes()[..f.len() / 2]));
+        pieces.extend([
+            &b" "[..],
+            b"x",
+            b"\xff",
+            b"~",
+            b"0",
+            b"FAIL",
+            b"Hr",
+            b"\xc3\xa9",
+        ]);
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..4000 {
+            let mut text = Vec::new();
+            let want = (next() % 160) as usize;
+            while text.len() < want {
+                text.extend_from_slice(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            let text = String::from_utf8_lossy(&text).into_owned();
+            let lower = text.to_ascii_lowercase();
+            let clues = Clues::find(&text);
+            for (i, f) in FRAGMENTS.iter().enumerate() {
+                assert_eq!(
+                    clues.0 >> i & 1 == 1,
+                    lower.contains(f),
+                    "{f:?} in {text:?}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn every_fragment_as_contains_would_find_it() {
         let text = "X: Failed To Reboot; HTTP://x ~~6.0.6002.1 ESU: not eligible";
