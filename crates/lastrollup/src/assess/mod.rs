@@ -27,6 +27,11 @@ use crate::month::Month;
 pub use baseline::{Basis, UpdateRef};
 pub use lifecycle::LifecycleStatus;
 pub use plan::Step;
+
+/// The id of the finding made for a product that never had monthly
+/// rollups (Windows Vista SP2); offline kits quote it as the reason a
+/// host gets nothing to install.
+pub const NO_ROLLUPS: &str = "no-rollups";
 pub use target::{Resolution, Target};
 
 /// Which update the plan leads to.
@@ -237,7 +242,7 @@ pub fn assess(host: &Host, catalog: &Catalog, options: Options) -> Assessment<'s
             .map(|p| format!(" and its support ended {}", p.last))
             .unwrap_or_default();
         findings.push(Finding::new(
-            "no-rollups",
+            NO_ROLLUPS,
             Severity::Warning,
             format!(
                 "{} never had monthly rollups{ended}: its updates were individual security updates, so there is \

@@ -181,7 +181,11 @@ pub fn host_plans<'a>(report: &'a FleetReport<'_>, catalog: &Catalog) -> Vec<Hos
 /// `no-rollups` finding when it made one (Windows Vista SP2), else the host
 /// is at the goal.
 fn empty_plan_reason(p: &crate::fleet::profile::Profile<'_>) -> String {
-    match p.findings.iter().find(|f| f.id == "no-rollups") {
+    match p
+        .findings
+        .iter()
+        .find(|f| f.id == crate::assess::NO_ROLLUPS)
+    {
         Some(f) => f.message.clone(),
         None => "it is at the goal already".to_owned(),
     }
@@ -353,28 +357,26 @@ fn search_words(u: &Update, arch: Arch) -> String {
 fn kit_hosts(hosts: &[HostPlan<'_>], files: &[KitFile]) -> Vec<KitHost> {
     let mut out: Vec<KitHost> = hosts
         .iter()
-        .map(|h| KitHost {
-            id: h.id.clone(),
-            name: h.name.clone(),
-            product: h.product.clone(),
-            family: h.family.clone(),
-            arch: h.arch,
-            restart_first: h.excluded.is_none()
-                && h.plan.first().is_some_and(|s| s.kind == "reboot"),
-            files: files
+        .map(|h| {
+            let own: Vec<usize> = files
                 .iter()
                 .filter(|f| f.hosts.contains(&h.id))
                 .map(|f| f.order)
-                .collect(),
-            excluded: h.excluded.clone(),
-            nothing_to_install: None,
+                .collect();
+            KitHost {
+                id: h.id.clone(),
+                name: h.name.clone(),
+                product: h.product.clone(),
+                family: h.family.clone(),
+                arch: h.arch,
+                restart_first: h.excluded.is_none()
+                    && h.plan.first().is_some_and(|s| s.kind == "reboot"),
+                nothing_to_install: own.is_empty().then(|| h.empty_plan.clone()).flatten(),
+                files: own,
+                excluded: h.excluded.clone(),
+            }
         })
         .collect();
-    for (k, h) in out.iter_mut().zip(hosts) {
-        if k.files.is_empty() {
-            k.nothing_to_install.clone_from(&h.empty_plan);
-        }
-    }
     out.sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
