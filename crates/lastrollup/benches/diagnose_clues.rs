@@ -52,6 +52,11 @@ fn clues(c: &mut Criterion) {
                 .sum::<u32>()
         })
     });
+    // The same bytes as one text: the walk without a per-message cost.
+    let joined = msgs.concat();
+    g.bench_function("Clues::find joined", |b| {
+        b.iter(|| Clues::find(black_box(&joined)).0.count_ones())
+    });
     g.bench_function("rules::line_code", |b| {
         b.iter(|| {
             msgs.iter()

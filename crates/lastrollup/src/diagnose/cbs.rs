@@ -57,14 +57,15 @@ pub fn parse_line(text: &str) -> Option<CbsLine<'_>> {
 /// `split_white` and a check for the four levels, told by the first
 /// letter.
 fn split_level(s: &str) -> Option<(&str, &str)> {
-    let level = match s.as_bytes().first()? {
-        b'I' => "Info",
-        b'W' => "Warning",
-        b'E' => "Error",
-        b'P' => "Perf",
+    // Each level stripped as a constant, which compiles to one compare
+    // (a level chosen first and stripped after is a `memcmp` call).
+    let (level, after) = match s.as_bytes().first()? {
+        b'I' => ("Info", s.strip_prefix("Info")?),
+        b'W' => ("Warning", s.strip_prefix("Warning")?),
+        b'E' => ("Error", s.strip_prefix("Error")?),
+        b'P' => ("Perf", s.strip_prefix("Perf")?),
         _ => return None,
     };
-    let after = s.strip_prefix(level)?;
     match *after.as_bytes().first()? {
         b if ascii_white(b) => Some((level, after.get(1..)?)),
         // Perhaps white space that is not ASCII.
@@ -83,7 +84,7 @@ fn ascii_white(b: u8) -> bool {
 fn trim_start(s: &str) -> &str {
     let bytes = s.as_bytes();
     let mut pad = 0;
-    while bytes.get(pad..pad + 8) == Some(b"        ") {
+    while bytes.get(pad..pad + 8).is_some_and(|w| *w == [b' '; 8]) {
         pad += 8;
     }
     pad += bytes
@@ -95,6 +96,18 @@ fn trim_start(s: &str) -> &str {
     let rest = s.get(pad..).unwrap_or(s);
     if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
         rest.trim_start()
+    } else {
+        rest
+    }
+}
+
+/// `str::trim_end`, ASCII white space dropped by byte (a line's `\r`).
+fn trim_end(s: &str) -> &str {
+    let bytes = s.as_bytes();
+    let end = bytes.len() - bytes.iter().rev().take_while(|&&b| ascii_white(b)).count();
+    let rest = s.get(..end).unwrap_or(s);
+    if rest.as_bytes().last().is_some_and(|&b| b >= 0x80) {
+        rest.trim_end()
     } else {
         rest
     }
@@ -193,7 +206,7 @@ impl CbsReader {
             if end - at > MAX_LINE_BYTES {
                 break;
             }
-            let line = text.get(at..end).unwrap_or_default().trim_end();
+            let line = trim_end(text.get(at..end).unwrap_or_default());
             let parts = parse_line(line);
             match (open.take(), parts.is_some()) {
                 (Some((n, raw, p)), true) => {
@@ -299,9 +312,15 @@ mod tests {
             " \u{85}y",
             "\u{b}z",
             "\u{1c}q r",
+            "x \r",
+            "y\u{a0}\t",
+            "z\u{2003}",
+            "\u{1c}",
+            "         \t",
         ] {
             assert_eq!(split_white(s), s.split_once(char::is_whitespace), "{s:?}");
             assert_eq!(trim_start(s), s.trim_start(), "{s:?}");
+            assert_eq!(trim_end(s), s.trim_end(), "{s:?}");
         }
     }
 
