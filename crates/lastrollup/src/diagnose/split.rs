@@ -175,25 +175,39 @@ fn cuts<S: RangeSource + ?Sized>(source: &S, ranges: usize) -> io::Result<Vec<u6
 /// (UTF-8, no NUL, not cut), within [`CUT_WINDOW`] bytes.
 fn record_start_after<S: RangeSource + ?Sized>(source: &S, from: u64) -> io::Result<Option<u64>> {
     use std::io::Read;
-    let mut window = Vec::new();
-    source.open(from, CUT_WINDOW)?.read_to_end(&mut window)?;
+    // A record start is almost always in the first few lines: a small
+    // window first, the whole one only when it holds none.
+    for len in [CUT_WINDOW / 16, CUT_WINDOW] {
+        let mut window = Vec::new();
+        source.open(from, len)?.read_to_end(&mut window)?;
+        if let Some(at) = first_record_start(&window) {
+            return Ok(Some(from + at as u64));
+        }
+        if (window.len() as u64) < len {
+            break;
+        }
+    }
+    Ok(None)
+}
+
+/// Where the first whole line after the first `\n` of `window` that
+/// starts a CBS record (and reads the same in any code page) starts.
+fn first_record_start(window: &[u8]) -> Option<usize> {
     let mut at = 0;
-    while let Some(nl) = memchr::memchr(b'\n', &window[at..]) {
+    while let Some(nl) = memchr::memchr(b'\n', window.get(at..)?) {
         let start = at + nl + 1;
-        let Some(end) = memchr::memchr(b'\n', &window[start..]).map(|e| start + e) else {
-            return Ok(None);
-        };
-        let line = &window[start..end];
+        let end = start + memchr::memchr(b'\n', window.get(start..)?)?;
+        let line = window.get(start..end)?;
         if line.len() <= MAX_LINE_BYTES && memchr::memchr(0, line).is_none() {
             if let Ok(text) = std::str::from_utf8(line) {
                 if cbs::looks_like(text.trim_end()) {
-                    return Ok(Some(from + start as u64));
+                    return Some(start);
                 }
             }
         }
         at = start;
     }
-    Ok(None)
+    None
 }
 
 /// What one range gave.
@@ -273,4 +287,45 @@ fn merge<'c>(mut all: Part<'c>, rest: impl Iterator<Item = Part<'c>>) -> LogFile
         all.encoding.name(),
         (all.lines, all.truncated),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RECORD: &[u8] =
+        b"2011-04-20 03:05:41, Info                  CBS    Loaded Servicing Stack\r\n";
+
+    /// A log with a continuation line of `long` bytes after ten records,
+    /// and where the record after it starts.
+    fn log_with_long_line(long: usize) -> (Vec<u8>, u64) {
+        let mut bytes = RECORD.repeat(10);
+        bytes.extend(std::iter::repeat_n(b'A', long));
+        bytes.extend_from_slice(b"\r\n");
+        let after = bytes.len() as u64;
+        bytes.extend(RECORD.repeat(10));
+        (bytes, after)
+    }
+
+    #[test]
+    fn record_start_within_the_small_window() {
+        let (bytes, _) = log_with_long_line(10);
+        let second = RECORD.len() as u64;
+        assert_eq!(record_start_after(&bytes[..], 5).ok(), Some(Some(second)));
+    }
+
+    /// The first window holds no whole record line: the whole one is read.
+    #[test]
+    fn record_start_past_the_small_window() {
+        let (bytes, after) = log_with_long_line(CUT_WINDOW as usize / 8);
+        let from = RECORD.len() as u64 * 10 + 100;
+        assert_eq!(record_start_after(&bytes[..], from).ok(), Some(Some(after)));
+    }
+
+    #[test]
+    fn no_record_start_within_the_whole_window() {
+        let (bytes, _) = log_with_long_line(CUT_WINDOW as usize + 200);
+        let from = RECORD.len() as u64 * 10 + 100;
+        assert_eq!(record_start_after(&bytes[..], from).ok(), Some(None));
+    }
 }
