@@ -15,6 +15,7 @@ use super::record::{starts_with_date, Pending};
 use super::rules::{self, Level};
 use super::sink::{At, Sink};
 use super::LogReader;
+use crate::evidence::text::trim_start;
 
 /// Reads CBS logs.
 #[derive(Debug, Default)]
@@ -77,28 +78,6 @@ fn split_level(s: &str) -> Option<(&str, &str)> {
 /// ASCII white space, as `char::is_whitespace` has it.
 fn ascii_white(b: u8) -> bool {
     matches!(b, b'\t'..=b'\r' | b' ')
-}
-
-/// `str::trim_start`, ASCII white space skipped by byte (the padding
-/// between CBS columns eight spaces at a time).
-fn trim_start(s: &str) -> &str {
-    let bytes = s.as_bytes();
-    let mut pad = 0;
-    while bytes.get(pad..pad + 8).is_some_and(|w| *w == [b' '; 8]) {
-        pad += 8;
-    }
-    pad += bytes
-        .get(pad..)
-        .unwrap_or_default()
-        .iter()
-        .take_while(|&&b| ascii_white(b))
-        .count();
-    let rest = s.get(pad..).unwrap_or(s);
-    if rest.as_bytes().first().is_some_and(|&b| b >= 0x80) {
-        rest.trim_start()
-    } else {
-        rest
-    }
 }
 
 /// `str::trim_end`, ASCII white space dropped by byte (a line's `\r`).
