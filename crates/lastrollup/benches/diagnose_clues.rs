@@ -6,7 +6,8 @@
 //!
 //! Run: `cargo bench -p lastrollup --bench diagnose_clues`. These isolate
 //! what `scripts/bench-diagnose.sh` times together (the 1 GB run), with
-//! less noise; results are in BENCHMARKS.md ("Issue 19, session 12").
+//! less noise; results are in BENCHMARKS.md ("Issue 19, session 12" and
+//! "session 13").
 
 use std::path::Path;
 

@@ -27,12 +27,12 @@ use crate::month::Month;
 pub use baseline::{Basis, UpdateRef};
 pub use lifecycle::LifecycleStatus;
 pub use plan::Step;
+pub use target::{Resolution, Target};
 
 /// The id of the finding made for a product that never had monthly
 /// rollups (Windows Vista SP2); offline kits quote it as the reason a
 /// host gets nothing to install.
 pub const NO_ROLLUPS: &str = "no-rollups";
-pub use target::{Resolution, Target};
 
 /// Which update the plan leads to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, serde::Deserialize)]

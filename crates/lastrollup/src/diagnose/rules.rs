@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use crate::catalog::Catalog;
+use crate::evidence::text::find_non_ascii;
 use crate::frag;
 
 use super::clues::Clues;
@@ -173,19 +174,12 @@ pub const MAY_MATTER: &str = concat!(
 /// `hr` form and ten-digit decimals); other text by the expression, whose
 /// case folding is Unicode's (`ſ` matches `s`).
 fn may_matter(text: &str, clues: Clues) -> bool {
-    if !is_ascii(text.as_bytes()) {
+    if find_non_ascii(text.as_bytes()).is_some() {
         return may_matter_regex(text);
     }
     clues.any(MAY_MATTER_FRAGMENTS)
         || clues.has(frag!("hr")) && has_hr_code(text.as_bytes())
         || has_ten_digit_two(text.as_bytes())
-}
-
-/// `<[u8]>::is_ascii` without its early exit, which the compiler turns
-/// into wide `or`s (std's takes a byte at a time below 64 bytes, where
-/// most CBS messages are).
-fn is_ascii(b: &[u8]) -> bool {
-    b.iter().fold(0, |all, &c| all | c) < 0x80
 }
 
 fn may_matter_regex(text: &str) -> bool {
@@ -580,21 +574,6 @@ mod tests {
             None
         );
         assert_eq!(line_code("3010", cat()), None);
-    }
-
-    #[test]
-    fn is_ascii_as_std_has_it() {
-        for text in [
-            "",
-            "a",
-            "caf\u{e9}",
-            "x\u{7f}",
-            "\u{80}",
-            &"y".repeat(70),
-            &format!("{}\u{e9}", "z".repeat(65)),
-        ] {
-            assert_eq!(is_ascii(text.as_bytes()), text.is_ascii(), "{text:?}");
-        }
     }
 
     /// Every text of digits, `2`s, `-` and letters up to 24 bytes long,

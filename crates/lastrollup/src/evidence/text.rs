@@ -453,7 +453,7 @@ pub(crate) fn find_byte(bytes: &[u8], needle: u8) -> Option<usize> {
 }
 
 /// The position of the first byte that is not ASCII, 32 bytes at a time.
-fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
+pub(crate) fn find_non_ascii(bytes: &[u8]) -> Option<usize> {
     // Whole 32-byte blocks are tested with one OR of their four words (text
     // is mostly ASCII); the block holding a high byte, and the tail, are
     // searched a word at a time.
